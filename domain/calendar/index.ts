@@ -1,0 +1,3 @@
+export * from './local-date.js';
+export * from './bank-holidays.js';
+export * from './working-calendar.js';
