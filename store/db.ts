@@ -1,0 +1,184 @@
+/**
+ * One PostgreSQL dialect on two engines: PGlite (embedded, one connection, one process per data
+ * folder) and a PostgreSQL server (a pool, any number of instances). Callers get a `Db`; a
+ * `Tx` is the same surface inside a transaction, so repository functions that need a lock or
+ * several statements to commit together take a `Tx`, and the type says so.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { acquireFolderLock, type FolderLock } from './folder-lock.js';
+import { migrate, migrationStatus, type MigrationStatus } from './migrate.js';
+
+export type DatabaseOptions =
+  /** `dataDir` is a folder, or `memory://` for a throwaway in-memory database (tests). */
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  /** `schema` confines every table to one schema (created when missing); default `public`. */
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
+
+export const IN_MEMORY = 'memory://';
+
+/** Something SQL can run on: the database itself or an open transaction. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs one or more statements without parameters (migrations, test set-up). */
+  exec(sql: string): Promise<void>;
+}
+
+/** An open transaction. Functions that must run inside one take a `Tx`. */
+export interface Tx extends Queryable {
+  readonly inTransaction: true;
+}
+
+export interface Db extends Queryable {
+  readonly kind: DatabaseOptions['kind'];
+  readonly inTransaction: false;
+  /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Which of the frozen migrations are applied, and which are not (for readiness checks). */
+  migrationsApplied(): Promise<MigrationStatus>;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations in order, and returns it ready to use. */
+export async function openDatabase(options: DatabaseOptions): Promise<Db> {
+  const db = options.kind === 'pglite' ? await openPglite(options.dataDir) : await openPostgres(options);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** The schema name must be a plain identifier: it goes into `search_path`. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): Promise<Db> {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`The schema name "${schema}" is not allowed: use lower-case letters, digits and underscores, starting with a letter.`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    options: `-c search_path=${schema}`,
+    types: { getTypeParser: typeParser },
+  });
+  pool.on('error', () => {
+    /* an idle client lost its connection; the pool replaces it on the next checkout */
+  });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+
+  const db: Db = {
+    kind: 'postgres',
+    inTransaction: false,
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      return (await pool.query(sql, params as unknown[] | undefined)).rows as R[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const tx: Tx = {
+          inTransaction: true,
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            return (await client.query(sql, params as unknown[] | undefined)).rows as R[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    migrationsApplied: () => migrationStatus(db),
+    close: () => pool.end(),
+  };
+  return db;
+}
+
+/** bigint (int8) columns come back as numbers on both engines; sequences stay far below 2^53. */
+function typeParser(oid: number, format?: 'text' | 'binary') {
+  if (oid === 20 && format !== 'binary') return (value: string) => Number(value);
+  return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  let lock: FolderLock | undefined;
+  if (dataDir !== IN_MEMORY) {
+    mkdirSync(dataDir, { recursive: true });
+    lock = acquireFolderLock(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dataDir === IN_MEMORY ? undefined : dataDir);
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  // PGlite has one connection. Its own mutex already keeps a transaction's statements
+  // together; this lane also keeps every transaction whole and in arrival order.
+  let lane: Promise<unknown> = Promise.resolve();
+  const inLane = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = lane.then(work, work);
+    lane = run.catch(() => undefined);
+    return run;
+  };
+
+  const db: Db = {
+    kind: 'pglite',
+    inTransaction: false,
+    query<R>(sql: string, params?: readonly unknown[]) {
+      return inLane(async () => (await pglite.query<R>(sql, params as unknown[] | undefined)).rows);
+    },
+    exec(sql: string) {
+      return inLane(async () => {
+        await pglite.exec(sql);
+      });
+    },
+    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return inLane(() =>
+        pglite.transaction(async (inner) => {
+          const tx: Tx = {
+            inTransaction: true,
+            async query<R>(sql: string, params?: readonly unknown[]) {
+              return (await inner.query<R>(sql, params as unknown[] | undefined)).rows;
+            },
+            async exec(sql: string) {
+              await inner.exec(sql);
+            },
+          };
+          return fn(tx);
+        }),
+      );
+    },
+    migrationsApplied: () => migrationStatus(db),
+    async close() {
+      try {
+        await lane;
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+  return db;
+}
