@@ -1,0 +1,333 @@
+/**
+ * The application's configuration, read once from the environment, validated, and frozen.
+ * This is the only module that looks at environment variables; everything else takes the
+ * `AppConfig` (or a slice of it) as an argument. `env.sample` documents every variable.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
+import { InvalidInputError } from '../domain/errors.js';
+import { roleKeySchema, type RoleKey } from '../domain/policies/roles.js';
+
+export const DEFAULT_ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig =
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export type BotCredential =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'secret'; readonly password: string }
+  | { readonly kind: 'certificate'; readonly thumbprint: string; readonly privateKeyPath: string };
+
+export interface AppConfig {
+  /** 'azure' when a Microsoft app id is configured (JWTs validated), otherwise 'local'. */
+  readonly mode: 'local' | 'azure';
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the data folder (PGlite files, local .eml/.ics outboxes). */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly bot: {
+    readonly appId?: string;
+    readonly appType?: 'SingleTenant';
+    readonly tenantId?: string;
+    readonly credential: BotCredential;
+    readonly displayName: string;
+  };
+  readonly graph: {
+    readonly mode: 'local' | 'graph';
+    readonly baseUrl: string;
+    /** UPN of the mailbox that sends mail (Graph sendMail); required in graph mode. */
+    readonly mailSender?: string;
+    /** The Teams app (manifest) id, used to install the app for a user. */
+    readonly teamsAppId?: string;
+  };
+  readonly directory: {
+    readonly source: 'org-file' | 'entra';
+    readonly orgFile: string;
+    /** Entra group id for each role key (DIRECTORY_SOURCE=entra). */
+    readonly roleGroups: Readonly<Partial<Record<RoleKey, string>>>;
+  };
+  readonly policy: { readonly authority: string; readonly file?: string };
+  readonly closureDays: readonly LocalDate[];
+  readonly logLevel: LogLevel;
+  readonly publicBaseUrl?: string;
+}
+
+/** One variable at fault: its name, and what is wrong with it and how to fix it. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly problem: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `The configuration is not valid (see env.sample for every variable):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n'),
+    );
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+const guid = (what: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(GUID, `must be ${what} as a GUID, for example 00000000-0000-0000-0000-000000000000`)
+      .optional(),
+  );
+
+const envSchema = z.object({
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535')
+      .default(3978),
+  ),
+  HOST: optionalText,
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data/')),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL; leave it unset to use the embedded PGlite database in DATA_DIR')
+      .optional(),
+  ),
+  MicrosoftAppId: guid('the Azure Bot / Entra app registration client id'),
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: optionalText,
+  MicrosoftAppTenantId: guid("your organisation's Entra tenant id"),
+  MicrosoftAppCertificateThumbprint: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{40}$/i, 'must be the certificate SHA-1 thumbprint: 40 hexadecimal characters')
+      .optional(),
+  ),
+  MicrosoftAppCertificatePrivateKey: optionalText,
+  GRAPH_MODE: z.preprocess(
+    blankToUndefined,
+    z.enum(['local', 'graph'], { errorMap: () => ({ message: 'must be "local" (files in DATA_DIR) or "graph" (Microsoft Graph)' }) }).optional(),
+  ),
+  GRAPH_BASE_URL: z.preprocess(
+    blankToUndefined,
+    z.string().trim().url('must be a URL such as https://graph.microsoft.com').default(DEFAULT_GRAPH_BASE_URL),
+  ),
+  DIRECTORY_SOURCE: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['org-file', 'entra'], { errorMap: () => ({ message: 'must be "org-file" (an organisation file) or "entra" (Entra ID through Graph)' }) })
+      .default('org-file'),
+  ),
+  ORG_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_ORG_FILE)),
+  ENTRA_ROLE_GROUPS: optionalText,
+  AUTHORITY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9-]*$/, 'must be an authority key in lower case, for example oxfordshire, dudley, somerset or cheshire-east')
+      .default('oxfordshire'),
+  ),
+  POLICY_FILE: optionalText,
+  MAIL_SENDER: z.preprocess(blankToUndefined, z.string().trim().email('must be the sending mailbox as an address, for example resolve@northmoor.example').optional()),
+  BOT_DISPLAY_NAME: z.preprocess(blankToUndefined, z.string().trim().max(30, 'must be at most 30 characters (the Teams short name limit)').default('Resolve')),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+  ),
+  PUBLIC_BASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .url('must be an absolute URL such as https://resolve.northmoor.example')
+      .refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(u), 'must use https (http is accepted for localhost only)')
+      .optional(),
+  ),
+  TEAMS_APP_ID: guid('the Teams app id (the "id" in the app manifest)'),
+  CLOSURE_DAYS: optionalText,
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Every environment variable Resolve reads (each is documented in env.sample). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+function parseClosureDays(raw: string | undefined, problems: ConfigProblem[]): LocalDate[] {
+  if (raw === undefined) return [];
+  const days: LocalDate[] = [];
+  for (const part of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    try {
+      days.push(parseLocalDate(part, 'CLOSURE_DAYS'));
+    } catch (e) {
+      if (!(e instanceof InvalidInputError)) throw e;
+      problems.push({ variable: 'CLOSURE_DAYS', problem: `${e.message.replace(/^CLOSURE_DAYS /, '')} (a comma-separated list)` });
+    }
+  }
+  return [...new Set(days)].sort();
+}
+
+function parseRoleGroups(raw: string | undefined, problems: ConfigProblem[]): Partial<Record<RoleKey, string>> {
+  const groups: Partial<Record<RoleKey, string>> = {};
+  if (raw === undefined) return groups;
+  for (const pair of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const [role = '', groupId = ''] = pair.split('=').map((s) => s.trim());
+    const key = roleKeySchema.safeParse(role);
+    if (!key.success) {
+      problems.push({ variable: 'ENTRA_ROLE_GROUPS', problem: `"${role}" is not a role key; use one of ${roleKeySchema.options.join(', ')}` });
+    } else if (!GUID.test(groupId)) {
+      problems.push({ variable: 'ENTRA_ROLE_GROUPS', problem: `the group for "${role}" must be an Entra group object id (GUID), written role=group-id` });
+    } else {
+      groups[key.data] = groupId;
+    }
+  }
+  return groups;
+}
+
+function botCredential(env: Env, problems: ConfigProblem[]): BotCredential {
+  const { MicrosoftAppPassword: password, MicrosoftAppCertificateThumbprint: thumbprint, MicrosoftAppCertificatePrivateKey: keyPath } = env;
+  if (env.MicrosoftAppId === undefined) {
+    for (const [variable, value] of Object.entries({
+      MicrosoftAppPassword: password,
+      MicrosoftAppType: env.MicrosoftAppType,
+      MicrosoftAppTenantId: env.MicrosoftAppTenantId,
+      MicrosoftAppCertificateThumbprint: thumbprint,
+      MicrosoftAppCertificatePrivateKey: keyPath,
+    })) {
+      if (value !== undefined) problems.push({ variable, problem: 'is set but MicrosoftAppId is not: set MicrosoftAppId too, or unset this for local mode' });
+    }
+    return { kind: 'none' };
+  }
+  if (env.MicrosoftAppType === undefined) {
+    problems.push({ variable: 'MicrosoftAppType', problem: 'is required with MicrosoftAppId: set it to SingleTenant' });
+  } else if (env.MicrosoftAppType === 'MultiTenant') {
+    problems.push({ variable: 'MicrosoftAppType', problem: 'MultiTenant is refused: Resolve serves one council tenant and must reject every other tenant; register the Azure Bot as SingleTenant' });
+  } else if (env.MicrosoftAppType === 'UserAssignedMSI') {
+    problems.push({ variable: 'MicrosoftAppType', problem: 'UserAssignedMSI is refused: Resolve needs an app registration with a client secret or certificate for app-only Microsoft Graph; use SingleTenant' });
+  } else if (env.MicrosoftAppType !== 'SingleTenant') {
+    problems.push({ variable: 'MicrosoftAppType', problem: `"${env.MicrosoftAppType}" is not an app type: set it to SingleTenant` });
+  }
+  if (env.MicrosoftAppTenantId === undefined) {
+    problems.push({ variable: 'MicrosoftAppTenantId', problem: "is required with MicrosoftAppId: set it to your organisation's Entra tenant id (a SingleTenant bot accepts only that tenant)" });
+  }
+  const hasCertificate = thumbprint !== undefined || keyPath !== undefined;
+  if (password !== undefined && hasCertificate) {
+    problems.push({ variable: 'MicrosoftAppPassword', problem: 'is set together with a certificate: use either a client secret or a certificate, not both' });
+    return { kind: 'none' };
+  }
+  if (password !== undefined) return { kind: 'secret', password };
+  if (!hasCertificate) {
+    problems.push({ variable: 'MicrosoftAppPassword', problem: 'is required with MicrosoftAppId, unless a certificate is given (MicrosoftAppCertificateThumbprint and MicrosoftAppCertificatePrivateKey)' });
+    return { kind: 'none' };
+  }
+  if (thumbprint === undefined) {
+    problems.push({ variable: 'MicrosoftAppCertificateThumbprint', problem: 'is required with MicrosoftAppCertificatePrivateKey: set the certificate SHA-1 thumbprint' });
+  }
+  if (keyPath === undefined) {
+    problems.push({ variable: 'MicrosoftAppCertificatePrivateKey', problem: 'is required with MicrosoftAppCertificateThumbprint: set the path of the PEM file holding the private key' });
+  } else if (!existsSync(keyPath)) {
+    problems.push({ variable: 'MicrosoftAppCertificatePrivateKey', problem: `there is no file at ${keyPath}: give the path of the PEM file holding the private key` });
+  }
+  return thumbprint !== undefined && keyPath !== undefined ? { kind: 'certificate', thumbprint, privateKeyPath: keyPath } : { kind: 'none' };
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the configuration. Throws a `ConfigError` naming every variable at
+ * fault, so a bad deployment fails at start-up rather than on the first alert.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
+  const problems: ConfigProblem[] = [];
+  // Each variable is checked on its own so that one error lists them all; a variable at fault
+  // keeps its raw value for the checks across variables below, and nothing is built from it.
+  const values: Record<string, unknown> = {};
+  for (const [variable, schema] of Object.entries(envSchema.shape) as [string, z.ZodTypeAny][]) {
+    const result = schema.safeParse(env[variable]);
+    if (result.success) values[variable] = result.data;
+    else {
+      values[variable] = env[variable];
+      problems.push(...result.error.issues.map((i) => ({ variable, problem: i.message })));
+    }
+  }
+  const e = values as Env;
+  const credential = botCredential(e, problems);
+  const appId = e.MicrosoftAppId;
+  const mode = appId === undefined ? 'local' : 'azure';
+
+  const host = e.HOST ?? (appId === undefined ? '127.0.0.1' : '0.0.0.0');
+  if (appId === undefined && !LOOPBACK.has(host)) {
+    problems.push({ variable: 'HOST', problem: `${host} would expose a bot that checks no tokens: without MicrosoftAppId it listens on loopback only; unset HOST or set MicrosoftAppId` });
+  }
+
+  const graphMode = e.GRAPH_MODE ?? (appId === undefined ? 'local' : 'graph');
+  if (graphMode === 'graph') {
+    if (appId === undefined) problems.push({ variable: 'GRAPH_MODE', problem: 'graph needs an app registration: set MicrosoftAppId, MicrosoftAppTenantId and a secret or certificate, or use GRAPH_MODE=local' });
+    if (e.MAIL_SENDER === undefined) problems.push({ variable: 'MAIL_SENDER', problem: 'is required when GRAPH_MODE=graph: set the UPN of the mailbox Resolve sends from' });
+    if (e.TEAMS_APP_ID === undefined) problems.push({ variable: 'TEAMS_APP_ID', problem: 'is required when GRAPH_MODE=graph: set the id from the Teams app manifest, so the app can be installed for people who have not used it yet' });
+  }
+  if (e.DIRECTORY_SOURCE === 'entra') {
+    if (graphMode !== 'graph') problems.push({ variable: 'DIRECTORY_SOURCE', problem: 'entra reads Entra ID through Microsoft Graph: set GRAPH_MODE=graph (with an app registration), or use org-file' });
+    if (e.ENTRA_ROLE_GROUPS === undefined) problems.push({ variable: 'ENTRA_ROLE_GROUPS', problem: 'is required when DIRECTORY_SOURCE=entra: map roles to groups, for example head_of_service=<group id>,business_support=<group id>' });
+  } else if (!existsSync(e.ORG_FILE)) {
+    problems.push({ variable: 'ORG_FILE', problem: `there is no file at ${e.ORG_FILE}: give the path of the organisation YAML or JSON file (see graph/samples/README.md)` });
+  }
+  if (e.POLICY_FILE !== undefined && !existsSync(e.POLICY_FILE)) {
+    problems.push({ variable: 'POLICY_FILE', problem: `there is no file at ${e.POLICY_FILE}: give the path of a ladder YAML or JSON file, or unset it to use AUTHORITY's built-in ladder` });
+  }
+  const closureDays = parseClosureDays(e.CLOSURE_DAYS, problems);
+  const roleGroups = parseRoleGroups(e.ENTRA_ROLE_GROUPS, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const config: AppConfig = {
+    mode,
+    port: e.PORT,
+    host,
+    dataDir,
+    database: e.DATABASE_URL !== undefined ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    bot: {
+      ...(appId !== undefined && { appId, appType: 'SingleTenant' as const, tenantId: e.MicrosoftAppTenantId }),
+      credential,
+      displayName: e.BOT_DISPLAY_NAME,
+    },
+    graph: {
+      mode: graphMode,
+      baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+      ...(e.MAIL_SENDER !== undefined && { mailSender: e.MAIL_SENDER }),
+      ...(e.TEAMS_APP_ID !== undefined && { teamsAppId: e.TEAMS_APP_ID }),
+    },
+    directory: { source: e.DIRECTORY_SOURCE, orgFile: path.resolve(e.ORG_FILE), roleGroups },
+    policy: { authority: e.AUTHORITY, ...(e.POLICY_FILE !== undefined && { file: path.resolve(e.POLICY_FILE) }) },
+    closureDays,
+    logLevel: e.LOG_LEVEL,
+    ...(e.PUBLIC_BASE_URL !== undefined && { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
+  };
+  return deepFreeze(config);
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_ORG_FILE, loadConfig } from '../../bin/config.js';
+
+const APP_ID = '6f1c2b0e-4a7d-4c1e-9b2a-3d5e7f901234';
+const TENANT = '0b7e5d2c-1a3f-4e6b-8c9d-2f4a6b8c0d1e';
+const TEAMS_APP = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const azure = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MAIL_SENDER: 'resolve@northmoor.example', TEAMS_APP_ID: TEAMS_APP };
+
+function problemsOf(env: NodeJS.ProcessEnv): Map<string, string> {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+    return new Map(e.problems.map((p) => [p.variable, p.problem]));
+  }
+  assert.fail('expected the configuration to be refused');
+}
+
+describe('bin/config loadConfig', () => {
+  it('an empty environment gives local mode on loopback port 3978, PGlite in .data/, the sample organisation and Oxfordshire', () => {
+    const c = loadConfig({});
+    assert.equal(c.mode, 'local');
+    assert.equal(c.port, 3978);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.dataDir, path.resolve('.data'));
+    assert.deepEqual(c.database, { kind: 'pglite', dataDir: path.join(path.resolve('.data'), 'pglite') });
+    assert.equal(c.graph.mode, 'local');
+    assert.equal(c.directory.source, 'org-file');
+    assert.equal(c.directory.orgFile, DEFAULT_ORG_FILE);
+    assert.equal(c.policy.authority, 'oxfordshire');
+    assert.deepEqual(c.bot.credential, { kind: 'none' });
+    assert.equal(c.bot.appId, undefined);
+    assert.equal(c.bot.displayName, 'Resolve');
+    assert.equal(c.logLevel, 'info');
+    assert.deepEqual(c.closureDays, []);
+  });
+
+  it('the configuration is frozen all the way down', () => {
+    const c = loadConfig({ CLOSURE_DAYS: '2026-12-29' });
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.bot) && Object.isFrozen(c.database) && Object.isFrozen(c.closureDays));
+    assert.throws(() => {
+      (c as { port: number }).port = 1;
+    }, TypeError);
+  });
+
+  it('a full single-tenant registration gives azure mode on all interfaces, Graph mode and a PostgreSQL server', () => {
+    const c = loadConfig({ ...azure, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', PORT: '8080' });
+    assert.equal(c.mode, 'azure');
+    assert.equal(c.host, '0.0.0.0');
+    assert.equal(c.port, 8080);
+    assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
+    assert.equal(c.graph.mode, 'graph');
+    assert.equal(c.graph.mailSender, 'resolve@northmoor.example');
+    assert.equal(c.graph.teamsAppId, TEAMS_APP);
+    assert.deepEqual(c.bot.credential, { kind: 'secret', password: 'not-a-real-secret' });
+    assert.equal(c.bot.tenantId, TENANT);
+  });
+
+  it('a certificate replaces the password when its key file exists', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'resolve-config-'));
+    const key = path.join(dir, 'bot.pem');
+    writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n');
+    const { MicrosoftAppPassword: _password, ...rest } = azure;
+    const c = loadConfig({ ...rest, MicrosoftAppCertificateThumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', MicrosoftAppCertificatePrivateKey: key });
+    assert.deepEqual(c.bot.credential, { kind: 'certificate', thumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', privateKeyPath: key });
+  });
+
+  it('each bad variable is named in one error, with how to fix it', () => {
+    const problems = problemsOf({
+      PORT: '70000',
+      DATABASE_URL: 'mysql://db',
+      GRAPH_MODE: 'cloud',
+      DIRECTORY_SOURCE: 'ldap',
+      LOG_LEVEL: 'chatty',
+      PUBLIC_BASE_URL: 'http://resolve.northmoor.example',
+      TEAMS_APP_ID: 'resolve',
+      AUTHORITY: 'Oxford Shire',
+      MAIL_SENDER: 'not an address',
+    });
+    assert.deepEqual([...problems.keys()].sort(), [
+      'AUTHORITY', 'DATABASE_URL', 'DIRECTORY_SOURCE', 'GRAPH_MODE', 'LOG_LEVEL', 'MAIL_SENDER', 'PORT', 'PUBLIC_BASE_URL', 'TEAMS_APP_ID',
+    ]);
+    assert.match(problems.get('PORT')!, /between 1 and 65535/);
+    assert.match(problems.get('DATABASE_URL')!, /postgres:\/\/.*PGlite/);
+    assert.match(problems.get('GRAPH_MODE')!, /"local".*"graph"/);
+    assert.match(problems.get('PUBLIC_BASE_URL')!, /https/);
+  });
+
+  it('the error message lists every variable at fault', () => {
+    assert.throws(() => loadConfig({ PORT: 'abc', CLOSURE_DAYS: '2026-02-30' }), (e: Error) => /PORT/.test(e.message) && /CLOSURE_DAYS/.test(e.message) && /env\.sample/.test(e.message));
+  });
+
+  it('CLOSURE_DAYS are parsed, sorted and de-duplicated; an impossible date is refused', () => {
+    assert.deepEqual(loadConfig({ CLOSURE_DAYS: '2026-12-31, 2026-12-29,2026-12-31' }).closureDays, ['2026-12-29', '2026-12-31']);
+    assert.match(problemsOf({ CLOSURE_DAYS: '2026-12-29,2026-02-30' }).get('CLOSURE_DAYS')!, /2026-02-30/);
+  });
+
+  it('an app id without a tenant is refused', () => {
+    const { MicrosoftAppTenantId: _tenant, ...rest } = azure;
+    assert.match(problemsOf(rest).get('MicrosoftAppTenantId')!, /required with MicrosoftAppId/);
+  });
+
+  it('an app id without a password or certificate is refused', () => {
+    const { MicrosoftAppPassword: _password, ...rest } = azure;
+    assert.match(problemsOf(rest).get('MicrosoftAppPassword')!, /certificate/);
+  });
+
+  it('MultiTenant and UserAssignedMSI app types are refused with the reason; SingleTenant is required', () => {
+    assert.match(problemsOf({ ...azure, MicrosoftAppType: 'MultiTenant' }).get('MicrosoftAppType')!, /MultiTenant is refused: .*SingleTenant/);
+    assert.match(problemsOf({ ...azure, MicrosoftAppType: 'UserAssignedMSI' }).get('MicrosoftAppType')!, /UserAssignedMSI is refused/);
+    assert.match(problemsOf({ ...azure, MicrosoftAppType: '' }).get('MicrosoftAppType')!, /SingleTenant/);
+  });
+
+  it('a password set without an app id is refused rather than ignored', () => {
+    assert.match(problemsOf({ MicrosoftAppPassword: 'x' }).get('MicrosoftAppPassword')!, /MicrosoftAppId is not/);
+  });
+
+  it('without an app id the bot listens on loopback only: a public HOST is refused', () => {
+    assert.match(problemsOf({ HOST: '0.0.0.0' }).get('HOST')!, /loopback/);
+    assert.equal(loadConfig({ HOST: '::1' }).host, '::1');
+    assert.equal(loadConfig({ ...azure, HOST: '10.1.2.3' }).host, '10.1.2.3');
+  });
+
+  it('Graph mode needs an app registration, a mail sender and the Teams app id', () => {
+    const problems = problemsOf({ GRAPH_MODE: 'graph' });
+    assert.ok(problems.has('GRAPH_MODE') && problems.has('MAIL_SENDER') && problems.has('TEAMS_APP_ID'));
+    assert.equal(loadConfig({ ...azure, GRAPH_MODE: 'local' }).graph.mode, 'local');
+  });
+
+  it('the Entra directory needs Graph mode and a valid role-to-group map', () => {
+    assert.ok(problemsOf({ DIRECTORY_SOURCE: 'entra' }).has('DIRECTORY_SOURCE'));
+    assert.match(problemsOf({ ...azure, DIRECTORY_SOURCE: 'entra', ENTRA_ROLE_GROUPS: 'chief_wizard=6f1c2b0e-4a7d-4c1e-9b2a-3d5e7f901234' }).get('ENTRA_ROLE_GROUPS')!, /not a role key/);
+    const c = loadConfig({ ...azure, DIRECTORY_SOURCE: 'entra', ENTRA_ROLE_GROUPS: `head_of_service=${TENANT}, business_support=${APP_ID}` });
+    assert.deepEqual(c.directory.roleGroups, { head_of_service: TENANT, business_support: APP_ID });
+  });
+
+  it('a missing organisation file or policy file is named with its path', () => {
+    const problems = problemsOf({ ORG_FILE: '/nonexistent/org.yaml', POLICY_FILE: '/nonexistent/ladder.yaml' });
+    assert.match(problems.get('ORG_FILE')!, /\/nonexistent\/org\.yaml/);
+    assert.match(problems.get('POLICY_FILE')!, /\/nonexistent\/ladder\.yaml/);
+  });
+
+  it('blank variables count as unset', () => {
+    assert.equal(loadConfig({ PORT: '', MicrosoftAppId: ' ', LOG_LEVEL: '' }).port, 3978);
+  });
+
+  it('env.sample documents every variable, and its uncommented lines load', () => {
+    const sample = readFileSync(new URL('../../env.sample', import.meta.url), 'utf8');
+    for (const variable of CONFIG_VARIABLES) assert.match(sample, new RegExp(`^#?${variable}=`, 'm'), `${variable} is missing from env.sample`);
+    const active = Object.fromEntries(sample.split('\n').filter((l) => /^[A-Za-z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    assert.equal(loadConfig(active).mode, 'local');
+  });
+});
