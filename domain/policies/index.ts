@@ -1,0 +1,5 @@
+export * from './roles.js';
+export * from './schema.js';
+export * from './settings.js';
+export * from './validate.js';
+export * from './registry.js';

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { roleKeySchema } from './roles.js';
+
+/**
+ * An escalation ladder ("authority policy") as data: DOMAIN.md §2 per authority, §7 gaps as
+ * explicit settings, §8.2 the generic machine it parameterises. Objects are strict so that a
+ * mistyped key in an authority's own file is reported rather than silently ignored.
+ */
+
+const idPattern = /^[a-z][a-z0-9_]*$/;
+const idSchema = z
+  .string()
+  .regex(idPattern, 'must be lower-case letters, digits and underscores, starting with a letter (e.g. "stage_2")');
+const text = z.string().trim().min(1, 'must not be empty');
+const localDateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+const positiveWhole = z.number().int('must be a whole number').positive('must be more than 0');
+
+/** Source traceability: DOMAIN.md rule ids and verbatim quotes. */
+const sourceFields = {
+  rules: z.array(z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+$/, 'must be a DOMAIN.md rule id such as "D-T0" or "AMB-15"')).default([]),
+  quotes: z.array(text).default([]),
+};
+
+const exactlyOne = (keys: readonly string[]) => (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  const present = keys.filter((k) => value[k] !== undefined);
+  if (present.length !== 1) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: present.length === 0
+        ? `give one of ${keys.join(' or ')}`
+        : `give only one of ${keys.join(' or ')}, not ${present.join(' and ')}`,
+    });
+  }
+};
+
+/** A length of time the source states: in working days (AMB-07) or calendar days. */
+export type TimeSpan = { workingDays: number } | { calendarDays: number };
+
+const timeSpanFields = { workingDays: positiveWhole.optional(), calendarDays: positiveWhole.optional() };
+const toTimeSpan = (v: { workingDays?: number; calendarDays?: number }): TimeSpan =>
+  v.workingDays !== undefined ? { workingDays: v.workingDays } : { calendarDays: v.calendarDays ?? 0 };
+
+export const timeSpanSchema = z
+  .object(timeSpanFields)
+  .strict()
+  .superRefine(exactlyOne(['workingDays', 'calendarDays']))
+  .transform(toTimeSpan);
+
+export const OFFICER_ROLES = ['iro', 'firo', 'fro'] as const;
+export const SUBJECT_TYPES = ['child', 'foster_carer'] as const;
+export const ALERT_KINDS = ['notification', 'alert', 'dispute'] as const;
+export const STAGE_MODES = ['discussion', 'direct_communication', 'email', 'form', 'meeting', 'referral'] as const;
+/** AMB-05: may the raiser set their own "resolution sought by" date for a stage? */
+export const CUSTOM_DUE_DATE = ['not_allowed', 'allowed', 'within_maximum'] as const;
+/** AMB-02: which event starts the overall clock. `stage1_raised` = the case first reaches a formal stage. */
+export const LIMIT_STARTS = ['informal_raised', 'stage1_raised'] as const;
+/** AMB-30: what must be true before the raising officer may close a case. */
+export const CLOSURE_REQUIREMENTS = ['outcome', 'key_learning_points', 'actions_complete'] as const;
+
+export const stageSchema = z
+  .object({
+    id: idSchema,
+    /** The authority's own name for the stage (AMB-12): no global numbering. */
+    label: text,
+    /** Part of the formal process (AMB-12 `is_formal`); the first formal stage starts `stage1_raised` clocks. */
+    formal: z.boolean(),
+    to: z.array(roleKeySchema).min(1, 'a stage must go To at least one role'),
+    cc: z.array(roleKeySchema).default([]),
+    /** Oxfordshire "alert X" rather than "CC X": shown as "Alert" on cards and emails. */
+    ccLabel: z.enum(['CC', 'Alert']).default('CC'),
+    /** AMB-23 "[if not already aware]": people already told about this case are not copied again. */
+    ccOnlyIfNotAlreadyAware: z.boolean().default(false),
+    /** AMB-03/AMB-04: null = the source gives none, so the raiser must set a "resolution sought by" date. */
+    responseTime: timeSpanSchema.nullable(),
+    /** AMB-05: the time is an upper bound ("Up to"), not a fixed period. */
+    responseTimeIsMaximum: z.boolean().default(false),
+    /** AMB-05: a custom "resolution sought by" date: never, any date, or no later than the stage's time. */
+    customDueDate: z.enum(CUSTOM_DUE_DATE).default('not_allowed'),
+    recording: text,
+    /** Fields the officer records on entering the stage (Somerset dispute levels, §3.1 rows 7-10). */
+    recordFields: z.array(text).default([]),
+    mode: z.enum(STAGE_MODES),
+    /** AMB-26: who sends the stage's communication; usually the raising officer. */
+    sender: z.union([z.literal('raising_officer'), roleKeySchema]).default('raising_officer'),
+    /** AMB-20: a Director briefing note (§3.2) must be completed on entering this stage. */
+    directorBriefingRequired: z.boolean().default(false),
+    /** Oxfordshire "[expectation stages 4 and 5 are rarely used]". */
+    rarelyUsed: z.boolean().default(false),
+    /** Where "escalate" goes from here when not the next stage in order (AMB-13). */
+    escalatesTo: idSchema.optional(),
+    ...sourceFields,
+  })
+  .strict();
+
+export const alertTypeSchema = z
+  .object({
+    id: idSchema,
+    label: text,
+    kind: z.enum(ALERT_KINDS),
+    /** The stage a case of this type starts at; null for a notification, which has no ladder. */
+    entryStage: idSchema.nullable(),
+    /** Other stages it may start at without counting as a bypass (AMB-15 override, S-B2, O-B1). */
+    otherEntryStages: z.array(idSchema).default([]),
+    /** Initial To / CC where the source names them for the type, overriding the entry stage's (AMB-14, AMB-16). */
+    to: z.array(roleKeySchema).optional(),
+    cc: z.array(roleKeySchema).optional(),
+    /** Verbatim trigger list from the source, offered as categories for this type (§2.1.2). */
+    triggers: z.array(text).default([]),
+    ...sourceFields,
+  })
+  .strict();
+
+export const severityFlagSchema = z
+  .object({
+    id: idSchema,
+    label: text,
+    /** AMB-28: the entry stage the raise form suggests when this flag is ticked; the officer can override. */
+    suggestsEntryStage: idSchema,
+    ...sourceFields,
+  })
+  .strict();
+
+export const bypassSchema = z
+  .object({
+    allowed: z.boolean(),
+    /** D-B1: a prior discussion with the officer's line manager is required... */
+    requiresLineManagerDiscussion: z.boolean(),
+    /** ...except in emergencies. */
+    exceptInEmergency: z.boolean(),
+    /** O-B1: a role the officer is advised (not required) to consult first. */
+    advisoryConsult: roleKeySchema.nullable().default(null),
+    ...sourceFields,
+  })
+  .strict();
+
+export const overallLimitSchema = z
+  .object({ ...timeSpanFields, startsAt: z.enum(LIMIT_STARTS), ...sourceFields })
+  .strict()
+  .superRefine(exactlyOne(['workingDays', 'calendarDays']))
+  .transform(({ startsAt, rules, quotes, ...span }) => ({ ...toTimeSpan(span), startsAt, rules, quotes }));
+
+export const outsideReferralSchema = z
+  .object({
+    to: z.literal('cafcass'),
+    /** §2.5 [DESIGN]: never auto-refer; prompt the officer to consider it. */
+    mode: z.literal('prompt'),
+    /** AMB-33: when the "consider a referral" prompt appears. */
+    promptAfter: z
+      .object({ ...timeSpanFields, atOverallLimit: z.literal(true).optional() })
+      .strict()
+      .superRefine(exactlyOne(['workingDays', 'calendarDays', 'atOverallLimit']))
+      .transform((v): TimeSpan | { atOverallLimit: true } =>
+        v.atOverallLimit ? { atOverallLimit: true } : toTimeSpan(v)),
+    promptStartsAt: z.enum(LIMIT_STARTS),
+    ...sourceFields,
+  })
+  .strict();
+
+export const suspensionWindowSchema = z
+  .object({ from: localDateText, to: localDateText, reason: text })
+  .strict();
+
+export const gapSchema = z
+  .object({
+    id: z.string().regex(/^AMB-\d{2}$/, 'must be a DOMAIN.md §7 id such as "AMB-15"'),
+    /** Where the setting lives in this policy, e.g. "alertTypes.drp.entryStage" (array items by id). */
+    setting: text,
+    /** The default this policy ships with and why (the source is silent or conflicting). */
+    default: text,
+  })
+  .strict();
+
+export const policySchema = z
+  .object({
+    id: idSchema,
+    /** GOV-07: rule-set version and effective date, stamped on every case raised under it. */
+    version: text,
+    effectiveFrom: localDateText,
+    authority: text,
+    officerRole: z.enum(OFFICER_ROLES),
+    subjectType: z.enum(SUBJECT_TYPES),
+    /** AMB-47: the authority's words. */
+    labels: z
+      .object({
+        officer: text,
+        officerLong: text,
+        subject: text,
+        process: text,
+      })
+      .strict(),
+    /** AMB-22, AMB-25: the authority's own titles for role keys. */
+    roleLabels: z.record(roleKeySchema, text).default({}),
+    alertTypes: z.array(alertTypeSchema).min(1, 'give at least one alert type'),
+    stages: z.array(stageSchema).min(1, 'give at least one stage'),
+    severityFlags: z.array(severityFlagSchema).default([]),
+    categories: z.array(text).default([]),
+    bypass: bypassSchema,
+    overallLimit: overallLimitSchema.nullable(),
+    outsideReferral: outsideReferralSchema.nullable(),
+    closure: z
+      .object({
+        requires: z.array(z.enum(CLOSURE_REQUIREMENTS)).default(['outcome']),
+        record: text,
+        ...sourceFields,
+      })
+      .strict(),
+    /** AMB-32: date ranges in which no alerts are raised (disputes resolved by discussion). */
+    suspensionWindows: z.array(suspensionWindowSchema).default([]),
+    /** §8.4: a reminder this many working days before a response falls due. */
+    reminders: z.object({ beforeDueWorkingDays: z.number().int().min(0) }).strict().default({ beforeDueWorkingDays: 1 }),
+    /** AMB-31: Oxfordshire "All emails should be headed Resolution and Escalation Alert". */
+    emailSubjectPrefix: text.nullable().default(null),
+    /** AMB-29: issues solely about a child's care plan go to the child's IRO instead (Dudley D-P6). */
+    carePlanOnlyIssuesToChildIro: z.boolean().default(false),
+    /** Every §7 gap this ladder fills with a default, and where that default lives. */
+    gaps: z.array(gapSchema).default([]),
+  })
+  .strict();
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type Stage = Policy['stages'][number];
+export type AlertType = Policy['alertTypes'][number];
+export type SeverityFlag = Policy['severityFlags'][number];
+export type BypassRule = Policy['bypass'];
+export type OverallLimit = NonNullable<Policy['overallLimit']>;
+export type OutsideReferral = NonNullable<Policy['outsideReferral']>;
+export type ClosureRequirement = (typeof CLOSURE_REQUIREMENTS)[number];
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+export type AlertKind = (typeof ALERT_KINDS)[number];
