@@ -1,0 +1,18 @@
+export * from './types.js';
+export * from './outcome.js';
+export { nextLookedAfterReview, type LookedAfterReviewInput, type LookedAfterReviewOptions } from './looked-after-due.js';
+export {
+  nextFosterCarerReview, FIRST_REVIEW_RULES, INCIDENT_REVIEW_MODES,
+  type FirstReviewRule, type IncidentReviewMode, type FosterCarerReviewInput, type FosterCarerReviewOptions,
+} from './foster-carer-due.js';
+export {
+  lookedAfterReviewTimeline, DISTRIBUTION_ANCHORS,
+  type DistributionAnchor, type LookedAfterTimelineInput, type LookedAfterTimelineOptions,
+} from './looked-after-timeline.js';
+export { fosterCarerReviewTimeline, type FosterCarerTimelineInput, type FosterCarerTimelineOptions } from './foster-carer-timeline.js';
+export { adjournReview, latestResumeDate, ADJOURNMENT_MAX_WORKING_DAYS, type AdjournRequest, type Adjournment } from './adjournment.js';
+export {
+  rearrangeReview, postponementWindow, REARRANGEMENT_REASONS, POSTPONEMENT_WINDOWS,
+  type RearrangementReason, type PostponementWindow, type Postponement, type RearrangeRequest,
+  type RearrangementPolicy, type RearrangeContext, type Rearrangement,
+} from './rearrangement.js';
