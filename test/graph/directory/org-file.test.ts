@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_ORG_FILE } from '../../../bin/config.js';
+import { DEFAULT_ORG_FILE, loadConfig } from '../../../bin/config.js';
+import { createDirectory } from '../../../graph/directory/index.js';
 import { InvalidInputError } from '../../../domain/errors.js';
 import { ROLE_KEYS } from '../../../domain/policies/roles.js';
 import { createOrgFileDirectory, loadOrganisationFile, parseOrganisation, type OrganisationFile } from '../../../graph/directory/org-file.js';
@@ -144,5 +145,16 @@ people:
     const team = (await dir.teams()).find((t) => t.id === 'cic-north');
     assert.ok(team?.memberIds.includes(idOf('Joel Whitcombe')));
     assert.deepEqual(team?.roles.team_manager, [idOf('Bethan Pryce')]);
+  });
+});
+
+describe('graph/directory createDirectory', () => {
+  it('picks the organisation file by configuration and loads it', async () => {
+    const dir = await createDirectory(loadConfig({}));
+    assert.ok((await dir.people()).some((p) => p.displayName === 'Priya Okonjo'));
+  });
+
+  it('refuses the Entra source without a Graph client, saying how to fix it', async () => {
+    await assert.rejects(createDirectory({ directory: { source: 'entra', orgFile: '', roleGroups: {} } }), /GRAPH_MODE=graph/);
   });
 });
