@@ -1,0 +1,36 @@
+/**
+ * What a person typed to the bot, as a command. Pure: text in, command out.
+ * Teams has already removed the bot's @mention (teams-ai `removeRecipientMention`).
+ */
+export type ChatCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'raise' }
+  | { readonly kind: 'my-cases' }
+  | { readonly kind: 'case'; readonly reference: string }
+  | { readonly kind: 'case-without-reference' }
+  | { readonly kind: 'unknown' };
+
+/** Case references are opaque tokens: letters, digits and hyphens, e.g. RES-2026-0042. */
+const CASE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
+
+export function parseChatCommand(text: string | undefined): ChatCommand {
+  const words = (text ?? '').trim().replace(/[.!?]+$/, '').split(/\s+/).filter((w) => w !== '');
+  const [first = '', second, ...rest] = words.map((w) => w.toLowerCase());
+  if (words.length === 1 && (first === 'help' || first === '?')) return { kind: 'help' };
+  if (words.length === 1 && first === 'raise') return { kind: 'raise' };
+  if (words.length === 2 && first === 'my' && second === 'cases') return { kind: 'my-cases' };
+  if (first === 'case') {
+    const reference = words[1];
+    if (reference === undefined) return { kind: 'case-without-reference' };
+    if (rest.length === 0 && CASE_REFERENCE.test(reference)) return { kind: 'case', reference: reference.toUpperCase() };
+  }
+  return { kind: 'unknown' };
+}
+
+/** The commands as help lists them, in order. */
+export const COMMAND_HELP: readonly { readonly command: string; readonly does: string }[] = [
+  { command: 'raise', does: 'open the form to raise a practice alert or dispute' },
+  { command: 'my cases', does: 'list the cases you raised or hold a role on, with their clocks' },
+  { command: 'case <reference>', does: 'show one case, e.g. case RES-2026-0042' },
+  { command: 'help', does: 'show this list' },
+];

@@ -1,0 +1,55 @@
+/**
+ * Where each person can be reached proactively: the Bot Framework conversation reference of
+ * their 1:1 chat with the bot, kept whenever they talk to it. The store persists it as JSON;
+ * nothing outside bot/ needs to know its shape.
+ */
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+
+/** A conversation reference as plain JSON, without display names. */
+export type StoredConversationReference = Readonly<Record<string, unknown>>;
+
+export interface ConversationReferences {
+  /** Keeps (or replaces) the reference for a person's 1:1 chat, keyed by Entra object id. */
+  save(userId: string, reference: StoredConversationReference): Promise<void>;
+  find(userId: string): Promise<StoredConversationReference | undefined>;
+}
+
+/**
+ * The reference to keep for this activity, or undefined when the activity is not from a person
+ * in a 1:1 chat (group chats and channels are not a person's address).
+ */
+export function personalReferenceOf(activity: Partial<Activity>): { userId: string; reference: StoredConversationReference } | undefined {
+  const userId = activity.from?.aadObjectId;
+  const type = activity.conversation?.conversationType;
+  if (userId === undefined || userId === '' || (type !== undefined && type !== 'personal') || activity.conversation?.isGroup === true) {
+    return undefined;
+  }
+  const reference = TurnContext.getConversationReference(activity);
+  const withoutNames = {
+    ...reference,
+    ...(reference.user && { user: { id: reference.user.id, aadObjectId: userId, role: reference.user.role } }),
+    ...(reference.bot && { bot: { id: reference.bot.id, role: reference.bot.role } }),
+    ...(reference.conversation && {
+      conversation: { ...reference.conversation, name: undefined },
+    }),
+  };
+  return { userId, reference: JSON.parse(JSON.stringify(withoutNames)) as StoredConversationReference };
+}
+
+export function asConversationReference(stored: StoredConversationReference): Partial<ConversationReference> {
+  return stored as Partial<ConversationReference>;
+}
+
+/**
+ * Keeps references in process memory only; they are lost on restart. For tests, and for local
+ * runs until the store's table for them exists.
+ */
+export function createVolatileConversationReferences(): ConversationReferences {
+  const byUser = new Map<string, StoredConversationReference>();
+  return {
+    save: async (userId, reference) => {
+      byUser.set(userId.toLowerCase(), reference);
+    },
+    find: async (userId) => byUser.get(userId.toLowerCase()),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Wires the bot from its parts: adapter, application, messages endpoint, HTTP server.
+ * `bot/main.ts` calls it with the real store; the test harness with test doubles.
+ */
+import { createAdapter, type BotIdentity, type ResolveAdapter } from './adapter.js';
+import { createBotApplication, type BotApplication } from './app.js';
+import type { ConversationReferences } from './conversations.js';
+import { createMessagesEndpoint } from './inbound.js';
+import type { Logger } from './log.js';
+import { startBotServer, type BotServer, type Readiness } from './server.js';
+
+export interface BotRuntimeOptions {
+  readonly identity: BotIdentity;
+  readonly host: string;
+  readonly port: number;
+  readonly botName: string;
+  readonly conversations: ConversationReferences;
+  readonly readiness: () => Promise<Readiness>;
+  readonly logger: Logger;
+  readonly drainTimeoutMs?: number;
+}
+
+export interface RunningBot {
+  readonly adapter: ResolveAdapter;
+  readonly app: BotApplication;
+  readonly server: BotServer;
+}
+
+export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> {
+  const { identity, logger } = options;
+  const adapter = createAdapter(identity);
+  const app = createBotApplication({
+    adapter,
+    ...(identity.appId !== undefined && { botAppId: identity.appId }),
+    botName: options.botName,
+    conversations: options.conversations,
+    logger,
+  });
+  const messages = createMessagesEndpoint({
+    adapter,
+    ...(identity.tenantId !== undefined && { tenantId: identity.tenantId }),
+    logic: async (context) => {
+      await app.run(context);
+    },
+    logger,
+  });
+  const server = await startBotServer({
+    host: options.host,
+    port: options.port,
+    messages,
+    readiness: options.readiness,
+    logger,
+    ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
+  });
+  return { adapter, app, server };
+}

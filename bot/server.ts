@@ -1,0 +1,129 @@
+/**
+ * The HTTP shell: restify with `POST /api/messages`, `GET /healthz` and `GET /readyz`.
+ * It knows nothing of the Bot Framework; the messages endpoint is a function handed in.
+ */
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { errorFields, type Logger } from './log.js';
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** Handles one Bot Framework request: the parsed JSON body and the Authorization header. */
+export type ActivityEndpoint = (body: unknown, authorization: string | undefined) => Promise<HttpResult>;
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** One entry per dependency: 'ok', or a short reason such as 'migrations pending'. */
+  readonly checks: Readonly<Record<string, string>>;
+}
+
+export interface BotServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly messages: ActivityEndpoint;
+  readonly readiness: () => Promise<Readiness>;
+  readonly logger: Logger;
+  /** How long `close()` waits for requests in flight before cutting connections. Default 10 s. */
+  readonly drainTimeoutMs?: number;
+  /** Largest accepted request body. Default 1 MiB (Teams activities are far smaller). */
+  readonly maxBodyBytes?: number;
+}
+
+export interface BotServer {
+  readonly host: string;
+  readonly port: number;
+  /** e.g. http://127.0.0.1:3978 */
+  readonly url: string;
+  /** Stops accepting, waits for requests in flight (up to the drain timeout), then closes. */
+  close(): Promise<void>;
+}
+
+export async function startBotServer(options: BotServerOptions): Promise<BotServer> {
+  const { logger } = options;
+  const server = restify.createServer({ name: 'resolve', handleUncaughtExceptions: false });
+  let closing = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  server.pre((req, res, next) => {
+    if (closing) {
+      res.setHeader('Connection', 'close');
+      res.send(503, { error: 'shutting down' });
+      return next(false);
+    }
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+    return next();
+  });
+  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? 1024 * 1024, mapParams: false }));
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    try {
+      const readiness = await options.readiness();
+      res.send(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+    } catch (error) {
+      logger.error('readiness.failed', errorFields(error));
+      res.send(503, { status: 'not ready', checks: { readiness: 'check failed' } });
+    }
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    let result: HttpResult;
+    try {
+      result = await options.messages(req.body, req.header('authorization') || undefined);
+    } catch (error) {
+      logger.error('messages.failed', errorFields(error));
+      result = { status: 500, body: { error: 'internal error' } };
+    }
+    if (result.body === undefined) {
+      res.send(result.status);
+    } else {
+      res.send(result.status, result.body);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  logger.info('server.listening', { host: options.host, port: address.port });
+
+  return {
+    host: options.host,
+    port: address.port,
+    url: `http://${host}:${address.port}`,
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      if (inFlight > 0) {
+        logger.info('server.draining', { inFlight });
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.drainTimeoutMs ?? 10_000).unref());
+        const done = new Promise<'drained'>((resolve) => {
+          drained = () => resolve('drained');
+        });
+        if ((await Promise.race([done, timeout])) === 'timeout') logger.warn('server.drain_timeout', { inFlight });
+      }
+      server.server.closeAllConnections();
+      await stopped;
+      logger.info('server.closed');
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Test harness: the real bot (HTTP server, CloudAdapter, teams-ai Application) in-process on an
+ * ephemeral loopback port, talking to a recording connector. Tests post activities as any
+ * fictional person and check who received which card.
+ *
+ *   const bot = await startBotHarness();
+ *   await bot.say(IRO, 'help');
+ *   bot.sentTo(IRO)            // what that person received
+ *   await bot.invoke(MANAGER, VERBS.accept, { caseId })   // { status, body } of Action.Execute
+ *   await bot.close();
+ */
+import { randomUUID } from 'node:crypto';
+import type { BotIdentity } from '../../bot/adapter.js';
+import { createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
+import { createLogger } from '../../bot/log.js';
+import { databaseReadiness } from '../../bot/readiness.js';
+import { startBot, type RunningBot } from '../../bot/runtime.js';
+import type { Readiness } from '../../bot/server.js';
+import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';
+import { cardsIn, startRecordingConnector, type JsonObject, type RecordingConnector, type SentActivity } from './recording-connector.js';
+
+/** The fictional tenant every harness activity comes from unless a test says otherwise. */
+export const TEST_TENANT_ID = '7d1f3c2a-0b4e-4f6a-9c8d-2e5b1a0f9c31';
+export const BOT_ID = '28:resolve-test-bot';
+
+export interface HttpReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface BotHarnessOptions {
+  /** Identity the bot runs with. Default: local mode (no app id) enforcing TEST_TENANT_ID. */
+  readonly identity?: BotIdentity;
+  /** Open an in-memory PGlite store (migrated) and use it for /readyz. Default false. */
+  readonly database?: boolean;
+  /** Overrides /readyz (ignored when `database` is true). Default: always ready. */
+  readonly readiness?: () => Promise<Readiness>;
+  readonly drainTimeoutMs?: number;
+}
+
+export interface ActivityOverrides {
+  readonly tenantId?: string;
+  readonly conversationType?: 'personal' | 'groupChat' | 'channel';
+  readonly replyToId?: string;
+  readonly extra?: JsonObject;
+}
+
+export interface BotHarness {
+  /** The bot's base URL, e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  readonly running: RunningBot;
+  readonly connector: RecordingConnector;
+  readonly conversations: ConversationReferences;
+  readonly db: Db | undefined;
+  /** Every log line the bot wrote, parsed. */
+  readonly logs: readonly JsonObject[];
+  /** The 1:1 conversation id the harness uses for this person. */
+  conversationIdOf(userId: string): string;
+  /** A Teams message activity from this person in their 1:1 chat with the bot. */
+  activityFromUser(userId: string, text: string, overrides?: ActivityOverrides): JsonObject;
+  /** An Action.Execute invoke from this person (card data is whatever the test says). */
+  invokeActivity(userId: string, verb: string, data: JsonObject, overrides?: ActivityOverrides): JsonObject;
+  /** POSTs an activity (or any body) to /api/messages. */
+  post(activity: unknown, options?: { readonly authorization?: string }): Promise<HttpReply>;
+  say(userId: string, text: string, overrides?: ActivityOverrides): Promise<HttpReply>;
+  /** Sends Action.Execute; the body is the invoke response (`{ statusCode, type, value }`). */
+  invoke(userId: string, verb: string, data: JsonObject, overrides?: ActivityOverrides): Promise<HttpReply>;
+  get(path: string): Promise<HttpReply>;
+  sentTo(userId: string): SentActivity[];
+  /** The text of each message this person received, in order. */
+  textsTo(userId: string): string[];
+  /** The Adaptive Cards this person received, in order. */
+  cardsTo(userId: string): JsonObject[];
+  close(): Promise<void>;
+}
+
+async function reply(response: Response): Promise<HttpReply> {
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    /* keep the text */
+  }
+  return { status: response.status, body };
+}
+
+export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  const connector = await startRecordingConnector();
+  const logs: JsonObject[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as JsonObject) });
+  const conversations = createVolatileConversationReferences();
+  const db = options.database === true ? await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY }) : undefined;
+  const readiness =
+    db !== undefined ? databaseReadiness(() => db.migrationsApplied(), logger) : (options.readiness ?? (async () => ({ ready: true, checks: { database: 'ok' } })));
+  const identity = options.identity ?? { tenantId: TEST_TENANT_ID, credential: { kind: 'none' } };
+
+  const running = await startBot({
+    identity,
+    host: '127.0.0.1',
+    port: 0,
+    botName: 'Resolve',
+    conversations,
+    readiness,
+    logger,
+    ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
+  });
+  const url = running.server.url;
+
+  const conversationIdOf = (userId: string) => `a:personal-${userId.toLowerCase()}`;
+  const baseActivity = (userId: string, overrides: ActivityOverrides = {}): JsonObject => {
+    const tenantId = overrides.tenantId ?? TEST_TENANT_ID;
+    const conversationType = overrides.conversationType ?? 'personal';
+    const conversationId = conversationType === 'personal' ? conversationIdOf(userId) : `19:${conversationType}-${randomUUID()}@thread.v2`;
+    if (conversationType === 'personal') connector.registerConversation(conversationId, userId);
+    return {
+      id: `incoming-${randomUUID()}`,
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: connector.serviceUrl,
+      from: { id: `29:${userId}`, aadObjectId: userId },
+      recipient: { id: BOT_ID, name: 'Resolve' },
+      conversation: { id: conversationId, conversationType, tenantId, ...(conversationType !== 'personal' && { isGroup: true }) },
+      channelData: { tenant: { id: tenantId } },
+      locale: 'en-GB',
+      ...(overrides.replyToId !== undefined && { replyToId: overrides.replyToId }),
+      ...overrides.extra,
+    };
+  };
+  const activityFromUser = (userId: string, text: string, overrides?: ActivityOverrides): JsonObject => ({
+    ...baseActivity(userId, overrides),
+    type: 'message',
+    text,
+    textFormat: 'plain',
+  });
+  const invokeActivity = (userId: string, verb: string, data: JsonObject, overrides?: ActivityOverrides): JsonObject => ({
+    ...baseActivity(userId, { replyToId: `card-${randomUUID()}`, ...overrides }),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  });
+  const post = async (activity: unknown, postOptions: { readonly authorization?: string } = {}) =>
+    reply(
+      await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(postOptions.authorization !== undefined && { authorization: postOptions.authorization }),
+        },
+        body: JSON.stringify(activity),
+      }),
+    );
+  const sentTo = (userId: string) => connector.sentTo(userId);
+
+  return {
+    url,
+    running,
+    connector,
+    conversations,
+    db,
+    logs,
+    conversationIdOf,
+    activityFromUser,
+    invokeActivity,
+    post,
+    say: (userId, text, overrides) => post(activityFromUser(userId, text, overrides)),
+    invoke: (userId, verb, data, overrides) => post(invokeActivity(userId, verb, data, overrides)),
+    get: async (path) => reply(await fetch(`${url}${path}`)),
+    sentTo,
+    textsTo: (userId) => sentTo(userId).flatMap((s) => (typeof s.activity.text === 'string' ? [s.activity.text] : [])),
+    cardsTo: (userId) => sentTo(userId).flatMap((s) => cardsIn(s.activity)),
+    close: async () => {
+      await running.server.close();
+      await connector.close();
+      await db?.close();
+    },
+  };
+}
