@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { WorkingCalendar } from '../calendar/index.js';
+import { isLocalDate } from '../calendar/index.js';
+import type { Policy } from '../policies/schema.js';
+
+/**
+ * What a person (or the deadline dispatcher) asks of a case. Card data is untrusted: adapters
+ * may parse it with `caseCommandSchema`, and `decide` checks it again whatever the caller did.
+ * The actor is always the authenticated user's Entra object id, never something from the card.
+ */
+
+const personId = z.string().trim().min(1, 'a person id is required');
+const words = (what: string, max = 8000) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
+const optionalWords = (what: string) => words(what).optional();
+const localDate = z
+  .string()
+  .refine((s) => isLocalDate(s), 'must be a real date written YYYY-MM-DD, e.g. 2026-03-10');
+
+const base = {
+  caseId: z.string().trim().min(1, 'the case id is required'),
+  actor: personId,
+  /** The case version the actor's card was rendered from, if known: stale cards never act. */
+  expectedVersion: z.number().int().min(0).optional(),
+};
+/** The stage the actor saw when they acted. */
+const seen = { stageId: z.string().trim().min(1, 'the stage the card was for is required') };
+const people = {
+  to: z.array(personId).min(1, 'the stage must go To at least one person'),
+  cc: z.array(personId).default([]),
+};
+
+export const raiseCommandSchema = z.object({
+  type: z.literal('raise'),
+  ...base,
+  /** Opaque case reference, e.g. "OX-2026-0142": no names. */
+  reference: z.string().trim().min(1, 'the case reference is required').max(64),
+  subjectInitials: z
+    .string()
+    .trim()
+    .regex(/^[A-Z](\.?[A-Z]){0,3}\.?$/, 'must be initials only, e.g. "J.T."'),
+  policyId: z.string().trim().min(1),
+  alertTypeId: z.string().trim().min(1),
+  /** Defaults to the alert type's entry stage; a later stage is a bypass. */
+  entryStageId: z.string().trim().min(1).optional(),
+  category: optionalWords('the category'),
+  issue: words('the issue'),
+  impactOnChild: words('the impact on the child'),
+  resolutionSought: words('the resolution sought'),
+  resolutionSoughtBy: localDate.optional(),
+  /** AMB-28 severity flags by id, e.g. "serious_safeguarding". */
+  severityFlags: z.array(z.string().trim().min(1)).default([]),
+  bypass: z
+    .object({
+      reason: words('the bypass reason'),
+      lineManagerDiscussed: z.boolean().default(false),
+      emergency: z.boolean().default(false),
+    })
+    .optional(),
+  ...people,
+});
+
+export const respondCommandSchema = z.object({
+  type: z.literal('respond'),
+  ...base,
+  ...seen,
+  response: z.enum(['accept', 'propose-alternative', 'decline']),
+  text: optionalWords('the response text'),
+});
+
+export const agreeActionCommandSchema = z.object({
+  type: z.literal('agree-action'),
+  ...base,
+  ...seen,
+  /** Chosen by the caller (ids are generated outside the domain). */
+  actionId: z.string().trim().min(1),
+  owner: personId,
+  dueDate: localDate,
+  text: words('the action'),
+});
+
+export const completeActionCommandSchema = z.object({
+  type: z.literal('complete-action'),
+  ...base,
+  actionId: z.string().trim().min(1),
+  note: optionalWords('the note'),
+});
+
+export const escalateCommandSchema = z.object({
+  type: z.literal('escalate'),
+  ...base,
+  ...seen,
+  reason: words('the reason for escalating'),
+  resolutionSoughtBy: localDate.optional(),
+  ...people,
+});
+
+export const bypassCommandSchema = z.object({
+  type: z.literal('bypass'),
+  ...base,
+  ...seen,
+  targetStageId: z.string().trim().min(1),
+  reason: words('the reason for bypassing'),
+  lineManagerDiscussed: z.boolean().default(false),
+  emergency: z.boolean().default(false),
+  resolutionSoughtBy: localDate.optional(),
+  ...people,
+});
+
+export const setResolutionDateCommandSchema = z.object({
+  type: z.literal('set-resolution-date'),
+  ...base,
+  ...seen,
+  resolutionSoughtBy: localDate,
+  reason: optionalWords('the reason'),
+});
+
+export const recordChaseCommandSchema = z.object({
+  type: z.literal('record-chase'),
+  ...base,
+  ...seen,
+  note: optionalWords('the note'),
+});
+
+export const resolveCommandSchema = z.object({
+  type: z.literal('resolve'),
+  ...base,
+  outcome: optionalWords('the outcome'),
+  keyLearningPoints: optionalWords('the key learning points'),
+});
+
+export const referToCafcassCommandSchema = z.object({
+  type: z.literal('refer-to-cafcass'),
+  ...base,
+  reason: words('the reason for the referral'),
+});
+
+export const withdrawCommandSchema = z.object({
+  type: z.literal('withdraw'),
+  ...base,
+  reason: words('the reason for withdrawing'),
+});
+
+export const deadlineReachedCommandSchema = z.object({
+  type: z.literal('deadline-reached'),
+  ...base,
+  /** A DeadlineSpec key from deadlinesOf. */
+  key: z.string().trim().min(1),
+});
+
+export const caseCommandSchema = z.discriminatedUnion('type', [
+  raiseCommandSchema,
+  respondCommandSchema,
+  agreeActionCommandSchema,
+  completeActionCommandSchema,
+  escalateCommandSchema,
+  bypassCommandSchema,
+  setResolutionDateCommandSchema,
+  recordChaseCommandSchema,
+  resolveCommandSchema,
+  referToCafcassCommandSchema,
+  withdrawCommandSchema,
+  deadlineReachedCommandSchema,
+]);
+
+/** A command as callers write it (defaults may be left out). */
+export type CaseCommand = z.input<typeof caseCommandSchema>;
+/** A command after checking, defaults filled in. */
+export type CheckedCommand = z.output<typeof caseCommandSchema>;
+export type CaseCommandType = CaseCommand['type'];
+export type RaiseCommand = z.input<typeof raiseCommandSchema>;
+
+export interface DecideContext {
+  readonly now: Date;
+  /** The ladder the case runs under (its `policyId`). */
+  readonly policy: Policy;
+  readonly calendar: WorkingCalendar;
+}

@@ -1,0 +1,159 @@
+import type { AlertKind } from '../policies/schema.js';
+
+/**
+ * The facts of an escalation case, append-only. Every event is JSON-serialisable and holds ids,
+ * dates and the officer's own words only: no names, no child's details beyond initials.
+ * Instants are ISO strings (UTC); civil dates are `YYYY-MM-DD` in the authority's zone.
+ */
+
+/** The actor of events produced by the deadline dispatcher rather than a person. */
+export const SYSTEM_ACTOR = 'system';
+
+interface EventBase<T extends string> {
+  readonly type: T;
+  readonly caseId: string;
+  /** ISO instant the event happened (the decision's `now`). */
+  readonly at: string;
+  /** Entra object id of the person who acted, or SYSTEM_ACTOR. */
+  readonly actor: string;
+}
+
+/** Where a case stands after it enters a stage: who it went to and when a response is due. */
+export interface StageEntry {
+  readonly stageId: string;
+  readonly stageLabel: string;
+  readonly formal: boolean;
+  /** Person ids resolved by the directory for the stage's To roles. */
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  /** "CC" or, for Oxfordshire, "Alert". */
+  readonly ccLabel: string;
+  /** End of the working day the response is due, or null where there is none (a notification). */
+  readonly responseDueAt: string | null;
+  /** The officer's "resolution sought by" date, where set (AMB-04, AMB-05). */
+  readonly resolutionSoughtBy: string | null;
+  /** AMB-20: a Director briefing note must be completed for this stage. */
+  readonly directorBriefingRequired: boolean;
+  /** AMB-26: the role that sends the stage's communication, when not the raising officer. */
+  readonly senderRole: string;
+}
+
+/** A stage skipped: recorded with the officer's reason and the ladder's precondition (D-B1, AMB-17). */
+export interface BypassRecord {
+  /** The stage the case would otherwise have entered. */
+  readonly skippedFromStageId: string;
+  readonly reason: string;
+  readonly lineManagerDiscussed: boolean;
+  readonly emergency: boolean;
+}
+
+export type CaseRaised = EventBase<'CaseRaised'> & {
+  readonly reference: string;
+  readonly subjectInitials: string;
+  readonly policyId: string;
+  /** GOV-07: the rule-set version in force when the case was raised. */
+  readonly policyVersion: string;
+  readonly authority: string;
+  readonly alertTypeId: string;
+  readonly alertTypeLabel: string;
+  readonly kind: AlertKind;
+  readonly category: string | null;
+  readonly issue: string;
+  readonly impactOnChild: string;
+  readonly resolutionSought: string;
+  readonly severityFlags: readonly string[];
+  readonly stage: StageEntry;
+  readonly bypass: BypassRecord | null;
+  /** AMB-01/AMB-02: when the overall limit runs out, once its start event has happened. */
+  readonly overallLimitAt: string | null;
+  /** AMB-33: when the officer is prompted to consider Cafcass, once known. */
+  readonly cafcassPromptAt: string | null;
+};
+
+export type StageEscalated = EventBase<'StageEscalated'> & {
+  readonly fromStageId: string;
+  readonly fromStageLabel: string;
+  readonly stage: StageEntry;
+  readonly reason: string;
+  readonly bypass: BypassRecord | null;
+  /** AMB-23: people the stage copies "if not already aware" who were already told. */
+  readonly ccNotRealerted: readonly string[];
+  readonly overallLimitAt: string | null;
+  readonly cafcassPromptAt: string | null;
+};
+
+export type ResponseKind = 'accept' | 'propose-alternative' | 'decline';
+
+export type ResponseRecorded = EventBase<'ResponseRecorded'> & {
+  readonly stageId: string;
+  readonly response: ResponseKind;
+  /** The alternative proposed, the reason for declining, or a note with an acceptance. */
+  readonly text: string | null;
+};
+
+export type ActionAgreed = EventBase<'ActionAgreed'> & {
+  readonly stageId: string;
+  readonly actionId: string;
+  readonly owner: string;
+  readonly dueDate: string;
+  /** End of the last working day on or before `dueDate`. */
+  readonly dueAt: string;
+  readonly text: string;
+};
+
+export type ActionCompleted = EventBase<'ActionCompleted'> & {
+  readonly actionId: string;
+  readonly note: string | null;
+};
+
+export type ResolutionDateSet = EventBase<'ResolutionDateSet'> & {
+  readonly stageId: string;
+  readonly resolutionSoughtBy: string;
+  readonly responseDueAt: string;
+  readonly reason: string | null;
+};
+
+export type ChaseRecorded = EventBase<'ChaseRecorded'> & {
+  readonly stageId: string;
+  readonly note: string | null;
+};
+
+export type CaseResolved = EventBase<'CaseResolved'> & {
+  readonly stageId: string;
+  readonly outcome: string | null;
+  readonly keyLearningPoints: string | null;
+};
+
+export type CafcassReferred = EventBase<'CafcassReferred'> & {
+  readonly stageId: string;
+  readonly reason: string;
+};
+
+export type CaseWithdrawn = EventBase<'CaseWithdrawn'> & {
+  readonly stageId: string;
+  readonly reason: string;
+};
+
+/** Deadline events: fed back by the dispatcher through the `deadline-reached` command. */
+export type ReminderDue = EventBase<'ReminderDue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string; readonly responseDueAt: string };
+export type ResponseOverdue = EventBase<'ResponseOverdue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
+export type OverallLimitReached = EventBase<'OverallLimitReached'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
+export type CafcassPromptDue = EventBase<'CafcassPromptDue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
+export type ActionOverdue = EventBase<'ActionOverdue'> & { readonly key: string; readonly actionId: string; readonly owner: string; readonly dueAt: string };
+
+export type DeadlineEvent = ReminderDue | ResponseOverdue | OverallLimitReached | CafcassPromptDue | ActionOverdue;
+
+export type CaseEvent =
+  | CaseRaised
+  | StageEscalated
+  | ResponseRecorded
+  | ActionAgreed
+  | ActionCompleted
+  | ResolutionDateSet
+  | ChaseRecorded
+  | CaseResolved
+  | CafcassReferred
+  | CaseWithdrawn
+  | DeadlineEvent;
+
+export type CaseEventType = CaseEvent['type'];

@@ -1,0 +1,199 @@
+import { InvalidInputError } from '../errors.js';
+import type { AlertKind } from '../policies/schema.js';
+import type { BypassRecord, CaseEvent, CaseRaised, ResponseKind, StageEntry } from './events.js';
+
+export type CaseStatus = 'open' | 'resolved' | 'withdrawn' | 'referred';
+
+export interface StageResponse {
+  readonly response: ResponseKind;
+  readonly text: string | null;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** One visit to a stage: what it was, when it started, and what happened there. */
+export interface StageVisit extends StageEntry {
+  readonly enteredAt: string;
+  readonly enteredBy: string;
+  readonly bypass: BypassRecord | null;
+  readonly response: StageResponse | null;
+  readonly chases: number;
+  /** When the case moved on from this stage, or null for the current one. */
+  readonly leftAt: string | null;
+}
+
+export interface AgreedAction {
+  readonly actionId: string;
+  readonly stageId: string;
+  readonly owner: string;
+  readonly text: string;
+  readonly dueDate: string;
+  readonly dueAt: string;
+  readonly agreedBy: string;
+  readonly agreedAt: string;
+  readonly completedAt: string | null;
+  readonly completedBy: string | null;
+  readonly note: string | null;
+}
+
+export interface CaseState {
+  readonly caseId: string;
+  readonly reference: string;
+  readonly subjectInitials: string;
+  readonly policyId: string;
+  readonly policyVersion: string;
+  readonly authority: string;
+  readonly alertTypeId: string;
+  readonly alertTypeLabel: string;
+  readonly kind: AlertKind;
+  readonly category: string | null;
+  readonly issue: string;
+  readonly impactOnChild: string;
+  readonly resolutionSought: string;
+  readonly severityFlags: readonly string[];
+  readonly raisedBy: string;
+  readonly raisedAt: string;
+  readonly status: CaseStatus;
+  readonly closedAt: string | null;
+  /** The stage the case is at now (for a notification, a pseudo-stage "notification"). */
+  readonly stage: StageVisit;
+  /** Earlier stages, oldest first. */
+  readonly previousStages: readonly StageVisit[];
+  /** Everyone ever sent or copied this case (AMB-23 "if not already aware"). */
+  readonly notified: readonly string[];
+  readonly actions: readonly AgreedAction[];
+  readonly overallLimitAt: string | null;
+  readonly cafcassPromptAt: string | null;
+  /** Deadlines already fired, as `key@dueAt`, so each fires once even when replayed. */
+  readonly firedDeadlines: readonly string[];
+  readonly outcome: string | null;
+  readonly keyLearningPoints: string | null;
+  /** The reason given for withdrawing or referring. */
+  readonly closingReason: string | null;
+  readonly referredAt: string | null;
+  /** The number of events folded: the position of the last one. */
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+export const NOTIFICATION_STAGE_ID = 'notification';
+
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+
+function visit(entry: StageEntry, at: string, by: string, bypass: BypassRecord | null): StageVisit {
+  return { ...entry, enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, leftAt: null };
+}
+
+function raised(event: CaseRaised): CaseState {
+  const notification = event.kind === 'notification';
+  return {
+    caseId: event.caseId,
+    reference: event.reference,
+    subjectInitials: event.subjectInitials,
+    policyId: event.policyId,
+    policyVersion: event.policyVersion,
+    authority: event.authority,
+    alertTypeId: event.alertTypeId,
+    alertTypeLabel: event.alertTypeLabel,
+    kind: event.kind,
+    category: event.category,
+    issue: event.issue,
+    impactOnChild: event.impactOnChild,
+    resolutionSought: event.resolutionSought,
+    severityFlags: event.severityFlags,
+    raisedBy: event.actor,
+    raisedAt: event.at,
+    // A notification asks nothing of anyone: it is complete once sent.
+    status: notification ? 'resolved' : 'open',
+    closedAt: notification ? event.at : null,
+    stage: visit(event.stage, event.at, event.actor, event.bypass),
+    previousStages: [],
+    notified: union(event.stage.to, event.stage.cc),
+    actions: [],
+    overallLimitAt: event.overallLimitAt,
+    cafcassPromptAt: event.cafcassPromptAt,
+    firedDeadlines: [],
+    outcome: null,
+    keyLearningPoints: null,
+    closingReason: null,
+    referredAt: null,
+    version: 1,
+    updatedAt: event.at,
+  };
+}
+
+function mapAction(state: CaseState, actionId: string, f: (a: AgreedAction) => AgreedAction): readonly AgreedAction[] {
+  return state.actions.map((a) => (a.actionId === actionId ? f(a) : a));
+}
+
+/**
+ * Fold one event into the state. Pure and total over streams `decide` produced; an event that
+ * cannot follow the state (a stream edited by hand) is an error naming the case and the event.
+ */
+export function evolve(state: CaseState | undefined, event: CaseEvent): CaseState {
+  if (event.type === 'CaseRaised') {
+    if (state) throw new InvalidInputError(`case ${event.caseId} was raised twice (event ${state.version + 1})`, 'events');
+    return raised(event);
+  }
+  if (!state) {
+    throw new InvalidInputError(`case ${event.caseId}: ${event.type} arrived before the case was raised`, 'events');
+  }
+  const next = { ...state, version: state.version + 1, updatedAt: event.at };
+  switch (event.type) {
+    case 'StageEscalated':
+      return {
+        ...next,
+        previousStages: [...state.previousStages, { ...state.stage, leftAt: event.at }],
+        stage: visit(event.stage, event.at, event.actor, event.bypass),
+        notified: union(state.notified, union(event.stage.to, event.stage.cc)),
+        overallLimitAt: event.overallLimitAt,
+        cafcassPromptAt: event.cafcassPromptAt,
+      };
+    case 'ResponseRecorded':
+      return { ...next, stage: { ...state.stage, response: { response: event.response, text: event.text, by: event.actor, at: event.at } } };
+    case 'ActionAgreed':
+      return {
+        ...next,
+        actions: [
+          ...state.actions,
+          {
+            actionId: event.actionId,
+            stageId: event.stageId,
+            owner: event.owner,
+            text: event.text,
+            dueDate: event.dueDate,
+            dueAt: event.dueAt,
+            agreedBy: event.actor,
+            agreedAt: event.at,
+            completedAt: null,
+            completedBy: null,
+            note: null,
+          },
+        ],
+        notified: union(state.notified, [event.owner]),
+      };
+    case 'ActionCompleted':
+      return { ...next, actions: mapAction(state, event.actionId, (a) => ({ ...a, completedAt: event.at, completedBy: event.actor, note: event.note })) };
+    case 'ResolutionDateSet':
+      return { ...next, stage: { ...state.stage, resolutionSoughtBy: event.resolutionSoughtBy, responseDueAt: event.responseDueAt } };
+    case 'ChaseRecorded':
+      return { ...next, stage: { ...state.stage, chases: state.stage.chases + 1 } };
+    case 'CaseResolved':
+      return { ...next, status: 'resolved', closedAt: event.at, outcome: event.outcome, keyLearningPoints: event.keyLearningPoints };
+    case 'CafcassReferred':
+      return { ...next, status: 'referred', referredAt: event.at, closingReason: event.reason };
+    case 'CaseWithdrawn':
+      return { ...next, status: 'withdrawn', closedAt: event.at, closingReason: event.reason };
+    case 'ReminderDue':
+    case 'ResponseOverdue':
+    case 'OverallLimitReached':
+    case 'CafcassPromptDue':
+    case 'ActionOverdue':
+      return { ...next, firedDeadlines: [...state.firedDeadlines, `${event.key}@${event.dueAt}`] };
+  }
+}
+
+/** The state after a whole stream, or undefined for an empty one. */
+export function fold(events: readonly CaseEvent[]): CaseState | undefined {
+  return events.reduce<CaseState | undefined>(evolve, undefined);
+}

@@ -1,0 +1,51 @@
+import type { CaseState, CaseStatus } from './state.js';
+
+/** One row per case for the store's query projections (open cases by person, by stage, overdue). */
+export interface CaseSummary {
+  caseId: string;
+  reference: string;
+  policyId: string;
+  /** notification | alert | dispute */
+  kind: string;
+  alertTypeId: string;
+  alertTypeLabel: string;
+  status: CaseStatus;
+  stageId: string;
+  stageLabel: string;
+  raisedBy: string;
+  addressees: string[];
+  copied: string[];
+  /** Owners of actions not yet complete. */
+  actionOwners: string[];
+  responseDueAt: string | null;
+  /** Open, no response yet at this stage, and past the response due time. */
+  overdue: boolean;
+  overallLimitAt: string | null;
+  version: number;
+  updatedAt: string;
+}
+
+export function summarise(state: CaseState, now: Date): CaseSummary {
+  const stage = state.stage;
+  const due = stage.responseDueAt;
+  return {
+    caseId: state.caseId,
+    reference: state.reference,
+    policyId: state.policyId,
+    kind: state.kind,
+    alertTypeId: state.alertTypeId,
+    alertTypeLabel: state.alertTypeLabel,
+    status: state.status,
+    stageId: stage.stageId,
+    stageLabel: stage.stageLabel,
+    raisedBy: state.raisedBy,
+    addressees: [...stage.to],
+    copied: [...stage.cc],
+    actionOwners: [...new Set(state.actions.filter((a) => a.completedAt === null).map((a) => a.owner))],
+    responseDueAt: due,
+    overdue: state.status === 'open' && stage.response === null && due !== null && now.getTime() > Date.parse(due),
+    overallLimitAt: state.status === 'open' ? state.overallLimitAt : null,
+    version: state.version,
+    updatedAt: state.updatedAt,
+  };
+}
