@@ -1,0 +1,305 @@
+/**
+ * Durable deadlines. The domain says which deadlines a case should have; `syncDeadlines` makes
+ * the table agree, in the transaction that appends the case's events. A dispatcher claims due
+ * rows under a lease with a fencing token and fires each one in a transaction that also runs
+ * the handler (the domain's `deadline-reached` decision), so a deadline fires exactly once.
+ */
+import type { Clock } from './clock.js';
+import { pollLoop, realSleep } from './poll-loop.js';
+import type { Db, Queryable, Tx } from './db.js';
+import { lockStream } from './events.js';
+
+export interface DesiredDeadline {
+  /** Unique within the stream; the same key across decisions means the same deadline. */
+  readonly key: string;
+  readonly kind: string;
+  readonly dueAt: string | Date;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export type DeadlineStatus = 'scheduled' | 'fired' | 'cancelled';
+
+export interface DeadlineRecord {
+  readonly id: number;
+  readonly streamId: string;
+  readonly key: string;
+  readonly kind: string;
+  readonly dueAt: Date;
+  readonly data: Record<string, unknown>;
+  readonly status: DeadlineStatus;
+  readonly claimedBy: string | null;
+  readonly leaseUntil: Date | null;
+  readonly fencingToken: number;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly firedAt: Date | null;
+  readonly firedBy: string | null;
+}
+
+/** A deadline this worker holds until `leaseUntil`, proven by `fencingToken`. */
+export type ClaimedDeadline = DeadlineRecord & { readonly leaseUntil: Date; readonly claimedBy: string };
+
+export interface DeadlineDiff {
+  readonly added: string[];
+  readonly moved: string[];
+  readonly cancelled: string[];
+}
+
+interface DeadlineRow {
+  id: number;
+  stream_id: string;
+  key: string;
+  kind: string;
+  due_at: Date;
+  data: Record<string, unknown>;
+  status: DeadlineStatus;
+  claimed_by: string | null;
+  lease_until: Date | null;
+  fencing_token: number;
+  attempts: number;
+  last_error: string | null;
+  fired_at: Date | null;
+  fired_by: string | null;
+}
+
+const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+
+function toRecord(row: DeadlineRow): DeadlineRecord {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    key: row.key,
+    kind: row.kind,
+    dueAt: new Date(row.due_at),
+    data: row.data,
+    status: row.status,
+    claimedBy: row.claimed_by,
+    leaseUntil: asDate(row.lease_until),
+    fencingToken: row.fencing_token,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    firedAt: asDate(row.fired_at),
+    firedBy: row.fired_by,
+  };
+}
+
+function dueInstant(d: DesiredDeadline, streamId: string): Date {
+  const due = new Date(d.dueAt);
+  if (Number.isNaN(due.getTime())) {
+    throw new TypeError(`Deadline ${d.key} of stream ${streamId} has no valid due time: give dueAt as an ISO 8601 date-time.`);
+  }
+  return due;
+}
+
+export async function listDeadlines(q: Queryable, streamId: string): Promise<DeadlineRecord[]> {
+  const rows = await q.query<DeadlineRow>('SELECT * FROM deadlines WHERE stream_id = $1 ORDER BY due_at, key', [streamId]);
+  return rows.map(toRecord);
+}
+
+/**
+ * Makes the stream's deadlines match `desired`: new keys are added, changed due times moved,
+ * scheduled deadlines no longer wanted cancelled. A fired deadline stays fired unless it is
+ * wanted again at a different time (re-armed). Moving or cancelling a deadline takes a new
+ * fencing token, so a dispatcher holding the old claim cannot fire it.
+ */
+export async function syncDeadlines(tx: Tx, streamId: string, desired: readonly DesiredDeadline[], now: Date): Promise<DeadlineDiff> {
+  await lockStream(tx, streamId);
+  const keys = new Set<string>();
+  for (const d of desired) {
+    if (keys.has(d.key)) throw new TypeError(`Deadline key ${d.key} appears twice for stream ${streamId}: keys must be unique within a stream.`);
+    keys.add(d.key);
+  }
+  const existing = new Map((await listDeadlines(tx, streamId)).map((r) => [r.key, r]));
+  const diff: DeadlineDiff = { added: [], moved: [], cancelled: [] };
+  const at = now.toISOString();
+
+  for (const d of desired) {
+    const due = dueInstant(d, streamId);
+    const data = JSON.stringify(d.data ?? {});
+    const row = existing.get(d.key);
+    if (row === undefined) {
+      await tx.query(
+        `INSERT INTO deadlines (stream_id, key, kind, due_at, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $6)`,
+        [streamId, d.key, d.kind, due.toISOString(), data, at],
+      );
+      diff.added.push(d.key);
+      continue;
+    }
+    const sameTime = row.dueAt.getTime() === due.getTime();
+    const sameBody = row.kind === d.kind && JSON.stringify(row.data) === JSON.stringify(JSON.parse(data));
+    if (row.status === 'fired' && sameTime) continue;
+    if (row.status === 'scheduled' && sameTime && sameBody) continue;
+    await tx.query(
+      `UPDATE deadlines SET kind = $2, due_at = $3, data = $4::jsonb, status = 'scheduled', claimed_by = NULL, lease_until = NULL,
+         fencing_token = nextval('deadline_fencing_token'), attempts = 0, last_error = NULL, fired_at = NULL, fired_by = NULL, updated_at = $5
+       WHERE id = $1`,
+      [row.id, d.kind, due.toISOString(), data, at],
+    );
+    if (row.status === 'scheduled' && !sameTime) diff.moved.push(d.key);
+    else if (row.status !== 'scheduled') diff.added.push(d.key);
+  }
+  for (const row of existing.values()) {
+    if (row.status === 'scheduled' && !keys.has(row.key)) {
+      await tx.query(
+        `UPDATE deadlines SET status = 'cancelled', claimed_by = NULL, lease_until = NULL, fencing_token = nextval('deadline_fencing_token'), updated_at = $2 WHERE id = $1`,
+        [row.id, at],
+      );
+      diff.cancelled.push(row.key);
+    }
+  }
+  return diff;
+}
+
+/**
+ * Claims up to `limit` due deadlines that nobody holds (or whose lease ran out), skipping rows
+ * another worker is claiming right now. Each claim takes a new, larger fencing token.
+ */
+export async function claimDueDeadlines(
+  db: Queryable,
+  options: { readonly workerId: string; readonly now: Date; readonly leaseMs: number; readonly limit: number },
+): Promise<ClaimedDeadline[]> {
+  const rows = await db.query<DeadlineRow>(
+    `UPDATE deadlines d
+        SET claimed_by = $1, lease_until = $3, fencing_token = nextval('deadline_fencing_token'), attempts = d.attempts + 1, updated_at = $2
+       FROM (SELECT id FROM deadlines
+              WHERE status = 'scheduled' AND due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+              ORDER BY due_at
+              LIMIT $4
+              FOR UPDATE SKIP LOCKED) due
+      WHERE d.id = due.id
+      RETURNING d.*`,
+    [options.workerId, options.now.toISOString(), new Date(options.now.getTime() + options.leaseMs).toISOString(), options.limit],
+  );
+  return rows.map(toRecord).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()) as ClaimedDeadline[];
+}
+
+/** The claim was taken over, moved, cancelled, or its lease ran out: the work is not this worker's any more. */
+export class StaleClaim extends Error {
+  override readonly name = 'StaleClaim';
+  constructor(
+    readonly deadlineId: number,
+    readonly fencingToken: number,
+    reason: string,
+  ) {
+    super(`Deadline ${deadlineId} (token ${fencingToken}) is no longer held: ${reason}.`);
+  }
+}
+
+export interface FireContext {
+  readonly now: Date;
+  readonly workerId: string;
+}
+
+/** Feeds a due deadline to the domain. Runs inside the transaction that marks the deadline fired. */
+export type DeadlineHandler = (tx: Tx, deadline: ClaimedDeadline, ctx: FireContext) => Promise<void>;
+
+/**
+ * Fires one claimed deadline: checks the token and the lease under the row lock, marks it fired
+ * and runs the handler in the same transaction, and checks the lease again before committing.
+ * Throws `StaleClaim` (and changes nothing) when the claim is no longer this worker's.
+ */
+export async function fireClaimedDeadline(db: Db, claim: ClaimedDeadline, handler: DeadlineHandler, clock: Clock): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lockStream(tx, claim.streamId);
+    const now = clock.now();
+    const [row] = await tx.query<DeadlineRow>('SELECT * FROM deadlines WHERE id = $1 FOR UPDATE', [claim.id]);
+    if (!row || row.status !== 'scheduled') throw new StaleClaim(claim.id, claim.fencingToken, `it is ${row?.status ?? 'gone'}`);
+    if (row.fencing_token !== claim.fencingToken) throw new StaleClaim(claim.id, claim.fencingToken, `token ${row.fencing_token} replaced it`);
+    if (now.getTime() >= claim.leaseUntil.getTime()) throw new StaleClaim(claim.id, claim.fencingToken, 'the lease expired before it started');
+    await tx.query(
+      `UPDATE deadlines SET status = 'fired', fired_at = $2, fired_by = $3, claimed_by = NULL, lease_until = NULL, last_error = NULL, updated_at = $2 WHERE id = $1`,
+      [claim.id, now.toISOString(), claim.claimedBy],
+    );
+    await handler(tx, claim, { now, workerId: claim.claimedBy });
+    if (clock.now().getTime() >= claim.leaseUntil.getTime()) {
+      throw new StaleClaim(claim.id, claim.fencingToken, 'the lease expired while it was being handled');
+    }
+  });
+}
+
+/** After a handler failure: let the deadline go, to be tried again after `retryAt`. */
+export async function releaseDeadline(db: Queryable, claim: ClaimedDeadline, retryAt: Date, error: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE deadlines SET claimed_by = NULL, lease_until = $3, last_error = $4, updated_at = $5
+      WHERE id = $1 AND fencing_token = $2 AND status = 'scheduled' RETURNING id`,
+    [claim.id, claim.fencingToken, retryAt.toISOString(), error.slice(0, 2000), retryAt.toISOString()],
+  );
+  return rows.length === 1;
+}
+
+export interface DispatchReport {
+  claimed: number;
+  fired: number;
+  /** Claims found taken over, moved, cancelled or expired: nothing was done for them. */
+  stale: number;
+  failed: number;
+}
+
+export interface DeadlineDispatcherOptions {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly workerId: string;
+  readonly handler: DeadlineHandler;
+  readonly batchSize?: number;
+  readonly leaseMs?: number;
+  /** Transactions in flight at once (1 on PGlite, which has one connection). */
+  readonly concurrency?: number;
+  /** Delay before a deadline whose handler failed is tried again; grows with each attempt. */
+  readonly retryBaseMs?: number;
+  readonly idleMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onError?: (error: unknown, deadline: ClaimedDeadline) => void;
+}
+
+export interface DeadlineDispatcher {
+  /** Claims one batch of due deadlines and works through it. */
+  runOnce(): Promise<DispatchReport>;
+  /** Repeats `runOnce` until `stop()`, resting `idleMs` whenever nothing was due. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly totals: Readonly<DispatchReport>;
+}
+
+export function createDeadlineDispatcher(options: DeadlineDispatcherOptions): DeadlineDispatcher {
+  const { db, clock, workerId, handler } = options;
+  const batchSize = options.batchSize ?? 100;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const concurrency = options.db.kind === 'pglite' ? 1 : (options.concurrency ?? 4);
+  const retryBaseMs = options.retryBaseMs ?? 60_000;
+  const sleep = options.sleep ?? realSleep;
+  const totals: DispatchReport = { claimed: 0, fired: 0, stale: 0, failed: 0 };
+
+  async function fireOne(claim: ClaimedDeadline, report: DispatchReport): Promise<void> {
+    try {
+      await fireClaimedDeadline(db, claim, handler, clock);
+      report.fired += 1;
+    } catch (error) {
+      if (error instanceof StaleClaim) {
+        report.stale += 1;
+        return;
+      }
+      report.failed += 1;
+      options.onError?.(error, claim);
+      const delay = retryBaseMs * 2 ** Math.min(claim.attempts - 1, 10);
+      await releaseDeadline(db, claim, new Date(clock.now().getTime() + delay), error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async function runOnce(): Promise<DispatchReport> {
+    const claims = await claimDueDeadlines(db, { workerId, now: clock.now(), leaseMs, limit: batchSize });
+    const report: DispatchReport = { claimed: claims.length, fired: 0, stale: 0, failed: 0 };
+    let next = 0;
+    const lane = async () => {
+      while (next < claims.length) await fireOne(claims[next++]!, report);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claims.length) }, lane));
+    for (const k of Object.keys(totals) as (keyof DispatchReport)[]) totals[k] += report[k];
+    return report;
+  }
+
+  return {
+    runOnce,
+    totals,
+    ...pollLoop(runOnce, (report) => report.claimed === 0, () => sleep(options.idleMs ?? 1000)),
+  };
+}

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { TestClock } from '../../store/clock.js';
+import { handleCommand, handleCommandIn } from '../../store/command.js';
+import type { Db, Tx } from '../../store/db.js';
+import {
+  claimDueDeadlines,
+  createDeadlineDispatcher,
+  fireClaimedDeadline,
+  listDeadlines,
+  StaleClaim,
+  syncDeadlines,
+  type DeadlineHandler,
+} from '../../store/deadlines.js';
+import { readStream } from '../../store/events.js';
+import { listEffects } from '../../store/outbox.js';
+import { describeOnEngines } from './engines.js';
+import { MAX_CHASES, REMINDER_VIEW_DDL, reminderModel, type ReminderEvent } from './fixtures/reminder-model.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const actor = 'user-ade-mensah';
+
+/** The domain's side of a due deadline: a `deadline-reached` command on the deadline's case. */
+const reminderHandler: DeadlineHandler = async (tx, deadline, { now }) => {
+  await handleCommandIn(tx, reminderModel(deadline.streamId), deadline.streamId, { type: 'deadline-reached', key: deadline.key }, now);
+};
+
+async function sync(db: Db, streamId: string, desired: Parameters<typeof syncDeadlines>[2], now: Date) {
+  return db.transaction((tx: Tx) => syncDeadlines(tx, streamId, desired, now));
+}
+
+describeOnEngines('store: durable deadlines', (ctx) => {
+  const start = new Date('2026-01-05T09:00:00.000Z');
+  // Each test lives in an earlier stretch of time than the one before, so deadlines left by
+  // earlier tests are still in the future and never due in a later one.
+  let era = 0;
+  const clockForTest = () => new TestClock(new Date(start.getTime() - era++ * 5 * 365 * DAY));
+
+  before(async () => {
+    await ctx.db.exec(REMINDER_VIEW_DDL);
+  });
+
+  it('diffs the desired deadlines against the stored ones: added, moved, cancelled, unchanged', async () => {
+    const stream = `case-${randomUUID()}`;
+    const clock = clockForTest();
+    const t = (h: number) => new Date(clock.now().getTime() + h * HOUR);
+    assert.deepEqual(await sync(ctx.db, stream, [{ key: 'a', kind: 'k', dueAt: t(1) }, { key: 'b', kind: 'k', dueAt: t(2) }], clock.now()), { added: ['a', 'b'], moved: [], cancelled: [] });
+    assert.deepEqual(await sync(ctx.db, stream, [{ key: 'a', kind: 'k', dueAt: t(1) }, { key: 'b', kind: 'k', dueAt: t(3) }, { key: 'c', kind: 'k', dueAt: t(4) }], clock.now()), {
+      added: ['c'],
+      moved: ['b'],
+      cancelled: [],
+    });
+    assert.deepEqual(await sync(ctx.db, stream, [{ key: 'c', kind: 'k', dueAt: t(4) }], clock.now()), { added: [], moved: [], cancelled: ['a', 'b'] });
+    const rows = await listDeadlines(ctx.db, stream);
+    assert.deepEqual(rows.map((r) => [r.key, r.status]), [['a', 'cancelled'], ['b', 'cancelled'], ['c', 'scheduled']]);
+  });
+
+  it('refuses a desired set with the same key twice', async () => {
+    const now = clockForTest().now();
+    await assert.rejects(sync(ctx.db, `case-${randomUUID()}`, [{ key: 'a', kind: 'k', dueAt: now }, { key: 'a', kind: 'k', dueAt: now }], now), /appears twice/);
+  });
+
+  it('fires a due deadline into the domain, and the events, new deadlines and outbox rows commit with it', async () => {
+    const clock = clockForTest();
+    const caseId = `case-${randomUUID()}`;
+    await handleCommand(ctx.db, reminderModel(caseId), caseId, { type: 'open', actor, dueAt: new Date(clock.now().getTime() + DAY).toISOString() }, { clock });
+    const dispatcher = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'w1', handler: reminderHandler });
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 0, fired: 0, stale: 0, failed: 0 }, 'nothing is due yet');
+    clock.advance(DAY);
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 1, fired: 1, stale: 0, failed: 0 });
+    const { records } = await readStream<ReminderEvent>(ctx.db, caseId);
+    assert.deepEqual(records.map((r) => r.event.type), ['opened', 'chased']);
+    const deadlines = await listDeadlines(ctx.db, caseId);
+    assert.deepEqual(deadlines.map((d) => [d.key, d.status]), [['chase-1', 'fired'], ['chase-2', 'scheduled']]);
+    assert.equal(deadlines[0]!.firedAt!.toISOString(), clock.now().toISOString());
+    assert.equal(deadlines[0]!.firedBy, 'w1');
+    assert.deepEqual((await listEffects(ctx.db, { streamId: caseId })).map((e) => e.idempotencyKey), [`${caseId}:chase:1`]);
+  });
+
+  it('runs months of deadlines in moments with a test clock: each fires once, on its day, in order', async () => {
+    const clock = clockForTest();
+    const begin = clock.now().getTime();
+    const cases = Array.from({ length: 12 }, (_, i) => ({ caseId: `case-${randomUUID()}`, dueAt: new Date(begin + (i * 15 + 1) * DAY).toISOString() }));
+    for (const c of cases) await handleCommand(ctx.db, reminderModel(c.caseId), c.caseId, { type: 'open', actor, dueAt: c.dueAt }, { clock });
+    const dispatcher = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'w-months', handler: reminderHandler });
+    for (let day = 0; day < 200; day++) {
+      clock.advance(DAY);
+      await dispatcher.runOnce();
+    }
+    assert.equal(dispatcher.totals.fired, cases.length * MAX_CHASES);
+    assert.equal(dispatcher.totals.stale + dispatcher.totals.failed, 0);
+    for (const c of cases) {
+      const deadlines = await listDeadlines(ctx.db, c.caseId);
+      assert.deepEqual(deadlines.map((d) => d.status), ['fired', 'fired', 'fired']);
+      for (const d of deadlines) {
+        const late = d.firedAt!.getTime() - d.dueAt.getTime();
+        assert.ok(late >= 0 && late < DAY, `${d.key} fired within a day of its due time`);
+      }
+      const chases = (await readStream<ReminderEvent>(ctx.db, c.caseId)).records.filter((r) => r.event.type === 'chased');
+      assert.deepEqual(chases.map((r) => (r.event.type === 'chased' ? r.event.chase : 0)), [1, 2, 3]);
+    }
+  });
+
+  it('rolls back a failed handler, keeps the deadline and tries it again after a back-off', async () => {
+    const clock = clockForTest();
+    const stream = `case-${randomUUID()}`;
+    await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    let fail = true;
+    const errors: unknown[] = [];
+    const handler: DeadlineHandler = async (tx, deadline, { now }) => {
+      await tx.query('INSERT INTO reminder_view (case_id, open, chases, version) VALUES ($1, true, 0, 0)', [deadline.streamId]);
+      if (fail) throw new Error(`the domain failed at ${now.toISOString()}`);
+    };
+    const dispatcher = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'w-fail', handler, retryBaseMs: 60_000, onError: (e) => errors.push(e) });
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 1, fired: 0, stale: 0, failed: 1 });
+    assert.equal(errors.length, 1);
+    const [row] = await listDeadlines(ctx.db, stream);
+    assert.equal(row!.status, 'scheduled');
+    assert.match(row!.lastError!, /the domain failed/);
+    assert.deepEqual(await ctx.db.query('SELECT * FROM reminder_view WHERE case_id = $1', [stream]), [], 'the handler wrote nothing');
+    fail = false;
+    assert.equal((await dispatcher.runOnce()).claimed, 0, 'not before the back-off');
+    clock.advance(60_000);
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 1, fired: 1, stale: 0, failed: 0 });
+  });
+
+  it('a claim taken over after its lease ran out cannot be completed by the first worker (fencing token)', async () => {
+    const clock = clockForTest();
+    const stream = `case-${randomUUID()}`;
+    await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    const fired: string[] = [];
+    const handler: DeadlineHandler = async (_tx, deadline, { workerId }) => {
+      fired.push(`${deadline.key}:${workerId}`);
+    };
+    const [mine] = (await claimDueDeadlines(ctx.db, { workerId: 'slow', now: clock.now(), leaseMs: 30_000, limit: 10 })).filter((c) => c.streamId === stream);
+    assert.ok(mine);
+    clock.advance(31_000);
+    const [theirs] = (await claimDueDeadlines(ctx.db, { workerId: 'fast', now: clock.now(), leaseMs: 30_000, limit: 10 })).filter((c) => c.streamId === stream);
+    assert.ok(theirs && theirs.fencingToken > mine.fencingToken, 'the new claim has a larger token');
+    await assert.rejects(fireClaimedDeadline(ctx.db, mine, handler, clock), (e: unknown) => e instanceof StaleClaim && /replaced it/.test(e.message));
+    await fireClaimedDeadline(ctx.db, theirs, handler, clock);
+    assert.deepEqual(fired, ['k:fast']);
+  });
+
+  it('a worker paused past its lease mid-batch completes none of its stale work, and another worker fires it once', async () => {
+    const clock = clockForTest();
+    const streams = Array.from({ length: 5 }, () => `case-${randomUUID()}`);
+    for (const s of streams) await sync(ctx.db, s, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    const fired: string[] = [];
+    const pausing: DeadlineHandler = async (tx, deadline, { workerId }) => {
+      await tx.query('SELECT 1');
+      fired.push(`${deadline.streamId}:${workerId}`);
+      if (fired.length === 2) clock.advance(45_000); // the process stalls for longer than its lease
+    };
+    const slow = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'paused', handler: pausing, leaseMs: 30_000, concurrency: 1 });
+    const report = await slow.runOnce();
+    assert.deepEqual(report, { claimed: 5, fired: 1, stale: 4, failed: 0 });
+    const other = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'other', handler: pausing, leaseMs: 30_000 });
+    assert.equal((await other.runOnce()).fired, 4);
+    const firedRows = (await Promise.all(streams.map((s) => listDeadlines(ctx.db, s)))).flat();
+    assert.deepEqual(firedRows.map((r) => r.status), ['fired', 'fired', 'fired', 'fired', 'fired']);
+    assert.equal(firedRows.filter((r) => r.firedBy === 'paused').length, 1);
+    assert.equal(firedRows.filter((r) => r.firedBy === 'other').length, 4);
+  });
+
+  it('moving a deadline while a worker holds it invalidates the claim, so it fires at the new time only', async () => {
+    const clock = clockForTest();
+    const stream = `case-${randomUUID()}`;
+    await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    const [claim] = (await claimDueDeadlines(ctx.db, { workerId: 'w', now: clock.now(), leaseMs: 30_000, limit: 10 })).filter((c) => c.streamId === stream);
+    const later = new Date(clock.now().getTime() + DAY);
+    assert.deepEqual(await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: later }], clock.now()), { added: [], moved: ['k'], cancelled: [] });
+    await assert.rejects(fireClaimedDeadline(ctx.db, claim!, async () => undefined, clock), StaleClaim);
+    const [row] = await listDeadlines(ctx.db, stream);
+    assert.equal(row!.status, 'scheduled');
+    assert.equal(row!.dueAt.toISOString(), later.toISOString());
+  });
+
+  it('re-arms a fired deadline that the domain wants again at a new time, and leaves it alone at the same time', async () => {
+    const clock = clockForTest();
+    const stream = `case-${randomUUID()}`;
+    await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    const dispatcher = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'w', handler: async () => undefined });
+    await dispatcher.runOnce();
+    assert.deepEqual(await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now()), { added: [], moved: [], cancelled: [] });
+    assert.equal((await listDeadlines(ctx.db, stream))[0]!.status, 'fired');
+    const next = new Date(clock.now().getTime() + HOUR);
+    assert.deepEqual(await sync(ctx.db, stream, [{ key: 'k', kind: 'test', dueAt: next }], clock.now()), { added: ['k'], moved: [], cancelled: [] });
+    assert.equal((await listDeadlines(ctx.db, stream))[0]!.status, 'scheduled');
+  });
+});
