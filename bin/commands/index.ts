@@ -1,9 +1,17 @@
 import type { Command } from './command.js';
+import { addWorkingDaysCommand } from './add-working-days.js';
+import { workingDaysBetweenCommand } from './working-days-between.js';
+import { nextReviewCommand } from './next-review.js';
+import { timelineCommand } from './timeline.js';
 
 export type { CliIO, Command } from './command.js';
 
 /** Every `resolve` sub-command. Register a new one with one line here. */
 export const commands: readonly Command[] = [
+  addWorkingDaysCommand,
+  workingDaysBetweenCommand,
+  nextReviewCommand,
+  timelineCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import {
+  nextFosterCarerReview, nextLookedAfterReview, type FirstReviewRule, type IncidentReviewMode, type NextReviewDue,
+} from '../../domain/reviews/index.js';
+import { COMMON_OPTIONS, calendarFrom, choice, listOption, required, writeJson } from './args.js';
+import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
+
+const USAGE = [
+  'resolve next-review looked-after --became-looked-after D [--placement-change D1,D2] [--held D1,D2,...]',
+  '                                 [--placement-change-keeps-cycle] [--closure-days D1,D2] [--json]',
+  '       resolve next-review foster-carer --approved D [--held D1,D2,...] [--policy statutory|dudley|best-practice]',
+  '                                 [--first-placement D] [--concern-raised D [--incident-mode decide-by|hold-by]]',
+  '                                 [--closure-days D1,D2] [--json]',
+].join('\n');
+
+const POLICIES: Readonly<Record<string, FirstReviewRule>> = {
+  statutory: 'statutory_12m', dudley: 'local_6m', 'best-practice': 'best_practice_min',
+  statutory_12m: 'statutory_12m', local_6m: 'local_6m', best_practice_min: 'best_practice_min',
+};
+const INCIDENT_MODES: Readonly<Record<string, IncidentReviewMode>> = {
+  'decide-by': 'decide_by', 'hold-by': 'hold_by', decide_by: 'decide_by', hold_by: 'hold_by',
+};
+
+function lookedAfter(args: string[]): { json: boolean; result: NextReviewDue } {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: {
+      ...COMMON_OPTIONS,
+      'became-looked-after': { type: 'string' },
+      'placement-change': { type: 'string', multiple: true },
+      held: { type: 'string', multiple: true },
+      'placement-change-keeps-cycle': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const result = nextLookedAfterReview({
+    becameLookedAfter: required(values['became-looked-after'], '--became-looked-after'),
+    placementChanges: listOption(values['placement-change']),
+    held: listOption(values.held),
+  }, {
+    calendar: calendarFrom(values['closure-days']),
+    placementChangeResetsCycle: !values['placement-change-keeps-cycle'],
+  });
+  return { json: values.json, result };
+}
+
+function fosterCarer(args: string[]): { json: boolean; result: NextReviewDue } {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: {
+      ...COMMON_OPTIONS,
+      approved: { type: 'string' },
+      held: { type: 'string', multiple: true },
+      policy: { type: 'string', default: 'statutory' },
+      'first-placement': { type: 'string' },
+      'concern-raised': { type: 'string' },
+      'incident-mode': { type: 'string', default: 'decide-by' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const result = nextFosterCarerReview({
+    approved: required(values.approved, '--approved'),
+    held: listOption(values.held),
+    ...(values['first-placement'] === undefined ? {} : { firstPlacement: values['first-placement'] }),
+    ...(values['concern-raised'] === undefined ? {} : { concernRaised: values['concern-raised'] }),
+  }, {
+    calendar: calendarFrom(values['closure-days']),
+    firstReviewRule: choice(values.policy, '--policy', POLICIES),
+    incidentReviewMode: choice(values['incident-mode'], '--incident-mode', INCIDENT_MODES),
+  });
+  return { json: values.json, result };
+}
+
+function printText(io: CliIO, r: NextReviewDue): void {
+  io.out([
+    `Next review: ${r.review} (${r.rule})`,
+    `Due: ${r.due}`,
+    `Latest meeting date: ${r.latestMeetingDate}`,
+    '',
+    r.explanation,
+    ...(r.related.length === 0 ? [] : ['', 'Also:', ...r.related.map((x) => `  ${x.date}  ${x.rule.padEnd(7)}  ${x.label}`)]),
+  ].join('\n'));
+}
+
+/** `resolve next-review looked-after|foster-carer ...`: the next statutory review due date and why. */
+export const nextReviewCommand: Command = {
+  name: 'next-review',
+  summary: 'when the next looked-after or foster carer review is due, and the latest meeting date',
+  usage: USAGE,
+  async run(args, io) {
+    const [kind, ...rest] = args;
+    let out: { json: boolean; result: NextReviewDue };
+    if (kind === 'looked-after') out = lookedAfter(rest);
+    else if (kind === 'foster-carer') out = fosterCarer(rest);
+    else if (kind === undefined || kind.startsWith('-')) throw new UsageError('say which review: looked-after or foster-carer');
+    else throw new UsageError(`unknown review kind "${kind}": use looked-after or foster-carer`);
+    const { result: r } = out;
+    if (out.json) {
+      writeJson(io, {
+        due: r.due, latestMeetingDate: r.latestMeetingDate, rule: r.rule, kind: r.kind, review: r.review,
+        anchor: r.anchor, offset: r.offset, explanation: r.explanation, related: r.related,
+      });
+    } else {
+      printText(io, r);
+    }
+    return EXIT_OK;
+  },
+};
