@@ -10,8 +10,8 @@ import {
   splitScheduleQuery,
   type EventRequest,
 } from '../../graph/calendar.js';
-import { createGraphClient, GraphUnavailableError } from '../../graph/client.js';
-import { fakeCredential, FakeGraph, graphError } from './fake-graph.js';
+import { GraphUnavailableError } from '../../graph/client.js';
+import { graphError, useFakeGraph } from './fake-graph.js';
 
 const DAY = 86_400_000;
 const people = (n: number) => Array.from({ length: n }, (_, i) => `person${i + 1}@northmoor.example`);
@@ -47,18 +47,11 @@ describe('graph/calendar', () => {
   });
 
   describe('graph mode (against a fake Graph on loopback)', () => {
-    let graph: FakeGraph;
-    let baseUrl: string;
-    beforeEach(async () => {
-      graph = new FakeGraph();
-      baseUrl = await graph.start();
-    });
-    afterEach(() => graph.stop());
-
-    const calendar = () => createGraphCalendar({ client: createGraphClient({ credential: fakeCredential, baseUrl, retry: { delaySeconds: 0, maxRetries: 1 } }), mailbox: 'resolve@northmoor.example' });
+    const fake = useFakeGraph();
+    const calendar = () => createGraphCalendar({ client: fake.client(), mailbox: 'resolve@northmoor.example' });
 
     it('getSchedule calls Graph in parts, in UTC, and merges each person’s busy times, ignoring free', async () => {
-      graph.on('POST', /^\/users\/resolve@northmoor\.example\/calendar\/getSchedule$/, (req) => {
+      fake.graph.on('POST', /^\/users\/resolve@northmoor\.example\/calendar\/getSchedule$/, (req) => {
         const body = req.body as { schedules: string[]; startTime: { dateTime: string } };
         return {
           body: {
@@ -79,7 +72,7 @@ describe('graph/calendar', () => {
       });
       const from = new Date('2026-01-05T00:00:00Z');
       const result = await calendar().getSchedule({ schedules: people(25), from, to: new Date(from.getTime() + 100 * DAY) });
-      const calls = graph.calls('POST', /getSchedule$/);
+      const calls = fake.graph.calls('POST', /getSchedule$/);
       assert.equal(calls.length, 4);
       assert.equal(calls[0]!.headers.prefer, 'outlook.timezone="UTC"');
       assert.deepEqual((calls[0]!.body as { startTime: unknown }).startTime, { dateTime: '2026-01-05T00:00:00.000', timeZone: 'UTC' });
@@ -94,7 +87,7 @@ describe('graph/calendar', () => {
 
     it('createEvent posts to the organiser’s calendar with a transactionId; a retried create gives the same event', async () => {
       const byTransaction = new Map<string, string>();
-      graph.on('POST', /^\/users\/priya\.okonjo@northmoor\.example\/events$/, (req) => {
+      fake.graph.on('POST', /^\/users\/priya\.okonjo@northmoor\.example\/events$/, (req) => {
         const tx = (req.body as { transactionId: string }).transactionId;
         if (!byTransaction.has(tx)) byTransaction.set(tx, `AAMk-event-${byTransaction.size + 1}`);
         return { status: 201, body: { id: byTransaction.get(tx), webLink: 'https://outlook.office365.com/owa/?itemid=x' } };
@@ -102,7 +95,7 @@ describe('graph/calendar', () => {
       const first = await calendar().createEvent(booking);
       const again = await calendar().createEvent(booking);
       assert.equal(first.id, again.id);
-      const body = graph.requests[0]!.body as Record<string, unknown>;
+      const body = fake.graph.requests[0]!.body as Record<string, unknown>;
       assert.equal(body.transactionId, 'booking/NBC-2026-0042/review-3');
       assert.deepEqual(body.start, { dateTime: '2026-03-10T10:00:00.000', timeZone: 'UTC' });
       assert.deepEqual(body.attendees, [
@@ -113,7 +106,7 @@ describe('graph/calendar', () => {
     });
 
     it('Graph unavailable for a create gives GraphUnavailableError (the booking stays queued)', async () => {
-      graph.on('POST', /events$/, graphError(504, 'GatewayTimeout', 'timeout', { 'Retry-After': '0' }));
+      fake.graph.on('POST', /events$/, graphError(504, 'GatewayTimeout', 'timeout', { 'Retry-After': '0' }));
       await assert.rejects(calendar().createEvent(booking), GraphUnavailableError);
     });
   });

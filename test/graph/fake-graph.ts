@@ -5,6 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/identity';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { createGraphClient } from '../../graph/client.js';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -81,4 +83,27 @@ export const fakeCredential: TokenCredential = {
 
 export function graphError(status: number, code: string, message: string, headers?: Record<string, string>): FakeReply {
   return { status, body: { error: { code, message } }, ...(headers && { headers }) };
+}
+
+/**
+ * Starts a fresh fake Graph before each test of the enclosing `describe` and stops it after.
+ * `client()` is a Graph client pointed at it that retries quickly.
+ */
+export function useFakeGraph(): { readonly graph: FakeGraph; readonly baseUrl: string; client(maxRetries?: number): Client } {
+  let graph: FakeGraph | undefined;
+  let baseUrl = '';
+  beforeEach(async () => {
+    graph = new FakeGraph();
+    baseUrl = await graph.start();
+  });
+  afterEach(() => graph?.stop());
+  return {
+    get graph() {
+      return graph!;
+    },
+    get baseUrl() {
+      return baseUrl;
+    },
+    client: (maxRetries = 1) => createGraphClient({ credential: fakeCredential, baseUrl, retry: { delaySeconds: 0, maxRetries } }),
+  };
 }

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvalidInputError } from '../../domain/errors.js';
-import { createGraphClient, GraphUnavailableError } from '../../graph/client.js';
+import { GraphUnavailableError } from '../../graph/client.js';
 import { createFileMailSender, createGraphMailSender, type MailMessage } from '../../graph/mail.js';
-import { fakeCredential, FakeGraph, graphError } from './fake-graph.js';
+import { graphError, useFakeGraph } from './fake-graph.js';
 
 // Fictional child: the details below must never reach a header.
 const CHILD = 'Jayden Thorne';
@@ -77,19 +77,13 @@ describe('graph/mail', () => {
   });
 
   describe('graph mode: sendMail', () => {
-    let graph: FakeGraph;
-    let baseUrl: string;
-    beforeEach(async () => {
-      graph = new FakeGraph();
-      baseUrl = await graph.start();
-    });
-    afterEach(() => graph.stop());
+    const fake = useFakeGraph();
 
     it('posts the message to /users/{sender}/sendMail with the idempotency key as a header', async () => {
-      graph.on('POST', /^\/users\/resolve@northmoor\.example\/sendMail$/, { status: 202 });
-      const sender = createGraphMailSender({ client: createGraphClient({ credential: fakeCredential, baseUrl }), sender: 'resolve@northmoor.example' });
+      fake.graph.on('POST', /^\/users\/resolve@northmoor\.example\/sendMail$/, { status: 202 });
+      const sender = createGraphMailSender({ client: fake.client(), sender: 'resolve@northmoor.example' });
       assert.deepEqual(await sender.send(message), { via: 'graph', duplicate: false });
-      const body = graph.requests[0]?.body as { message: Record<string, unknown>; saveToSentItems: boolean };
+      const body = fake.graph.requests[0]?.body as { message: Record<string, unknown>; saveToSentItems: boolean };
       assert.equal(body.message.subject, 'Resolve NBC-2026-0042: practice alert, stage 2');
       assert.deepEqual(body.message.toRecipients, [{ emailAddress: { address: 'bethan.pryce@northmoor.example' } }]);
       assert.deepEqual(body.message.ccRecipients, [{ emailAddress: { address: 'grace.nwankwo@northmoor.example' } }]);
@@ -99,10 +93,10 @@ describe('graph/mail', () => {
     });
 
     it('Graph down after retries gives GraphUnavailableError, so the outbox keeps the message', async () => {
-      graph.on('POST', /sendMail$/, graphError(503, 'ServiceUnavailable', 'try later', { 'Retry-After': '0' }));
-      const sender = createGraphMailSender({ client: createGraphClient({ credential: fakeCredential, baseUrl, retry: { delaySeconds: 0, maxRetries: 1 } }), sender: 'resolve@northmoor.example' });
+      fake.graph.on('POST', /sendMail$/, graphError(503, 'ServiceUnavailable', 'try later', { 'Retry-After': '0' }));
+      const sender = createGraphMailSender({ client: fake.client(), sender: 'resolve@northmoor.example' });
       await assert.rejects(sender.send(message), GraphUnavailableError);
-      assert.equal(graph.requests.length, 2);
+      assert.equal(fake.graph.requests.length, 2);
     });
   });
 });
