@@ -17,6 +17,7 @@ export interface PacerRates {
 
 export const TEAMS_RATES: PacerRates = { destination: { perSecond: 7 }, tenant: { perSecond: 50 } };
 
+/** Times are whole microseconds, so the arithmetic stays exact at today's epoch values. */
 class Bucket {
   readonly #interval: number;
   readonly #tolerance: number;
@@ -24,7 +25,7 @@ class Bucket {
 
   constructor(rate: Rate) {
     if (!(rate.perSecond > 0)) throw new RangeError(`A pacing rate must be above 0 a second, not ${rate.perSecond}.`);
-    this.#interval = 1000 / rate.perSecond;
+    this.#interval = Math.round(1_000_000 / rate.perSecond);
     this.#tolerance = (Math.max(1, rate.burst ?? Math.floor(rate.perSecond)) - 1) * this.#interval;
   }
 
@@ -54,14 +55,14 @@ export class Pacer {
 
   /** 0 when a message may go now (and it is counted); otherwise the milliseconds to wait. */
   reserve(destination: string, tenant: string, now: Date): number {
-    const t = now.getTime();
-    if (t - this.#sweptAt > 60_000) {
+    const t = now.getTime() * 1000;
+    if (t - this.#sweptAt > 60_000_000) {
       this.#destination.forgetBefore(t);
       this.#tenant.forgetBefore(t);
       this.#sweptAt = t;
     }
     const wait = Math.max(this.#destination.wait(destination, t), this.#tenant.wait(tenant, t));
-    if (wait > 0) return Math.ceil(wait);
+    if (wait > 0) return Math.ceil(wait / 1000);
     this.#destination.take(destination, t);
     this.#tenant.take(tenant, t);
     return 0;
