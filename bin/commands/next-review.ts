@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
-  nextFosterCarerReview, nextLookedAfterReview, type FirstReviewRule, type IncidentReviewMode, type NextReviewDue,
+  fosterCarerReviewHistory, lookedAfterReviewHistory, nextFosterCarerReview, nextLookedAfterReview,
+  type FirstReviewRule, type HeldReviewTimeliness, type IncidentReviewMode, type NextReviewDue,
 } from '../../domain/reviews/index.js';
 import { COMMON_OPTIONS, calendarFrom, choice, listOption, required, writeJson } from './args.js';
 import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
@@ -21,7 +22,13 @@ const INCIDENT_MODES: Readonly<Record<string, IncidentReviewMode>> = {
   'decide-by': 'decide_by', 'hold-by': 'hold_by', decide_by: 'decide_by', hold_by: 'hold_by',
 };
 
-function lookedAfter(args: string[]): { json: boolean; result: NextReviewDue } {
+interface Answer {
+  readonly json: boolean;
+  readonly result: NextReviewDue;
+  readonly history: readonly HeldReviewTimeliness[];
+}
+
+function lookedAfter(args: string[]): Answer {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
     options: {
@@ -33,18 +40,19 @@ function lookedAfter(args: string[]): { json: boolean; result: NextReviewDue } {
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const result = nextLookedAfterReview({
+  const input = {
     becameLookedAfter: required(values['became-looked-after'], '--became-looked-after'),
     placementChanges: listOption(values['placement-change']),
     held: listOption(values.held),
-  }, {
+  };
+  const options = {
     calendar: calendarFrom(values['closure-days']),
     placementChangeResetsCycle: !values['placement-change-keeps-cycle'],
-  });
-  return { json: values.json, result };
+  };
+  return { json: values.json, result: nextLookedAfterReview(input, options), history: lookedAfterReviewHistory(input, options) };
 }
 
-function fosterCarer(args: string[]): { json: boolean; result: NextReviewDue } {
+function fosterCarer(args: string[]): Answer {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
     options: {
@@ -58,20 +66,23 @@ function fosterCarer(args: string[]): { json: boolean; result: NextReviewDue } {
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const result = nextFosterCarerReview({
+  const input = {
     approved: required(values.approved, '--approved'),
     held: listOption(values.held),
     ...(values['first-placement'] === undefined ? {} : { firstPlacement: values['first-placement'] }),
     ...(values['concern-raised'] === undefined ? {} : { concernRaised: values['concern-raised'] }),
-  }, {
+  };
+  const options = {
     calendar: calendarFrom(values['closure-days']),
     firstReviewRule: choice(values.policy, '--policy', POLICIES),
     incidentReviewMode: choice(values['incident-mode'], '--incident-mode', INCIDENT_MODES),
-  });
-  return { json: values.json, result };
+  };
+  return { json: values.json, result: nextFosterCarerReview(input, options), history: fosterCarerReviewHistory(input, options) };
 }
 
-function printText(io: CliIO, r: NextReviewDue): void {
+function printText(io: CliIO, r: NextReviewDue, history: readonly HeldReviewTimeliness[]): void {
+  const held = history.map((h) => `  ${h.held}  ${h.rule.padEnd(7)}  ${h.review} review due ${h.due}: `
+    + (h.onTime ? 'on time' : `${h.daysLate} day${h.daysLate === 1 ? '' : 's'} late`));
   io.out([
     `Next review: ${r.review} (${r.rule})`,
     `Due: ${r.due}`,
@@ -79,6 +90,7 @@ function printText(io: CliIO, r: NextReviewDue): void {
     '',
     r.explanation,
     ...(r.related.length === 0 ? [] : ['', 'Also:', ...r.related.map((x) => `  ${x.date}  ${x.rule.padEnd(7)}  ${x.label}`)]),
+    ...(held.length === 0 ? [] : ['', 'Reviews held:', ...held]),
   ].join('\n'));
 }
 
@@ -89,19 +101,19 @@ export const nextReviewCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const [kind, ...rest] = args;
-    let out: { json: boolean; result: NextReviewDue };
+    let out: Answer;
     if (kind === 'looked-after') out = lookedAfter(rest);
     else if (kind === 'foster-carer') out = fosterCarer(rest);
     else if (kind === undefined || kind.startsWith('-')) throw new UsageError('say which review: looked-after or foster-carer');
     else throw new UsageError(`unknown review kind "${kind}": use looked-after or foster-carer`);
-    const { result: r } = out;
+    const { result: r, history } = out;
     if (out.json) {
       writeJson(io, {
         due: r.due, latestMeetingDate: r.latestMeetingDate, rule: r.rule, kind: r.kind, review: r.review,
-        anchor: r.anchor, offset: r.offset, explanation: r.explanation, related: r.related,
+        anchor: r.anchor, offset: r.offset, explanation: r.explanation, related: r.related, history,
       });
     } else {
-      printText(io, r);
+      printText(io, r, history);
     }
     return EXIT_OK;
   },

@@ -6,7 +6,7 @@ export function describeNonWorkingDay(calendar: WorkingCalendar, date: LocalDate
   const reason = calendar.nonWorkingReason(date);
   if (!reason) return undefined;
   if (reason.kind === 'weekend') {
-    return new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
+    return `a ${new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })}`;
   }
   if (reason.kind === 'bank-holiday') return `${reason.name ?? 'a bank holiday'} (bank holiday)`;
   return 'a local closure day';

@@ -16,3 +16,4 @@ export {
   type RearrangementReason, type PostponementWindow, type Postponement, type RearrangeRequest,
   type RearrangementPolicy, type RearrangeContext, type Rearrangement,
 } from './rearrangement.js';
+export { lookedAfterReviewHistory, fosterCarerReviewHistory, type HeldReviewTimeliness } from './history.js';

@@ -52,6 +52,16 @@ describe('bin/commands: resolve next-review', () => {
       assert.match(run.out, /OX-R01/);
     });
 
+    it('KPI-C68: --held reviews are each marked on time or late, in JSON and in text', async () => {
+      const r = await lac('--became-looked-after', '2026-01-05', '--held', '2026-01-30,2026-05-02') as DueJson & {
+        history: { held: string; rule: string; onTime: boolean; daysLate: number }[];
+      };
+      assert.deepEqual(r.history.map((h) => [h.held, h.rule, h.onTime, h.daysLate]),
+        [['2026-01-30', 'OX-R02', true, 0], ['2026-05-02', 'OX-R04', false, 1]]);
+      const text = await resolve('next-review', 'looked-after', '--became-looked-after', '2026-01-05', '--held', '2026-01-30,2026-05-02');
+      assert.match(text.out, /2026-05-02 {2}OX-R04 {3}second review due 2026-05-01: 1 day late/);
+    });
+
     it('a held review before the child became looked after exits 2 and says so', async () => {
       const run = await resolve('next-review', 'looked-after', '--became-looked-after', '2026-01-05', '--held', '2025-12-01');
       assert.equal(run.code, 2);
