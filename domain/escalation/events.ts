@@ -47,7 +47,8 @@ export interface BypassRecord {
   readonly emergency: boolean;
 }
 
-export type CaseRaised = EventBase<'CaseRaised'> & {
+/** What the officer raised, fixed for the life of the case. */
+export interface CaseFacts {
   readonly reference: string;
   readonly subjectInitials: string;
   readonly policyId: string;
@@ -62,6 +63,9 @@ export type CaseRaised = EventBase<'CaseRaised'> & {
   readonly impactOnChild: string;
   readonly resolutionSought: string;
   readonly severityFlags: readonly string[];
+}
+
+export type CaseRaised = EventBase<'CaseRaised'> & CaseFacts & {
   readonly stage: StageEntry;
   readonly bypass: BypassRecord | null;
   /** AMB-01/AMB-02: when the overall limit runs out, once its start event has happened. */

@@ -1,6 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import type { AlertKind } from '../policies/schema.js';
-import type { BypassRecord, CaseEvent, CaseRaised, ResponseKind, StageEntry } from './events.js';
+import type { BypassRecord, CaseEvent, CaseFacts, CaseRaised, ResponseKind, StageEntry } from './events.js';
 
 export type CaseStatus = 'open' | 'resolved' | 'withdrawn' | 'referred';
 
@@ -36,21 +35,8 @@ export interface AgreedAction {
   readonly note: string | null;
 }
 
-export interface CaseState {
+export interface CaseState extends CaseFacts {
   readonly caseId: string;
-  readonly reference: string;
-  readonly subjectInitials: string;
-  readonly policyId: string;
-  readonly policyVersion: string;
-  readonly authority: string;
-  readonly alertTypeId: string;
-  readonly alertTypeLabel: string;
-  readonly kind: AlertKind;
-  readonly category: string | null;
-  readonly issue: string;
-  readonly impactOnChild: string;
-  readonly resolutionSought: string;
-  readonly severityFlags: readonly string[];
   readonly raisedBy: string;
   readonly raisedAt: string;
   readonly status: CaseStatus;
@@ -86,21 +72,10 @@ function visit(entry: StageEntry, at: string, by: string, bypass: BypassRecord |
 
 function raised(event: CaseRaised): CaseState {
   const notification = event.kind === 'notification';
+  const { type: _type, caseId, at: _at, actor: _actor, stage: _stage, bypass: _bypass, overallLimitAt: _limit, cafcassPromptAt: _prompt, ...facts } = event;
   return {
-    caseId: event.caseId,
-    reference: event.reference,
-    subjectInitials: event.subjectInitials,
-    policyId: event.policyId,
-    policyVersion: event.policyVersion,
-    authority: event.authority,
-    alertTypeId: event.alertTypeId,
-    alertTypeLabel: event.alertTypeLabel,
-    kind: event.kind,
-    category: event.category,
-    issue: event.issue,
-    impactOnChild: event.impactOnChild,
-    resolutionSought: event.resolutionSought,
-    severityFlags: event.severityFlags,
+    ...facts,
+    caseId,
     raisedBy: event.actor,
     raisedAt: event.at,
     // A notification asks nothing of anyone: it is complete once sent.

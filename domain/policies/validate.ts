@@ -179,7 +179,7 @@ export function crossFieldFaults(input: unknown, withDefaults: unknown = input):
   listOf(input.suspensionWindows).forEach((w, i) => {
     checkDate(`suspensionWindows[${i}].from`, w.from);
     checkDate(`suspensionWindows[${i}].to`, w.to);
-    if (typeof w.from === 'string' && typeof w.to === 'string' && w.from > w.to) {
+    if (isLocalDate(w.from) && isLocalDate(w.to) && w.from > w.to) {
       add(`suspensionWindows[${i}].to`, `the window ends (${w.to}) before it starts (${w.from})`);
     }
   });
@@ -218,12 +218,12 @@ export function parsePolicy(text: string, format: 'json' | 'yaml', what = 'the l
       throw new PolicyFileError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }], what);
     }
   } else if (format === 'yaml') {
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       throw new PolicyFileError(
         doc.errors.map((e) => ({
           path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
-          message: `not valid YAML: ${e.message.split('\n')[0] ?? e.code}`,
+          message: `not valid YAML: ${(e.message.split(/ at line \d+|\n/)[0] ?? e.code).trim()}`,
         })),
         what,
       );

@@ -1,0 +1,114 @@
+import type { CaseEvent } from './events.js';
+import type { CaseState } from './state.js';
+
+/**
+ * Who must be told what after a change to a case (DOMAIN.md §8.3, §8.4). Pure: the bot turns each
+ * notification into a card, rendered at delivery from the case as it then stands, for the
+ * recipient's role on the case.
+ *
+ * Everyone involved holds one case card per case: it is sent the first time and updated in place
+ * after every change, so no copy ever shows an out-of-date state. Chasers are separate messages.
+ */
+export type NotificationPurpose =
+  /** The first copy of the person's case card. */
+  | 'card-new'
+  /** Replace the person's existing case card with the current state. */
+  | 'card-update'
+  /** §8.4: the response is due within a working day. */
+  | 'reminder'
+  /** §8.4: the response is overdue; sent in Teams and by email. */
+  | 'overdue'
+  /** §8.4: to the officer when a response is overdue: one-click escalation (never automatic). */
+  | 'escalate-prompt'
+  /** AMB-01: the overall limit has run out: warn the officer and the stage's addressees. */
+  | 'overall-limit'
+  /** §2.5, AMB-33: "consider a Cafcass referral"; the officer decides and records why. */
+  | 'cafcass-prompt'
+  /** An agreed action is overdue: to its owner (Teams and email), copied to the officer. */
+  | 'action-overdue';
+
+export interface Notification {
+  /** Stable for the same change: the outbox's idempotency key. */
+  readonly key: string;
+  readonly caseId: string;
+  readonly recipient: string;
+  readonly purpose: NotificationPurpose;
+  readonly stageId: string;
+  /** The case version this notification was planned from. */
+  readonly version: number;
+  /** Chasers go by email as well as Teams. */
+  readonly emailToo: boolean;
+}
+
+/** Everyone who holds (or should hold) a case card: the officer, everyone sent or copied, action owners. */
+export function cardHolders(state: CaseState): readonly string[] {
+  return [...new Set([state.raisedBy, ...state.notified, ...state.actions.map((a) => a.owner)])];
+}
+
+const CARD_CHANGING: ReadonlySet<CaseEvent['type']> = new Set([
+  'CaseRaised',
+  'StageEscalated',
+  'ResponseRecorded',
+  'ActionAgreed',
+  'ActionCompleted',
+  'ResolutionDateSet',
+  'ChaseRecorded',
+  'CaseResolved',
+  'CafcassReferred',
+  'CaseWithdrawn',
+  'ResponseOverdue',
+]);
+
+export interface CaseChange {
+  readonly before: CaseState | undefined;
+  readonly after: CaseState;
+  readonly events: readonly CaseEvent[];
+}
+
+export function notificationsFor(change: CaseChange): Notification[] {
+  const { before, after, events } = change;
+  const out: Notification[] = [];
+  const add = (recipient: string, purpose: NotificationPurpose, emailToo = false): void => {
+    if (out.some((n) => n.recipient === recipient && n.purpose === purpose)) return;
+    out.push({
+      key: `${after.caseId}/v${after.version}/${purpose}/${recipient}`,
+      caseId: after.caseId,
+      recipient,
+      purpose,
+      stageId: after.stage.stageId,
+      version: after.version,
+      emailToo,
+    });
+  };
+
+  if (events.some((e) => CARD_CHANGING.has(e.type))) {
+    const held = new Set(before ? cardHolders(before) : []);
+    for (const person of cardHolders(after)) add(person, held.has(person) ? 'card-update' : 'card-new');
+  }
+
+  for (const event of events) {
+    switch (event.type) {
+      case 'ReminderDue':
+        for (const person of after.stage.to) add(person, 'reminder');
+        break;
+      case 'ResponseOverdue':
+        for (const person of after.stage.to) add(person, 'overdue', true);
+        add(after.raisedBy, 'escalate-prompt');
+        break;
+      case 'OverallLimitReached':
+        add(after.raisedBy, 'overall-limit', true);
+        for (const person of after.stage.to) add(person, 'overall-limit', true);
+        break;
+      case 'CafcassPromptDue':
+        add(after.raisedBy, 'cafcass-prompt');
+        break;
+      case 'ActionOverdue':
+        add(event.owner, 'action-overdue', true);
+        if (event.owner !== after.raisedBy) add(after.raisedBy, 'action-overdue');
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
