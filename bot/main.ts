@@ -1,0 +1,109 @@
+/**
+ * Composition root: configuration, store, directory, bot, server, signals.
+ * `npm start` runs this. With no configuration it runs in local mode on 127.0.0.1:3978 with
+ * PGlite in .data/ and the fictional sample organisation.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError, loadConfig, type AppConfig } from '../bin/config.js';
+import { createGraphClient, createGraphCredential } from '../graph/client.js';
+import { createDirectory } from '../graph/directory/index.js';
+import { openDatabase } from '../store/db.js';
+import type { BotCredentialMaterial, BotIdentity } from './adapter.js';
+import { createVolatileConversationReferences } from './conversations.js';
+import { createLogger, errorFields, logLevelFrom, type Logger } from './log.js';
+import { databaseReadiness } from './readiness.js';
+import { startBot } from './runtime.js';
+
+async function credentialMaterial(config: AppConfig): Promise<BotCredentialMaterial> {
+  const { credential } = config.bot;
+  if (credential.kind === 'certificate') {
+    return { kind: 'certificate', thumbprint: credential.thumbprint, privateKeyPem: await readFile(credential.privateKeyPath, 'utf8') };
+  }
+  return credential;
+}
+
+function graphClientFor(config: AppConfig) {
+  const { appId, tenantId, credential } = config.bot;
+  if (config.graph.mode !== 'graph' || appId === undefined || tenantId === undefined || credential.kind === 'none') return undefined;
+  const settings =
+    credential.kind === 'secret'
+      ? { tenantId, clientId: appId, clientSecret: credential.password }
+      : { tenantId, clientId: appId, certificatePath: credential.privateKeyPath };
+  return createGraphClient({ credential: createGraphCredential(settings), baseUrl: config.graph.baseUrl });
+}
+
+/** Stops on SIGTERM / SIGINT: each step in order (errors logged, not fatal), then exit 0. */
+function closeOnSignals(steps: readonly (() => Promise<void>)[], logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('process.stopping', { signal });
+    void (async () => {
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (error) {
+          logger.error('process.stop_step_failed', errorFields(error));
+        }
+      }
+      logger.info('process.stopped');
+      process.exit(0);
+    })();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  let config: Readonly<AppConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: logLevelFrom(config.logLevel) });
+
+  const db = await openDatabase(config.database);
+  const directory = await createDirectory(config, graphClientFor(config));
+  logger.info('directory.loaded', { source: config.directory.source, people: (await directory.people()).length });
+
+  const identity: BotIdentity = {
+    ...(config.bot.appId !== undefined && { appId: config.bot.appId }),
+    ...(config.bot.tenantId !== undefined && { tenantId: config.bot.tenantId }),
+    credential: await credentialMaterial(config),
+  };
+  const running = await startBot({
+    identity,
+    host: config.host,
+    port: config.port,
+    botName: config.bot.displayName,
+    conversations: createVolatileConversationReferences(),
+    readiness: databaseReadiness(() => db.migrationsApplied(), logger),
+    logger,
+  });
+
+  if (config.mode === 'local') {
+    logger.warn('server.local_mode', { host: config.host, port: running.server.port, authentication: false });
+    process.stderr.write(
+      `\nLOCAL MODE: no MicrosoftAppId is set, so inbound requests are NOT authenticated.\n` +
+        `Listening on loopback only: ${running.server.url}/api/messages\n` +
+        `Chat with it in a browser: npm run playground\n\n`,
+    );
+  } else {
+    logger.info('server.azure_mode', { appId: config.bot.appId, tenantId: config.bot.tenantId, port: running.server.port });
+  }
+
+  closeOnSignals([() => running.server.close(), () => db.close()], logger);
+}
+
+try {
+  await main();
+} catch (error) {
+  // Start-up failures (a data folder held by another process, an unreadable organisation file)
+  // are about the installation, not about people, so their message is shown as it is.
+  process.stderr.write(`Resolve could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
