@@ -4,7 +4,7 @@ import { workingDaysBetweenCommand } from './working-days-between.js';
 import { nextReviewCommand } from './next-review.js';
 import { timelineCommand } from './timeline.js';
 
-export type { CliIO, Command } from './command.js';
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 
 /** Every `resolve` sub-command. Register a new one with one line here. */
 export const commands: readonly Command[] = [
@@ -13,7 +13,3 @@ export const commands: readonly Command[] = [
   nextReviewCommand,
   timelineCommand,
 ];
-
-export function findCommand(name: string): Command | undefined {
-  return commands.find((c) => c.name === name);
-}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { runCli } from '../../../bin/commands/dispatch.js';
 import { UsageError, type CliIO, type Command } from '../../../bin/commands/command.js';
 import { InvalidInputError } from '../../../domain/errors.js';
+import { commands } from '../../../bin/commands/index.js';
 import { resolve } from './run-cli.js';
 
 function capture(): CliIO & { outs: string[]; errs: string[] } {
@@ -23,6 +24,15 @@ describe('bin/commands: the resolve dispatcher', () => {
       for (const name of ['add-working-days', 'working-days-between', 'next-review', 'timeline']) {
         assert.match(run.out, new RegExp(`^  ${name}\\s`, 'm'));
       }
+    }
+  });
+
+  it('every registered command has a unique name, a summary and a usage', () => {
+    const names = commands.map((c) => c.name);
+    assert.equal(new Set(names).size, names.length, `duplicate command names in ${names.join(', ')}`);
+    for (const c of commands) {
+      assert.match(c.name, /^[a-z][a-z-]*$/);
+      assert.ok(c.summary.trim() && c.usage.includes(c.name), `${c.name} needs a summary and a usage naming it`);
     }
   });
 
