@@ -32,9 +32,13 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || HELP_FLAGS.has(name)) {
     const topic = name === 'help' ? args[0] : undefined;
+    if (topic === undefined && name === undefined) {
+      io.err(helpText(commands));
+      return EXIT_USAGE;
+    }
     if (topic === undefined) {
       io.out(helpText(commands));
-      return name === undefined ? EXIT_USAGE : EXIT_OK;
+      return EXIT_OK;
     }
     const command = commands.find((c) => c.name === topic);
     if (!command) {

@@ -44,10 +44,11 @@ describe('bin/commands: the resolve dispatcher', () => {
     assert.equal(b.out, a.out);
   });
 
-  it('no command at all prints the list and exits 2', async () => {
+  it('no command at all prints the list on stderr and exits 2', async () => {
     const run = await resolve();
     assert.equal(run.code, 2);
-    assert.match(run.out, /commands:/);
+    assert.equal(run.out, '');
+    assert.match(run.err, /commands:/);
   });
 
   it('an unknown command exits 2, names it and lists the commands', async () => {
