@@ -331,3 +331,33 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
   };
   return deepFreeze(config);
 }
+
+/** What `npm run package` needs to fill the Teams manifest; no secrets required. */
+export interface ManifestSettings {
+  readonly teamsAppId: string;
+  readonly botId: string;
+  readonly publicBaseUrl: string;
+  readonly botDisplayName: string;
+}
+
+/**
+ * Reads the manifest settings: TEAMS_APP_ID, MicrosoftAppId (the bot id), PUBLIC_BASE_URL and
+ * BOT_DISPLAY_NAME, from `overrides` (command-line values) over the environment. Throws a
+ * `ConfigError` naming each one missing or at fault.
+ */
+export function loadManifestSettings(overrides: NodeJS.ProcessEnv = {}, environment: NodeJS.ProcessEnv = process.env): ManifestSettings {
+  const env = { ...environment, ...overrides };
+  const problems: ConfigProblem[] = [];
+  const read = <K extends 'TEAMS_APP_ID' | 'MicrosoftAppId' | 'PUBLIC_BASE_URL' | 'BOT_DISPLAY_NAME'>(variable: K, why: string): Env[K] | undefined => {
+    const result = envSchema.shape[variable].safeParse(env[variable]);
+    if (!result.success) problems.push(...result.error.issues.map((i) => ({ variable, problem: i.message })));
+    else if (result.data === undefined) problems.push({ variable, problem: `is required to build the Teams app package: ${why}` });
+    return result.success ? (result.data as Env[K]) : undefined;
+  };
+  const teamsAppId = read('TEAMS_APP_ID', 'set the app id (a GUID you generate once and keep, e.g. with `node -e "console.log(crypto.randomUUID())"`)');
+  const botId = read('MicrosoftAppId', "set the Azure Bot's Microsoft app id");
+  const publicBaseUrl = read('PUBLIC_BASE_URL', "set the bot's public https origin (its domain goes into validDomains)");
+  const botDisplayName = read('BOT_DISPLAY_NAME', 'set the name Teams shows');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ teamsAppId: teamsAppId!, botId: botId!, publicBaseUrl: publicBaseUrl!.replace(/\/+$/, ''), botDisplayName: botDisplayName! });
+}
