@@ -28,7 +28,7 @@ export function longDate(calendar: WorkingCalendar, instantOrDate: Date | LocalD
   const instant = typeof instantOrDate === 'string' ? new Date(`${instantOrDate}T12:00:00Z`) : instantOrDate;
   return new Intl.DateTimeFormat('en-GB', {
     weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: typeof instantOrDate === 'string' ? 'UTC' : calendar.timeZone,
-  }).format(instant);
+  }).format(instant).replace(',', '');
 }
 
 /** "3 March" in the calendar's zone. */

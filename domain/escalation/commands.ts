@@ -26,8 +26,8 @@ const base = {
 /** The stage the actor saw when they acted. */
 const seen = { stageId: z.string().trim().min(1, 'the stage the card was for is required') };
 const people = {
-  to: z.array(personId).min(1, 'the stage must go To at least one person'),
-  cc: z.array(personId).default([]),
+  to: z.array(personId).min(1, 'the stage must go To at least one person').readonly(),
+  cc: z.array(personId).readonly().default([]),
 };
 
 export const raiseCommandSchema = z.object({
@@ -49,7 +49,7 @@ export const raiseCommandSchema = z.object({
   resolutionSought: words('the resolution sought'),
   resolutionSoughtBy: localDate.optional(),
   /** AMB-28 severity flags by id, e.g. "serious_safeguarding". */
-  severityFlags: z.array(z.string().trim().min(1)).default([]),
+  severityFlags: z.array(z.string().trim().min(1)).readonly().default([]),
   bypass: z
     .object({
       reason: words('the bypass reason'),

@@ -512,7 +512,7 @@ function resolve(state: CaseState, cmd: Cmd<'resolve'>, ctx: DecideContext): Dec
     missing.push(`${open.length} agreed ${open.length === 1 ? 'action' : 'actions'} confirmed complete by ${open.length === 1 ? 'its owner' : 'their owners'}`);
   }
   if (missing.length > 0) {
-    return refuse('closure-incomplete', `${policy.authority} closes a case only with ${missing.join(' and ')} (${policy.closure.record}).`);
+    return refuse('closure-incomplete', `${policy.authority} closes a case only with ${missing.join(' and ')}. The record: ${policy.closure.record}`);
   }
   return accept({
     type: 'CaseResolved',
