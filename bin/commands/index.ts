@@ -3,6 +3,10 @@ import { addWorkingDaysCommand } from './add-working-days.js';
 import { workingDaysBetweenCommand } from './working-days-between.js';
 import { nextReviewCommand } from './next-review.js';
 import { timelineCommand } from './timeline.js';
+import { adjournCommand } from './adjourn.js';
+import { rearrangeCommand } from './rearrange.js';
+import { auditCommand } from './audit.js';
+import { caseCommand } from './case-export.js';
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 
@@ -12,4 +16,8 @@ export const commands: readonly Command[] = [
   workingDaysBetweenCommand,
   nextReviewCommand,
   timelineCommand,
+  adjournCommand,
+  rearrangeCommand,
+  auditCommand,
+  caseCommand,
 ];
