@@ -1,0 +1,29 @@
+/** What Resolve can do, and buttons for the two commonest starts. */
+import { adaptiveCard, execute, factSet, heading, text, type AdaptiveCardJson } from './elements.js';
+import { VERBS } from './verbs.js';
+import type { HelpView } from './view-models.js';
+
+export function helpCardPreview(): string {
+  return 'Resolve: what I can do';
+}
+
+export function helpCard(view: HelpView): AdaptiveCardJson {
+  return adaptiveCard({
+    fallbackText: helpCardPreview(),
+    body: [
+      heading('Resolve'),
+      text('I carry practice alerts and disputes to the right people, chase their deadlines and keep everyone\'s card up to date.'),
+      factSet([
+        ['raise', view.canRaise ? 'Raise a good-practice notification, practice alert or dispute' : undefined],
+        ['my cases', 'The cases you raised, or that wait for you, with their deadlines'],
+        ['case <reference>', 'One case: where it is, with whom, and what happened'],
+        ['help', 'This card'],
+      ]),
+      view.canRaise && text('From any message in Teams, choose … > Raise alert from this message to start a form with its text.', { isSubtle: true, size: 'Small' }),
+    ],
+    actions: [
+      view.canRaise && execute('Raise an alert', VERBS.raiseOpen, {}, { style: 'positive', associatedInputs: 'none' }),
+      execute('My cases', VERBS.myCases, {}, { associatedInputs: 'none' }),
+    ],
+  });
+}

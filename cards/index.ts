@@ -1,0 +1,16 @@
+/** Pure renderers from view model to Adaptive Card 1.5 JSON, the action verbs and their data schemas. */
+export * from './elements.js';
+export * from './view-models.js';
+export * from './verbs.js';
+export { formatDeadline, formatIsoDate, formatMoment } from './format.js';
+export { refreshFor, type RefreshParts } from './parts.js';
+export * from './raise-form.js';
+export * from './action-card.js';
+export * from './read-only-card.js';
+export * from './status-card.js';
+export * from './outcome-card.js';
+export * from './help-card.js';
+export * from './my-cases-card.js';
+export * from './case-detail-card.js';
+export * from './chaser-card.js';
+export * from './briefing-card.js';

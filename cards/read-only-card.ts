@@ -1,0 +1,24 @@
+/** The card for CC recipients: the same facts as the action card, and no buttons. */
+import { adaptiveCard, text, type AdaptiveCardJson } from './elements.js';
+import { agreedActionsSection, caseFacts, caseHeader, casePreview, refreshFor, responseSection } from './parts.js';
+import type { ReadOnlyCardView } from './view-models.js';
+
+export function readOnlyCardPreview(view: ReadOnlyCardView): string {
+  return casePreview('For information', view.header);
+}
+
+export function readOnlyCard(view: ReadOnlyCardView): AdaptiveCardJson {
+  const { refresh, notice } = refreshFor(view.header, view.viewerIds);
+  return adaptiveCard({
+    fallbackText: readOnlyCardPreview(view),
+    body: [
+      caseHeader(view.header, view.status),
+      text('You are copied in for information. No action is needed from you.', { isSubtle: true, size: 'Small' }),
+      ...caseFacts(view),
+      responseSection(view.response),
+      agreedActionsSection(view),
+      notice,
+    ],
+    refresh,
+  });
+}

@@ -1,0 +1,76 @@
+/** The raising officer's card: where the case is, with whom, what happened, and the officer's moves. */
+import { adaptiveCard, execute, showCard, text, type AdaptiveCardJson, type CardAction } from './elements.js';
+import { choiceInput, textInput, toggleInput } from './inputs.js';
+import { caseData, caseOverview, casePreview, refreshFor, stageRoute } from './parts.js';
+import { MAX_TEXT_LENGTH, VERBS } from './verbs.js';
+import type { CaseActionName, StageRouteView, StatusCardView } from './view-models.js';
+
+export function statusCardPreview(view: StatusCardView): string {
+  return casePreview('Case status', view.header);
+}
+
+export function statusCard(view: StatusCardView): AdaptiveCardJson {
+  const { refresh, notice } = refreshFor(view.header, view.viewerIds);
+  const may = (name: CaseActionName) => view.allowed.includes(name);
+  return adaptiveCard({
+    fallbackText: statusCardPreview(view),
+    body: [...caseOverview(view), notice],
+    actions: [
+      may('escalate') && view.nextStage && escalateAction(view, view.nextStage),
+      may('bypass') && view.bypassTargets.length > 0 && bypassAction(view),
+      may('resolve') && resolveAction(view),
+      may('referCafcass') && cafcassAction(view),
+      may('withdraw') && withdrawAction(view),
+    ],
+    refresh,
+  });
+}
+
+function escalateAction(view: StatusCardView, next: StageRouteView): CardAction {
+  return showCard('Escalate', stageRoute(next),
+    execute(`Escalate to ${next.label}`, VERBS.escalate, caseData(view.header), { associatedInputs: 'none' }));
+}
+
+function reasonInput(id: string, label: string, hint: string) {
+  return textInput({
+    id, label, isRequired: true, isMultiline: true, maxLength: MAX_TEXT_LENGTH,
+    errorMessage: `${hint}, in at most ${MAX_TEXT_LENGTH} characters`,
+  });
+}
+
+function bypassAction(view: StatusCardView): CardAction {
+  const needing = view.bypassTargets.filter((t) => t.needsLineManagerDiscussion);
+  return showCard('Bypass to a stage', [
+    ...choiceInput({
+      id: 'bypassStageId', label: 'Stage to go to', isRequired: true, errorMessage: 'Pick the stage',
+      choices: view.bypassTargets.map((t) => ({ title: t.label, value: t.stageId })),
+    }),
+    ...reasonInput('bypassReason', 'Reason for bypassing', 'Say why the earlier stages are skipped'),
+    needing.length > 0 && text(
+      `Going straight to ${needing.map((t) => t.label).join(', ')} needs a discussion with your line manager first, unless it is an emergency.`,
+      { isSubtle: true, size: 'Small' }),
+    ...(needing.length > 0 ? [
+      ...toggleInput({ id: 'discussedWithLineManager', label: 'Line manager', title: 'I have discussed this with my line manager' }),
+      ...toggleInput({ id: 'emergency', label: 'Emergency', title: 'This is an emergency' }),
+    ] : []),
+  ], execute('Bypass', VERBS.bypass, caseData(view.header)));
+}
+
+function resolveAction(view: StatusCardView): CardAction {
+  return showCard('Resolve', [
+    ...reasonInput('outcome', 'Outcome of the issue', 'Record the outcome'),
+    ...textInput({ id: 'learningPoints', label: 'Key learning points', isMultiline: true, maxLength: MAX_TEXT_LENGTH }),
+  ], execute('Resolve', VERBS.resolve, caseData(view.header), { style: 'positive' }));
+}
+
+function cafcassAction(view: StatusCardView): CardAction {
+  return showCard('Refer to Cafcass',
+    reasonInput('cafcassReason', 'Reason for the referral', 'Record why the case is referred'),
+    execute('Record Cafcass referral', VERBS.referCafcass, caseData(view.header)));
+}
+
+function withdrawAction(view: StatusCardView): CardAction {
+  return showCard('Withdraw',
+    reasonInput('withdrawReason', 'Reason for withdrawing', 'Say why it is withdrawn'),
+    execute('Withdraw', VERBS.withdraw, caseData(view.header), { style: 'destructive' }));
+}

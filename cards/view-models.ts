@@ -1,0 +1,243 @@
+/**
+ * What the cards show, as plain data. The bot maps domain state to these; the cards never see
+ * the domain, the store or the SDK. Nothing here names a child: a case is known by its opaque
+ * reference (the case-system id), and the only people named are staff.
+ */
+
+/** A civil date `YYYY-MM-DD` (Europe/London). */
+export type IsoDate = string;
+
+/** A member of staff. `id` is the Entra object id; `name` is the display name. */
+export interface PersonView {
+  readonly id: string;
+  readonly name: string;
+}
+
+export const ALERT_KINDS = ['good_practice', 'practice_alert', 'dispute'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const SEVERITY_FLAGS = ['serious_safeguarding', 'human_rights_breach', 'immediate_risk_of_harm'] as const;
+export type SeverityFlag = (typeof SEVERITY_FLAGS)[number];
+
+export const SEVERITY_FLAG_LABELS: Readonly<Record<SeverityFlag, string>> = {
+  serious_safeguarding: 'Serious safeguarding issue',
+  human_rights_breach: 'Potential breach of human rights',
+  immediate_risk_of_harm: 'Child at immediate risk of harm',
+};
+
+/** Stamped into every case action's data, so a click on an old card can be recognised. */
+export interface CaseKey {
+  readonly caseId: string;
+  readonly stageId: string;
+  /** The case version (event count) the card was rendered for. */
+  readonly version: number;
+}
+
+export interface CaseHeaderView extends CaseKey {
+  /** The opaque case reference (case-system id, e.g. LCS-204518). Never a name. */
+  readonly reference: string;
+  readonly authorityLabel: string;
+  readonly alertKind: AlertKind;
+  /** The alert type's label as the policy words it (e.g. "Quality of Practice Alert"). */
+  readonly alertTypeLabel: string;
+  readonly stageLabel: string;
+}
+
+export const CASE_STATUSES = [
+  'awaiting_response', 'responded', 'overdue', 'resolved', 'withdrawn', 'referred_to_cafcass',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export interface CaseFactsView {
+  readonly category?: string;
+  readonly severityFlags?: readonly SeverityFlag[];
+  readonly issue: string;
+  readonly impact: string;
+  readonly resolutionSought: string;
+  readonly resolutionSoughtBy?: IsoDate;
+}
+
+export interface AgreedActionView {
+  readonly actionId: string;
+  readonly description: string;
+  readonly owner: PersonView;
+  readonly due: IsoDate;
+  readonly doneAt?: Date;
+}
+
+export type ResponseKind = 'accepted' | 'proposed' | 'declined';
+
+export interface ResponseView {
+  readonly kind: ResponseKind;
+  readonly by: PersonView;
+  readonly at: Date;
+  /** The alternative proposed, or the reason for declining. */
+  readonly text?: string;
+}
+
+/** Everything a card about one case shows, whoever looks at it. */
+export interface CaseView {
+  readonly header: CaseHeaderView;
+  readonly facts: CaseFactsView;
+  readonly status: CaseStatus;
+  /** The current stage's response deadline, if the stage has one. */
+  readonly responseDue?: Date;
+  readonly response?: ResponseView;
+  readonly agreedActions: readonly AgreedActionView[];
+  /** Deep link to the case-system form (https only; anything else is not shown). */
+  readonly caseRecordUrl?: string;
+}
+
+/** Who holds this copy of the card: each sees the view for their role when it refreshes. */
+export interface AudienceView {
+  /** Entra object ids for `refresh.userIds`. Over 60, the card says it will not update by itself. */
+  readonly viewerIds: readonly string[];
+}
+
+/** The verbs a person may use on a case, as decided by the bot's authorisation. */
+export type CaseActionName =
+  | 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction'
+  | 'escalate' | 'bypass' | 'resolve' | 'referCafcass' | 'withdraw';
+
+/** The card for the stage's To recipients. */
+export interface ActionCardView extends CaseView, AudienceView {
+  /** Whose copy this is: the "Mark done" buttons appear for this person's own open actions. */
+  readonly viewerId: string;
+  readonly allowed: readonly CaseActionName[];
+  /** Who can own an agreed action (the choice list). */
+  readonly actionOwners: readonly PersonView[];
+}
+
+/** The card for CC recipients: the same facts, no buttons. */
+export type ReadOnlyCardView = CaseView & AudienceView;
+
+export interface StageRouteView {
+  readonly stageId: string;
+  readonly label: string;
+  readonly to: readonly PersonView[];
+  readonly cc: readonly PersonView[];
+}
+
+export interface BypassTargetView {
+  readonly stageId: string;
+  readonly label: string;
+  /** Dudley: a bypass needs a discussion with the officer's line manager, unless an emergency. */
+  readonly needsLineManagerDiscussion: boolean;
+}
+
+export const CASE_EVENT_KINDS = [
+  'raised', 'accepted', 'proposed', 'declined', 'action_agreed', 'action_completed', 'escalated',
+  'bypassed', 'chased', 'deemed_agreed', 'resolved', 'referred_to_cafcass', 'withdrawn',
+] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
+
+export interface CaseEventView {
+  readonly kind: CaseEventKind;
+  readonly by: PersonView;
+  readonly at: Date;
+  /** For raised, escalated and bypassed: the stage the case went to. */
+  readonly stageLabel?: string;
+}
+
+/** The officer's card: where the case is, with whom, what happened, and the officer's moves. */
+export interface StatusCardView extends CaseView, AudienceView {
+  readonly withTo: readonly PersonView[];
+  readonly cc: readonly PersonView[];
+  readonly history: readonly CaseEventView[];
+  readonly nextStage?: StageRouteView;
+  readonly bypassTargets: readonly BypassTargetView[];
+  readonly allowed: readonly CaseActionName[];
+}
+
+/** `case <reference>`: the facts, the people, the history; no buttons but "show my view". */
+export interface CaseDetailView extends CaseView {
+  readonly withTo: readonly PersonView[];
+  readonly cc: readonly PersonView[];
+  readonly history: readonly CaseEventView[];
+}
+
+/** The reply to a click: what was recorded, or why nothing was. */
+export type OutcomeResult =
+  | { readonly kind: 'done'; readonly event: CaseEventView }
+  | { readonly kind: 'already'; readonly event: CaseEventView }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+export interface OutcomeView {
+  readonly header: CaseHeaderView;
+  readonly status: CaseStatus;
+  readonly responseDue?: Date;
+  readonly result: OutcomeResult;
+}
+
+export interface HelpView {
+  /** Officers see the Raise button. */
+  readonly canRaise: boolean;
+}
+
+export interface MyCaseItemView extends CaseKey {
+  readonly reference: string;
+  readonly alertTypeLabel: string;
+  readonly stageLabel: string;
+  readonly due?: Date;
+  readonly overdue: boolean;
+}
+
+export interface MyCasesView {
+  readonly items: readonly MyCaseItemView[];
+}
+
+export interface ChaserCardView extends AudienceView {
+  readonly header: CaseHeaderView;
+  readonly kind: 'reminder' | 'overdue';
+  readonly audience: 'recipient' | 'officer';
+  readonly responseDue: Date;
+  readonly withTo: readonly PersonView[];
+  /** For the officer's one-click escalation: where it would go. */
+  readonly nextStage?: StageRouteView;
+}
+
+export interface BriefingCardView {
+  readonly header: CaseHeaderView;
+  /** The access-controlled briefing document (https only; anything else is not shown). */
+  readonly briefingUrl?: string;
+}
+
+/** The raise form's fields, as the officer typed them (prefill, or values sent back on error). */
+export interface RaiseFormValues {
+  readonly caseReference: string;
+  readonly subjectInitials: string;
+  readonly policyId: string;
+  readonly alertType: AlertKind;
+  readonly entryStageId: string;
+  readonly category: string;
+  readonly issue: string;
+  readonly impact: string;
+  readonly resolutionSought: string;
+  readonly resolutionSoughtBy: IsoDate;
+  readonly severityFlags: readonly SeverityFlag[];
+  readonly bypassReason: string;
+  readonly discussedWithLineManager: boolean;
+  readonly emergency: boolean;
+}
+export type RaiseField = keyof RaiseFormValues;
+
+export interface RaisePolicyOption {
+  readonly policyId: string;
+  readonly label: string;
+  readonly alertTypes: readonly { readonly kind: AlertKind; readonly label: string }[];
+  /** In ladder order; the first is the normal entry point, any later one is a bypass. */
+  readonly stages: readonly { readonly stageId: string; readonly label: string }[];
+  /** The policy's category list; empty means free text. */
+  readonly categories: readonly string[];
+  readonly bypassNeedsLineManagerDiscussion: boolean;
+}
+
+export interface RaiseFormView {
+  /** Opaque id of this form, so a double submit raises once. */
+  readonly formId: string;
+  readonly policies: readonly RaisePolicyOption[];
+  readonly values?: Partial<RaiseFormValues>;
+  readonly errors?: Partial<Record<RaiseField, string>>;
+  /** A fault not tied to one field (e.g. the domain refused the raise). */
+  readonly formError?: string;
+}

@@ -1,0 +1,47 @@
+/** Every card the module can draw, from the fixtures, with its preview text. */
+import * as cards from '../../cards/index.js';
+import type { AdaptiveCardJson } from '../../cards/index.js';
+import * as f from './fixtures.js';
+
+export interface Drawn {
+  readonly name: string;
+  readonly card: AdaptiveCardJson;
+  readonly preview: string;
+}
+
+function each<V>(name: string, views: Record<string, V>, card: (v: V) => AdaptiveCardJson, preview: (v: V) => string): Drawn[] {
+  return Object.entries(views).map(([variant, view]) => ({ name: `${name} (${variant})`, card: card(view), preview: preview(view) }));
+}
+
+export function allCards(): Drawn[] {
+  return [
+    ...each('raise form', f.raiseViews, cards.raiseForm, cards.raiseFormPreview),
+    ...each('action card', {
+      open: f.actionCardView, responded: f.respondedActionCardView, largest: f.largestActionCardView,
+    }, cards.actionCard, cards.actionCardPreview),
+    ...each('read-only card', { one: f.readOnlyView, crowded: f.crowdedReadOnlyView }, cards.readOnlyCard, cards.readOnlyCardPreview),
+    ...each('status card', { open: f.statusView, top: f.statusViewAtTop }, cards.statusCard, cards.statusCardPreview),
+    ...each('outcome card', f.outcomeViews, cards.outcomeCard, cards.outcomeCardPreview),
+    ...each('help card', { officer: { canRaise: true }, manager: { canRaise: false } }, cards.helpCard, cards.helpCardPreview),
+    ...each('my cases card', f.myCasesViews, cards.myCasesCard, cards.myCasesCardPreview),
+    ...each('case detail card', { one: f.detailView }, cards.caseDetailCard, cards.caseDetailCardPreview),
+    ...each('chaser card', f.chaserViews, cards.chaserCard, cards.chaserCardPreview),
+    ...each('briefing card', f.briefingViews, cards.briefingCard, cards.briefingCardPreview),
+  ];
+}
+
+/** Every object in a card's JSON, with its path. */
+export function* walk(node: unknown, path = '$'): Generator<{ path: string; value: Record<string, unknown> }> {
+  if (Array.isArray(node)) {
+    for (const [i, item] of node.entries()) yield* walk(item, `${path}[${i}]`);
+  } else if (typeof node === 'object' && node !== null) {
+    const value = node as Record<string, unknown>;
+    yield { path, value };
+    for (const [key, child] of Object.entries(value)) yield* walk(child, `${path}.${key}`);
+  }
+}
+
+/** Every action object (buttons, show cards, select actions, the refresh action). */
+export function actionsOf(card: unknown): { path: string; value: Record<string, unknown> }[] {
+  return [...walk(card)].filter(({ value }) => typeof value.type === 'string' && value.type.startsWith('Action.'));
+}

@@ -1,0 +1,229 @@
+/**
+ * Realistic, fictional view models for every card the module can draw, including error states,
+ * empty lists and the extremes (longest texts, more than 60 viewers). Every person is invented.
+ */
+import type {
+  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView,
+  MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView,
+} from '../../cards/index.js';
+
+export const people = {
+  officer: { id: '0b6f3c52-1d1e-4f7e-9a59-5c1f0e9d0a01', name: 'Priya Okonjo' },
+  teamManager: { id: '7c2a9d14-3b8e-4e0f-8d6a-2f4b1c9e0a02', name: 'Sam Adeyemi' },
+  socialWorker: { id: 'a41e6b77-9c3d-4a2b-b1f0-6d8e2c4f0a03', name: 'Grace Mbeki' },
+  practiceSupervisor: { id: 'e93d0c28-5f6a-4b1c-9e7d-3a2b8f1c0a04', name: 'Tomasz Nowak' },
+  opsManager: { id: '5f8b2e91-7a4c-4d3e-a6b9-1c0d7e2f0a05', name: 'Helen Farrow' },
+} satisfies Record<string, PersonView>;
+
+/** The fictional child: these must never reach a preview, a fallback text or a button title. */
+export const child = { name: 'Jayden Thornbury', initials: 'J.T.' };
+
+/** Words an officer typed, mentioning the child as officers do; never in a preview. */
+export const freeText = {
+  issue: `The care plan for ${child.name} has not been updated since the placement move in January. [Click here](https://example.invalid) **urgent**`,
+  impact: 'Contact with his sister has stopped and school transport is not arranged.',
+  resolutionSought: 'An updated care plan and a contact arrangement agreed with the carers.',
+  proposal: 'We can update the plan by the end of next week rather than this Friday.',
+  declineReason: 'The plan was updated on the case system; the officer has an older copy.',
+  action: 'Update the care plan and share it with the IRO',
+  refusal: 'Only the raising officer may resolve this alert.',
+};
+
+export const header: CaseHeaderView = {
+  caseId: 'case_01HV8Z6K3M2Q',
+  stageId: 'stage1',
+  version: 4,
+  reference: 'LCS-204518',
+  authorityLabel: 'Oxfordshire County Council',
+  alertKind: 'practice_alert',
+  alertTypeLabel: 'Resolution and Escalation Alert',
+  stageLabel: 'Stage 1',
+};
+
+export const caseView: CaseView = {
+  header,
+  facts: {
+    category: 'Practice',
+    severityFlags: ['serious_safeguarding'],
+    issue: freeText.issue,
+    impact: freeText.impact,
+    resolutionSought: freeText.resolutionSought,
+    resolutionSoughtBy: '2026-03-13',
+  },
+  status: 'awaiting_response',
+  responseDue: new Date('2026-03-10T17:00:00Z'),
+  agreedActions: [
+    { actionId: 'act_1', description: freeText.action, owner: people.socialWorker, due: '2026-03-12' },
+    { actionId: 'act_2', description: 'Book a contact review meeting', owner: people.teamManager, due: '2026-03-09', doneAt: new Date('2026-03-05T09:15:00Z') },
+  ],
+  caseRecordUrl: 'https://lcs.example.invalid/cases/LCS-204518/forms/qa(1)',
+};
+
+const viewerIds = [people.teamManager.id, people.socialWorker.id];
+
+export const actionCardView: ActionCardView = {
+  ...caseView,
+  viewerIds,
+  viewerId: people.socialWorker.id,
+  allowed: ['respondAccept', 'respondPropose', 'respondDecline', 'agreeAction', 'completeAction'],
+  actionOwners: [people.socialWorker, people.teamManager],
+};
+
+export const respondedActionCardView: ActionCardView = {
+  ...actionCardView,
+  status: 'responded',
+  response: { kind: 'declined', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z'), text: freeText.declineReason },
+  allowed: ['completeAction'],
+};
+
+export const readOnlyView: ReadOnlyCardView = {
+  ...caseView,
+  viewerIds: [people.practiceSupervisor.id],
+  response: { kind: 'accepted', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z') },
+};
+
+const history: CaseEventView[] = [
+  { kind: 'raised', by: people.officer, at: new Date('2026-03-03T09:05:00Z'), stageLabel: 'Stage 1' },
+  { kind: 'proposed', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z') },
+  { kind: 'action_agreed', by: people.teamManager, at: new Date('2026-03-04T11:00:00Z') },
+];
+
+const nextStage = {
+  stageId: 'stage2', label: 'Stage 2', to: [people.opsManager], cc: [people.teamManager],
+};
+
+export const statusView: StatusCardView = {
+  ...caseView,
+  viewerIds: [people.officer.id],
+  withTo: [people.socialWorker],
+  cc: [people.teamManager],
+  history,
+  nextStage,
+  bypassTargets: [
+    { stageId: 'stage3', label: 'Stage 3', needsLineManagerDiscussion: true },
+    { stageId: 'stage4', label: 'Stage 4', needsLineManagerDiscussion: true },
+  ],
+  allowed: ['escalate', 'bypass', 'resolve', 'referCafcass', 'withdraw'],
+};
+
+/** Somerset-like: no bypass condition, no Cafcass, no next stage, a long history. */
+export const statusViewAtTop: StatusCardView = {
+  ...statusView,
+  header: { ...header, stageId: 'L4', stageLabel: 'Dispute Level 4', alertKind: 'dispute', alertTypeLabel: 'Dispute' },
+  nextStage: undefined,
+  bypassTargets: [],
+  allowed: ['resolve', 'withdraw'],
+  history: Array.from({ length: 14 }, (_, i) => ({
+    kind: 'chased' as const, by: people.officer, at: new Date(Date.UTC(2026, 2, 3 + i, 9, 0)),
+  })),
+};
+
+export const detailView: CaseDetailView = { ...caseView, withTo: [people.socialWorker], cc: [], history };
+
+export const outcomeViews: Record<string, OutcomeView> = {
+  done: {
+    header: { ...header, version: 5 }, status: 'responded',
+    result: { kind: 'done', event: { kind: 'accepted', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z') } },
+  },
+  already: {
+    header: { ...header, version: 5 }, status: 'responded', responseDue: new Date('2026-03-10T17:00:00Z'),
+    result: { kind: 'already', event: { kind: 'accepted', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z') } },
+  },
+  escalatedMeanwhile: {
+    header: { ...header, stageId: 'stage2', stageLabel: 'Stage 2', version: 7 }, status: 'awaiting_response',
+    result: { kind: 'already', event: { kind: 'escalated', by: people.officer, at: new Date('2026-03-11T08:30:00Z'), stageLabel: 'Stage 2' } },
+  },
+  refused: {
+    header, status: 'awaiting_response',
+    result: { kind: 'refused', reason: freeText.refusal },
+  },
+};
+
+export const myCasesViews: Record<string, MyCasesView> = {
+  empty: { items: [] },
+  some: {
+    items: [
+      { caseId: 'case_01HV8Z6K3M2Q', stageId: 'stage1', version: 4, reference: 'LCS-204518', alertTypeLabel: 'Resolution and Escalation Alert', stageLabel: 'Stage 1', due: new Date('2026-03-10T17:00:00Z'), overdue: true },
+      { caseId: 'case_01HV9A0B1C2D', stageId: 'informal', version: 1, reference: 'LCS-310077', alertTypeLabel: 'Practice alert', stageLabel: 'Informal Resolution (Stage 1)', overdue: false },
+    ],
+  },
+};
+
+export const chaserViews: Record<string, ChaserCardView> = {
+  recipientReminder: {
+    header, kind: 'reminder', audience: 'recipient', responseDue: new Date('2026-03-10T17:00:00Z'),
+    withTo: [people.socialWorker], viewerIds: [people.socialWorker.id],
+  },
+  officerOverdue: {
+    header, kind: 'overdue', audience: 'officer', responseDue: new Date('2026-03-10T17:00:00Z'),
+    withTo: [people.socialWorker], nextStage, viewerIds: [people.officer.id],
+  },
+};
+
+export const briefingViews: Record<string, BriefingCardView> = {
+  withLink: { header: { ...header, stageId: 'L4', stageLabel: 'Dispute Level 4' }, briefingUrl: 'https://sharepoint.example.invalid/sites/qa/briefing-204518.docx' },
+  pending: { header: { ...header, stageId: 'L4', stageLabel: 'Dispute Level 4' } },
+};
+
+export const dudleyPolicy: RaisePolicyOption = {
+  policyId: 'dudley-firo',
+  label: 'Dudley foster home reviews',
+  alertTypes: [
+    { kind: 'good_practice', label: 'Good or Excellent Practice Notification' },
+    { kind: 'practice_alert', label: 'Quality of Practice Alert' },
+    { kind: 'dispute', label: 'Formal Dispute Resolution (DRP)' },
+  ],
+  stages: [
+    { stageId: 'stage1', label: 'Stage 1' }, { stageId: 'stage2', label: 'Stage 2' },
+    { stageId: 'stage3', label: 'Stage 3' }, { stageId: 'stage4', label: 'Stage 4' },
+  ],
+  categories: ['Key documents not provided', 'Previous recommendations not implemented', 'Supervision visits below minimum frequency'],
+  bypassNeedsLineManagerDiscussion: true,
+};
+
+export const somersetPolicy: RaisePolicyOption = {
+  policyId: 'somerset-fro',
+  label: 'Somerset fostering reviews',
+  alertTypes: [{ kind: 'practice_alert', label: 'Quality assurance issue' }, { kind: 'dispute', label: 'Dispute' }],
+  stages: [{ stageId: 'informal', label: 'Informal Resolution (Stage 1)' }, { stageId: 'formal', label: 'Formal Issue Resolution (Stage 2)' }],
+  categories: [],
+  bypassNeedsLineManagerDiscussion: false,
+};
+
+export const raiseViews: Record<string, RaiseFormView> = {
+  blank: { formId: 'form_5QK2', policies: [dudleyPolicy] },
+  prefilledFromMessage: { formId: 'form_5QK3', policies: [dudleyPolicy, somersetPolicy], values: { issue: freeText.issue } },
+  withErrors: {
+    formId: 'form_5QK4',
+    policies: [somersetPolicy],
+    values: {
+      caseReference: 'Jayden', subjectInitials: child.initials, policyId: 'somerset-fro', alertType: 'dispute',
+      entryStageId: 'formal', issue: freeText.issue, impact: '', resolutionSought: freeText.resolutionSought,
+      resolutionSoughtBy: '2026-02-30', severityFlags: ['serious_safeguarding', 'human_rights_breach'],
+    },
+    errors: {
+      caseReference: 'Case reference must be the case-system id, e.g. LCS-204518; never a name',
+      impact: 'Impact on the child is required: say how the issue affects the child or carer',
+      resolutionSoughtBy: 'Resolution sought by "2026-02-30" is not a date: February 2026 has 28 days',
+    },
+    formError: 'Starting at Formal Issue Resolution (Stage 2) needs a reason.',
+  },
+};
+
+const longText = 'x'.repeat(2000);
+
+/** The biggest card the limits allow: every free text at its maximum, many actions, many viewers. */
+export const largestActionCardView: ActionCardView = {
+  ...actionCardView,
+  facts: { ...caseView.facts, category: 'c'.repeat(200), issue: longText, impact: longText, resolutionSought: longText },
+  response: { kind: 'proposed', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z'), text: longText },
+  agreedActions: Array.from({ length: 5 }, (_, i) => ({
+    actionId: `act_${i}`, description: longText, owner: people.socialWorker, due: '2026-03-12',
+  })),
+  viewerIds: Array.from({ length: 60 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+};
+
+export const crowdedReadOnlyView: ReadOnlyCardView = {
+  ...readOnlyView,
+  viewerIds: Array.from({ length: 75 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+};
