@@ -47,6 +47,8 @@ export interface AppConfig {
     readonly mailSender?: string;
     /** The Teams app (manifest) id, used to install the app for a user. */
     readonly teamsAppId?: string;
+    /** The app's id in the organisation's catalog, when known (skips an app-only catalog lookup). */
+    readonly teamsCatalogAppId?: string;
   };
   readonly directory: {
     readonly source: 'org-file' | 'entra';
@@ -165,6 +167,7 @@ const envSchema = z.object({
       .optional(),
   ),
   TEAMS_APP_ID: guid('the Teams app id (the "id" in the app manifest)'),
+  TEAMS_CATALOG_APP_ID: guid("the app's id in your organisation's Teams app catalog"),
   CLOSURE_DAYS: optionalText,
 });
 
@@ -322,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
       baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
       ...(e.MAIL_SENDER !== undefined && { mailSender: e.MAIL_SENDER }),
       ...(e.TEAMS_APP_ID !== undefined && { teamsAppId: e.TEAMS_APP_ID }),
+      ...(e.TEAMS_CATALOG_APP_ID !== undefined && { teamsCatalogAppId: e.TEAMS_CATALOG_APP_ID }),
     },
     directory: { source: e.DIRECTORY_SOURCE, orgFile: path.resolve(e.ORG_FILE), roleGroups },
     policy: { authority: e.AUTHORITY, ...(e.POLICY_FILE !== undefined && { file: path.resolve(e.POLICY_FILE) }) },

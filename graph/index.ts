@@ -63,6 +63,6 @@ export async function createGraphServices(config: GraphServicesConfig, overrides
     directory: await createDirectory(config, client),
     mail: createGraphMailSender({ client, sender: mailSender }),
     calendar: createGraphCalendar({ client, mailbox: mailSender }),
-    teamsInstaller: createGraphTeamsInstaller({ client, teamsAppId, graphBaseUrl: baseUrl }),
+    teamsInstaller: createGraphTeamsInstaller({ client, teamsAppId, graphBaseUrl: baseUrl, ...(config.graph.teamsCatalogAppId !== undefined && { catalogAppId: config.graph.teamsCatalogAppId }) }),
   };
 }

@@ -34,10 +34,19 @@ interface Installation {
   teamsApp?: { id: string; externalId?: string | null };
 }
 
-export function createGraphTeamsInstaller(options: { readonly client: Client; readonly teamsAppId: string; readonly graphBaseUrl?: string }): TeamsInstaller {
+export interface GraphTeamsInstallerOptions {
+  readonly client: Client;
+  /** The manifest id (TEAMS_APP_ID). */
+  readonly teamsAppId: string;
+  /** The catalog id, when configured; otherwise looked up by externalId once. */
+  readonly catalogAppId?: string;
+  readonly graphBaseUrl?: string;
+}
+
+export function createGraphTeamsInstaller(options: GraphTeamsInstallerOptions): TeamsInstaller {
   const { client, teamsAppId } = options;
   const graphBaseUrl = (options.graphBaseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
-  let catalogId: Promise<string> | undefined;
+  let catalogId: Promise<string> | undefined = options.catalogAppId !== undefined ? Promise.resolve(options.catalogAppId) : undefined;
 
   const lookUpCatalogId = async () => {
     const apps = await callGraph('finding the Teams app in the catalog', () =>

@@ -63,6 +63,13 @@ describe('graph/teams-install', () => {
     assert.equal(fake.graph.calls('GET', /^\/appCatalogs\/teamsApps$/).length, 1);
   });
 
+  it('a configured catalog id is used without looking the app up', async () => {
+    catalogAndInstalls(fake.graph, new Set());
+    await createGraphTeamsInstaller({ client: fake.client(), teamsAppId: MANIFEST_ID, catalogAppId: CATALOG_ID }).ensurePersonalChat(USER);
+    assert.equal(fake.graph.calls('GET', /^\/appCatalogs\/teamsApps$/).length, 0);
+    assert.deepEqual(fake.graph.calls('POST', /installedApps$/)[0]!.body, { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${CATALOG_ID}` });
+  });
+
   it('an app missing from the catalog gives a typed error saying how to publish it', async () => {
     fake.graph
       .on('GET', /^\/appCatalogs\/teamsApps$/, { body: { value: [] } })
