@@ -32,9 +32,11 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
   const specs: DeadlineSpec[] = [];
   const stage = state.stage;
 
+  const fired = new Set(state.firedDeadlines);
   if (stage.response === null && stage.responseDueAt !== null) {
     const before = policy.reminders.beforeDueWorkingDays;
-    if (before > 0) {
+    const overdueFired = fired.has(`${deadlineKey.responseDue(stage.stageId)}@${stage.responseDueAt}`);
+    if (before > 0 && !overdueFired) {
       const dueDay = calendar.localDateOf(new Date(stage.responseDueAt));
       const remindAt = calendar.endOfWorkingDay(calendar.subtractWorkingDays(dueDay, before));
       if (remindAt.getTime() > Date.parse(stage.enteredAt)) {
@@ -54,6 +56,5 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
       specs.push({ key: deadlineKey.actionDue(action.actionId), kind: 'action-due', dueAt: action.dueAt, stageId: action.stageId });
     }
   }
-  const fired = new Set(state.firedDeadlines);
   return specs.filter((d) => !fired.has(`${d.key}@${d.dueAt}`));
 }

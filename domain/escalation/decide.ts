@@ -527,6 +527,8 @@ function resolve(state: CaseState, cmd: Cmd<'resolve'>, ctx: DecideContext): Dec
 function deadlineReached(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: DecideContext): Decision {
   const spec = deadlinesOf(state, ctx).find((d) => d.key === cmd.key);
   if (!spec || Date.parse(spec.dueAt) > ctx.now.getTime()) return accept();
+  // A reminder delivered late, once the response is already due, would only contradict the overdue notice.
+  if (spec.kind === 'reminder' && state.stage.responseDueAt !== null && Date.parse(state.stage.responseDueAt) <= ctx.now.getTime()) return accept();
   const base = { ...header(cmd, ctx), key: spec.key, dueAt: spec.dueAt };
   const stageId = state.stage.stageId;
   switch (spec.kind) {
