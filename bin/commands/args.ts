@@ -1,11 +1,26 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createWorkingCalendar, type WorkingCalendar } from '../../domain/calendar/index.js';
-import { UsageError, type CliIO } from './command.js';
+import type { ReviewOutcome, ReviewPrompt } from '../../domain/reviews/index.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO } from './command.js';
 
 /** Options every date command takes. */
 export const COMMON_OPTIONS = {
   json: { type: 'boolean', default: false },
   'closure-days': { type: 'string', multiple: true },
 } as const;
+
+/** `--kind` spellings: the two review kinds. */
+export const REVIEW_KINDS = { 'looked-after': 'looked-after', 'foster-carer': 'foster-carer' } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses `--options` only (plus --json and --closure-days); a stray argument is refused by parseArgs
+ * with ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL, which the dispatcher reports with the usage.
+ */
+export function parseOptions<const O extends Options>(args: string[], options: O) {
+  return parseArgs({ args, strict: true, allowPositionals: false, options: { ...COMMON_OPTIONS, ...options } }).values;
+}
 
 /** `--x a,b --x c` -> [a, b, c]; blanks dropped. */
 export function listOption(values: readonly string[] | string | undefined): string[] {
@@ -34,4 +49,28 @@ export function choice<T extends string>(value: string, option: string, spelling
 
 export function writeJson(io: CliIO, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
+}
+
+/**
+ * Prints a domain outcome: the value (exit 0), or the refusal with its rule (exit 1, since the
+ * command line was fine but the rules say no). JSON goes to stdout either way.
+ */
+export function printOutcome<T>(
+  io: CliIO, json: boolean, outcome: ReviewOutcome<T>, text: (value: T) => string,
+): number {
+  if (outcome.ok) {
+    if (json) writeJson(io, { ok: true, ...outcome.value });
+    else io.out(text(outcome.value));
+    return EXIT_OK;
+  }
+  if (json) writeJson(io, outcome);
+  else io.err(`refused (${outcome.rule}): ${outcome.message}`);
+  return EXIT_FAILURE;
+}
+
+export function promptLines(prompts: readonly ReviewPrompt[], warnings: readonly string[]): string[] {
+  return [
+    ...prompts.map((p) => `${p.rule}: ${p.message}${p.notify ? ` (notify ${p.notify})` : ''}`),
+    ...warnings.map((w) => `warning: ${w}`),
+  ];
 }

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import {
   fosterCarerReviewHistory, lookedAfterReviewHistory, nextFosterCarerReview, nextLookedAfterReview,
   type FirstReviewRule, type HeldReviewTimeliness, type IncidentReviewMode, type NextReviewDue,
 } from '../../domain/reviews/index.js';
-import { COMMON_OPTIONS, calendarFrom, choice, listOption, required, writeJson } from './args.js';
+import { calendarFrom, choice, listOption, parseOptions, required, writeJson } from './args.js';
 import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
 
 const USAGE = [
@@ -29,17 +28,12 @@ interface Answer {
 }
 
 function lookedAfter(args: string[]): Answer {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
-    options: {
-      ...COMMON_OPTIONS,
-      'became-looked-after': { type: 'string' },
-      'placement-change': { type: 'string', multiple: true },
-      held: { type: 'string', multiple: true },
-      'placement-change-keeps-cycle': { type: 'boolean', default: false },
-    },
+  const values = parseOptions(args, {
+    'became-looked-after': { type: 'string' },
+    'placement-change': { type: 'string', multiple: true },
+    held: { type: 'string', multiple: true },
+    'placement-change-keeps-cycle': { type: 'boolean', default: false },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const input = {
     becameLookedAfter: required(values['became-looked-after'], '--became-looked-after'),
     placementChanges: listOption(values['placement-change']),
@@ -53,19 +47,14 @@ function lookedAfter(args: string[]): Answer {
 }
 
 function fosterCarer(args: string[]): Answer {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
-    options: {
-      ...COMMON_OPTIONS,
-      approved: { type: 'string' },
-      held: { type: 'string', multiple: true },
-      policy: { type: 'string', default: 'statutory' },
-      'first-placement': { type: 'string' },
-      'concern-raised': { type: 'string' },
-      'incident-mode': { type: 'string', default: 'decide-by' },
-    },
+  const values = parseOptions(args, {
+    approved: { type: 'string' },
+    held: { type: 'string', multiple: true },
+    policy: { type: 'string', default: 'statutory' },
+    'first-placement': { type: 'string' },
+    'concern-raised': { type: 'string' },
+    'incident-mode': { type: 'string', default: 'decide-by' },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const input = {
     approved: required(values.approved, '--approved'),
     held: listOption(values.held),

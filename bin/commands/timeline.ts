@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import {
   fosterCarerReviewTimeline, lookedAfterReviewTimeline, type DistributionAnchor, type ReviewDeadline, type ReviewTimeline,
 } from '../../domain/reviews/index.js';
-import { COMMON_OPTIONS, calendarFrom, choice, required, writeJson } from './args.js';
+import { REVIEW_KINDS, calendarFrom, choice, parseOptions, required, writeJson } from './args.js';
 import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
 
 const USAGE = [
@@ -12,7 +11,6 @@ const USAGE = [
   '  --initial is the child\'s initial review, or the carer\'s first review (which goes to panel)',
 ].join('\n');
 
-const KINDS = { 'looked-after': 'looked-after', 'foster-carer': 'foster-carer' } as const;
 const ANCHORS: Readonly<Record<string, DistributionAnchor>> = {
   'review-date': 'review_date', 'full-record': 'full_record_completed',
   review_date: 'review_date', full_record_completed: 'full_record_completed',
@@ -50,23 +48,18 @@ export const timelineCommand: Command = {
   summary: 'every preparation and follow-up deadline around a booked review, with its rule id',
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
-      options: {
-        ...COMMON_OPTIONS,
-        'review-date': { type: 'string' },
-        kind: { type: 'string' },
-        initial: { type: 'boolean', default: false },
-        'decisions-received': { type: 'string' },
-        'distribution-anchor': { type: 'string', default: 'review-date' },
-        'full-record-completed': { type: 'string' },
-        'panel-date': { type: 'string' },
-        'feedback-lead-weeks': { type: 'string' },
-        officer: { type: 'string', default: 'firo' },
-      },
+    const values = parseOptions(args, {
+      'review-date': { type: 'string' },
+      kind: { type: 'string' },
+      initial: { type: 'boolean', default: false },
+      'decisions-received': { type: 'string' },
+      'distribution-anchor': { type: 'string', default: 'review-date' },
+      'full-record-completed': { type: 'string' },
+      'panel-date': { type: 'string' },
+      'feedback-lead-weeks': { type: 'string' },
+      officer: { type: 'string', default: 'firo' },
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const kind = choice(required(values.kind, '--kind'), '--kind', KINDS);
+    const kind = choice(required(values.kind, '--kind'), '--kind', REVIEW_KINDS);
     const reviewDate = required(values['review-date'], '--review-date');
     const given = (names: readonly string[]) => names.filter((n) => args.some((a) => a === `--${n}` || a.startsWith(`--${n}=`)));
     const misplaced = given(kind === 'looked-after' ? FC_ONLY : LAC_ONLY);
