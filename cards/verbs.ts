@@ -107,6 +107,7 @@ function chosenId(label: string) {
 }
 
 const version = z.unknown().transform((value, ctx): number => {
+  if (value === undefined) return fail(ctx, `version is missing: ${DAMAGED}`);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     return fail(ctx, `version must be a whole number of at least 0: ${DAMAGED}`);
   }

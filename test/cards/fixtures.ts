@@ -27,6 +27,7 @@ export const freeText = {
   declineReason: 'The plan was updated on the case system; the officer has an older copy.',
   action: 'Update the care plan and share it with the IRO',
   refusal: 'Only the raising officer may resolve this alert.',
+  category: 'Contact arrangements drifting',
 };
 
 export const header: CaseHeaderView = {
@@ -43,7 +44,7 @@ export const header: CaseHeaderView = {
 export const caseView: CaseView = {
   header,
   facts: {
-    category: 'Practice',
+    category: freeText.category,
     severityFlags: ['serious_safeguarding'],
     issue: freeText.issue,
     impact: freeText.impact,
