@@ -37,7 +37,7 @@ export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: st
         const copied = e.stage.cc.length ? ` ${e.stage.ccLabel}: ${names(e.stage.cc)}.` : '';
         const how = e.bypass ? `bypassed ${e.fromStageLabel} and the stages after it to` : 'escalated from ' + e.fromStageLabel + ' to';
         const due = e.stage.responseDueAt ? ` Response due ${at(e.stage.responseDueAt)}.` : '';
-        line = `${who} ${how} ${e.stage.stageLabel}. Reason: ${e.reason}${e.bypass?.lineManagerDiscussed ? ' (discussed with line manager)' : ''}${e.bypass?.emergency ? ' (emergency)' : ''}. To: ${names(e.stage.to)}.${copied}${due}`;
+        line = `${who} ${how} ${e.stage.stageLabel}.${quoted('Reason', e.reason)}${e.bypass?.lineManagerDiscussed ? ' Discussed with line manager.' : ''}${e.bypass?.emergency ? ' Emergency.' : ''} To: ${names(e.stage.to)}.${copied}${due}`;
         break;
       }
       case 'ResponseRecorded':
@@ -50,7 +50,7 @@ export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: st
         line = `${who} agreed an action for ${nameOf(e.owner)}, due ${day(e.dueDate)}: ${e.text}`;
         break;
       case 'ActionCompleted':
-        line = `${who} marked complete the action "${actionText.get(e.actionId)?.text ?? e.actionId}".${quoted('Note', e.note)}`;
+        line = `${who} marked the action complete: ${sentence(actionText.get(e.actionId)?.text ?? e.actionId)}${quoted('Note', e.note)}`;
         break;
       case 'ResolutionDateSet':
         line = `${who} set the date resolution is sought by to ${day(e.resolutionSoughtBy)}.${quoted('Reason', e.reason)}`;
@@ -62,10 +62,10 @@ export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: st
         line = `${who} recorded the matter as resolved.${quoted('Outcome', e.outcome)}${quoted('Key learning points', e.keyLearningPoints)}`;
         break;
       case 'CafcassReferred':
-        line = `${who} referred the case to Cafcass. Reason: ${e.reason}`;
+        line = `${who} referred the case to Cafcass.${quoted('Reason', e.reason)}`;
         break;
       case 'CaseWithdrawn':
-        line = `${who} withdrew the case. Reason: ${e.reason}`;
+        line = `${who} withdrew the case.${quoted('Reason', e.reason)}`;
         break;
       case 'ReminderDue':
         line = `Reminder sent: a response is due ${at(e.responseDueAt)}.`;
@@ -81,7 +81,7 @@ export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: st
         break;
       case 'ActionOverdue': {
         const action = actionText.get(e.actionId);
-        line = `The action "${action?.text ?? e.actionId}" for ${nameOf(e.owner)} was not complete by ${at(e.dueAt)}.`;
+        line = `The action for ${nameOf(e.owner)} was not complete by ${at(e.dueAt)}: ${sentence(action?.text ?? e.actionId)}`;
         break;
       }
     }
