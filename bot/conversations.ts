@@ -24,7 +24,8 @@ export function personalReferenceOf(activity: Partial<Activity>): { userId: stri
   if (userId === undefined || userId === '' || (type !== undefined && type !== 'personal') || activity.conversation?.isGroup === true) {
     return undefined;
   }
-  const reference = TurnContext.getConversationReference(activity);
+  // Without the activity id: proactive messages start new threads, not replies to this one.
+  const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
   const withoutNames = {
     ...reference,
     ...(reference.user && { user: { id: reference.user.id, aadObjectId: userId, role: reference.user.role } }),

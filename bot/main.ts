@@ -5,8 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, type AppConfig } from '../bin/config.js';
-import { createGraphClient, createGraphCredential } from '../graph/client.js';
-import { createDirectory } from '../graph/directory/index.js';
+import { createGraphServices } from '../graph/index.js';
 import { openDatabase } from '../store/db.js';
 import type { BotCredentialMaterial, BotIdentity } from './adapter.js';
 import { createVolatileConversationReferences } from './conversations.js';
@@ -20,16 +19,6 @@ async function credentialMaterial(config: AppConfig): Promise<BotCredentialMater
     return { kind: 'certificate', thumbprint: credential.thumbprint, privateKeyPem: await readFile(credential.privateKeyPath, 'utf8') };
   }
   return credential;
-}
-
-function graphClientFor(config: AppConfig) {
-  const { appId, tenantId, credential } = config.bot;
-  if (config.graph.mode !== 'graph' || appId === undefined || tenantId === undefined || credential.kind === 'none') return undefined;
-  const settings =
-    credential.kind === 'secret'
-      ? { tenantId, clientId: appId, clientSecret: credential.password }
-      : { tenantId, clientId: appId, certificatePath: credential.privateKeyPath };
-  return createGraphClient({ credential: createGraphCredential(settings), baseUrl: config.graph.baseUrl });
 }
 
 /** Stops on SIGTERM / SIGINT: each step in order (errors logged, not fatal), then exit 0. */
@@ -67,8 +56,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: logLevelFrom(config.logLevel) });
 
   const db = await openDatabase(config.database);
-  const directory = await createDirectory(config, graphClientFor(config));
-  logger.info('directory.loaded', { source: config.directory.source, people: (await directory.people()).length });
+  const graph = await createGraphServices(config);
+  logger.info('directory.loaded', { source: config.directory.source, people: (await graph.directory.people()).length });
 
   const identity: BotIdentity = {
     ...(config.bot.appId !== undefined && { appId: config.bot.appId }),
