@@ -7,6 +7,7 @@ import { adjournCommand } from './adjourn.js';
 import { rearrangeCommand } from './rearrange.js';
 import { auditCommand } from './audit.js';
 import { caseCommand } from './case-export.js';
+import { policyCommand } from './policy.js';
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   rearrangeCommand,
   auditCommand,
   caseCommand,
+  policyCommand,
 ];
