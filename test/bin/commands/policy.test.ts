@@ -33,7 +33,7 @@ describe('bin/commands: resolve policy', () => {
     const run = await resolve('policy', 'show', 'somerset');
     assert.equal(run.code, 0);
     assert.match(run.out, /^Somerset Council: Quality Assurance Issue Resolution \/ Dispute \[somerset, version 1\.0\.0 from 2026-01-01\]/);
-    assert.match(run.out, / {2}3\. Formal Dispute \(Stage 3\): Level 1 \[level1\] \(formal; own date within the time\)\n     To: Ops Manager; CC: Practice Supervisor, Team Manager\n     Response: up to 5 working days; by direct communication/);
+    assert.match(run.out, / {2}3\. Formal Dispute \(Stage 3\): Level 1 \[level1\] \(formal; own date within the time\)\n {5}To: Ops Manager; CC: Practice Supervisor, Team Manager\n {5}Response: up to 5 working days; by direct communication/);
     assert.match(run.out, /Level 4 \[level4\] \(formal; Director briefing note required\)/);
     assert.match(run.out, /Bypass: allowed at the FRO's discretion/);
     assert.match(run.out, /AMB-04 stages\.level4\.responseTime = null: none: the Level 4 row has no timescale/);
