@@ -103,7 +103,7 @@ const envSchema = z.object({
       .max(65535, 'must be between 1 and 65535')
       .default(3978),
   ),
-  HOST: optionalText,
+  HOST: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name, for example 127.0.0.1 or 0.0.0.0').optional()),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data/')),
   DATABASE_URL: z.preprocess(
     blankToUndefined,

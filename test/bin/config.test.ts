@@ -121,6 +121,7 @@ describe('bin/config loadConfig', () => {
 
   it('without an app id the bot listens on loopback only: a public HOST is refused', () => {
     assert.match(problemsOf({ HOST: '0.0.0.0' }).get('HOST')!, /loopback/);
+    assert.match(problemsOf({ HOST: 'http://localhost/' }).get('HOST')!, /IP address or host name/);
     assert.equal(loadConfig({ HOST: '::1' }).host, '::1');
     assert.equal(loadConfig({ ...azure, HOST: '10.1.2.3' }).host, '10.1.2.3');
   });

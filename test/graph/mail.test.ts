@@ -52,6 +52,11 @@ describe('graph/mail', () => {
       for (const secret of [CHILD, 'Jayden', 'Thorne', 'J.T.', '14/03/2015']) assert.ok(!headers.includes(secret), `${secret} leaked into a header`);
     });
 
+    it('DOMAIN §3.3: an Oxfordshire subject headed "Resolution and Escalation Alert" with the case reference is accepted', async () => {
+      const receipt = await createFileMailSender({ dir, from: 'resolve@northmoor.example' }).send({ ...message, subject: 'Resolution and Escalation Alert: NBC-2026-0042, stage 1' });
+      assert.match(headersOf(readFileSync(receipt.file!, 'utf8')), /\r\nSubject: Resolution and Escalation Alert: NBC-2026-0042, stage 1\r\n/);
+    });
+
     it('the same idempotency key writes the message once', async () => {
       const sender = createFileMailSender({ dir, from: 'resolve@northmoor.example' });
       const first = await sender.send(message);
