@@ -271,14 +271,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
   // Each variable is checked on its own so that one error lists them all; a variable at fault
   // keeps its raw value for the checks across variables below, and nothing is built from it.
   const values: Record<string, unknown> = {};
+  const malformed = new Set<string>();
   for (const [variable, schema] of Object.entries(envSchema.shape) as [string, z.ZodTypeAny][]) {
     const result = schema.safeParse(env[variable]);
     if (result.success) values[variable] = result.data;
     else {
       values[variable] = env[variable];
+      malformed.add(variable);
       problems.push(...result.error.issues.map((i) => ({ variable, problem: i.message })));
     }
   }
+  const firstCrossCheck = problems.length;
   const e = values as Env;
   const credential = botCredential(e, problems);
   const appId = e.MicrosoftAppId;
@@ -306,7 +309,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
   }
   const closureDays = parseClosureDays(e.CLOSURE_DAYS, problems);
   const roleGroups = parseRoleGroups(e.ENTRA_ROLE_GROUPS, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  // A malformed variable is reported once, for its form, not again by the checks across variables.
+  const reported = [...problems.slice(0, firstCrossCheck), ...problems.slice(firstCrossCheck).filter((p) => !malformed.has(p.variable))];
+  if (reported.length > 0) throw new ConfigError(reported);
 
   const dataDir = path.resolve(e.DATA_DIR);
   const config: AppConfig = {
