@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { LocalDate, WorkingCalendar } from '../calendar/index.js';
 import type { AlertType, Policy, Stage } from '../policies/schema.js';
+import { entryKind, nextStage, skipsStages, stageOrder } from '../policies/routing.js';
 import { formatPath } from '../policies/validate.js';
 import { byDateEndsAt, longDate, shortDate, spanEndDay, spanEndsAt } from './clock.js';
 import { caseCommandSchema, type CaseCommand, type CheckedCommand, type DecideContext } from './commands.js';
@@ -65,10 +66,6 @@ function describeIssues(error: z.ZodError): string {
   return `The command is not complete: ${error.issues
     .map((i) => `${formatPath(i.path) || 'command'}: ${i.message === 'Required' ? 'is required' : i.message}`)
     .join('; ')}.`;
-}
-
-function stageIndex(policy: Policy, stageId: string): number {
-  return policy.stages.findIndex((s) => s.id === stageId);
 }
 
 function stageList(policy: Policy): string {
@@ -263,12 +260,13 @@ function raise(state: CaseState | undefined, cmd: Cmd<'raise'>, ctx: DecideConte
     return refuse('unknown-stage', `"${entryId}" is not a stage of ${possessive(policy.authority)} ladder; stages: ${stageList(policy)}.`);
   }
   let bypass: BypassRecord | null = null;
-  if (![defaultEntry, ...type.otherEntryStages].includes(entryId)) {
-    if (stageIndex(policy, entryId) < stageIndex(policy, defaultEntry)) {
-      const defaultLabel = policy.stages.find((s) => s.id === defaultEntry)?.label ?? defaultEntry;
-      return refuse('not-an-entry-stage', `A ${type.label} starts at ${defaultLabel}; it cannot start earlier, at ${stage.label}.`);
-    }
-    const checked = checkBypass(policy, defaultEntry, cmd.bypass);
+  const entry = entryKind(policy, type.id, entryId);
+  if (entry.kind === 'too-early') {
+    const defaultLabel = policy.stages.find((s) => s.id === entry.startsAt)?.label ?? entry.startsAt;
+    return refuse('not-an-entry-stage', `A ${type.label} starts at ${defaultLabel}; it cannot start earlier, at ${stage.label}.`);
+  }
+  if (entry.kind === 'bypass') {
+    const checked = checkBypass(policy, entry.skipped, cmd.bypass);
     if (failed(checked)) return checked;
     bypass = checked;
   }
@@ -447,8 +445,8 @@ function completeAction(state: CaseState, cmd: Cmd<'complete-action'>, ctx: Deci
 /** Escalate to the next stage (or the stage's `escalatesTo`, AMB-13), or bypass to a named later stage. */
 function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: Stage, ctx: DecideContext): Decision {
   const { policy } = ctx;
-  const index = stageIndex(policy, current.id);
-  const nextId = current.escalatesTo ?? policy.stages[index + 1]?.id;
+  const index = stageOrder(policy, current.id);
+  const nextId = nextStage(policy, current.id)?.id;
   if (nextId === undefined) {
     return refuse('no-further-stage', `${current.label} is the last stage of ${possessive(policy.authority)} ladder; resolve the ${noun(state)}${policy.outsideReferral ? ', refer it to Cafcass,' : ''} or withdraw it.`);
   }
@@ -456,15 +454,16 @@ function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: S
   let bypass: BypassRecord | null = null;
   if (cmd.type === 'bypass') {
     targetId = cmd.targetStageId;
-    const targetIndex = stageIndex(policy, targetId);
+    const targetIndex = stageOrder(policy, targetId);
     if (targetIndex === -1) {
       return refuse('unknown-stage', `"${targetId}" is not a stage of ${possessive(policy.authority)} ladder; stages: ${stageList(policy)}.`);
     }
     if (targetIndex <= index) {
       return refuse('not-a-later-stage', `A bypass moves up the ladder: ${policy.stages[targetIndex]?.label ?? targetId} is not after ${current.label}.`);
     }
-    if (targetIndex > stageIndex(policy, nextId)) {
-      const checked = checkBypass(policy, nextId, cmd);
+    const skipped = skipsStages(policy, current.id, targetId);
+    if (skipped !== undefined) {
+      const checked = checkBypass(policy, skipped, cmd);
       if (failed(checked)) return checked;
       bypass = checked;
     }

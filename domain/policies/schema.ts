@@ -101,7 +101,7 @@ export const alertTypeSchema = z
     entryStage: idSchema.nullable(),
     /** Other stages it may start at without counting as a bypass (AMB-15 override, S-B2, O-B1). */
     otherEntryStages: z.array(idSchema).default([]),
-    /** Initial To / CC where the source names them for the type, overriding the entry stage's (AMB-14, AMB-16). */
+    /** To / CC where the source names them for the type, in place of its default entry stage's (AMB-14, AMB-16). */
     to: z.array(roleKeySchema).optional(),
     cc: z.array(roleKeySchema).optional(),
     /** Verbatim trigger list from the source, offered as categories for this type (§2.1.2). */
