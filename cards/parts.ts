@@ -7,7 +7,6 @@ import { formatDeadline, formatIsoDate, formatMoment } from './format.js';
 import { RESPONSE_LABELS, STATUS_LABELS, historyLine } from './phrases.js';
 import { VERBS } from './verbs.js';
 import {
-  SEVERITY_FLAG_LABELS,
   type AgreedActionView, type CaseEventView, type CaseHeaderView, type CaseKey, type CaseStatus,
   type CaseView, type PersonView, type ResponseView, type StageRouteView,
 } from './view-models.js';
@@ -54,7 +53,7 @@ function labelled(label: string, value: string | undefined): CardElement[] {
 /** Reference, category, issue, impact, resolution sought, deadlines. */
 export function caseFacts(view: CaseView): CardElement[] {
   const { facts } = view;
-  const flags = facts.severityFlags?.map((f) => SEVERITY_FLAG_LABELS[f]).join('; ');
+  const flags = facts.severityFlagLabels?.join('; ');
   return compact([
     factSet([
       ['Case reference', view.header.reference],

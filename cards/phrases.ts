@@ -2,15 +2,9 @@
 import type { AlertKind, CaseEventKind, CaseEventView, CaseStatus, ResponseKind } from './view-models.js';
 import { formatMoment } from './format.js';
 
-export const ALERT_KIND_LABELS: Readonly<Record<AlertKind, string>> = {
-  good_practice: 'Good-practice notification',
-  practice_alert: 'Practice alert',
-  dispute: 'Dispute',
-};
-
 const ALERT_NOUNS: Readonly<Record<AlertKind, string>> = {
-  good_practice: 'notification',
-  practice_alert: 'alert',
+  notification: 'notification',
+  alert: 'alert',
   dispute: 'dispute',
 };
 

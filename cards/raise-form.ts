@@ -7,12 +7,10 @@ import {
   actionSet, adaptiveCard, container, execute, heading, text, type AdaptiveCardJson, type CardElement,
 } from './elements.js';
 import { choiceInput, dateInput, textInput, toggleInput } from './inputs.js';
-import { ALERT_KIND_LABELS } from './phrases.js';
 import {
   CASE_REFERENCE_PATTERN, INITIALS_PATTERN, MAX_SHORT_TEXT_LENGTH, MAX_TEXT_LENGTH, VERBS,
 } from './verbs.js';
 import {
-  SEVERITY_FLAGS, SEVERITY_FLAG_LABELS,
   type RaiseField, type RaiseFormValues, type RaiseFormView, type RaisePolicyOption,
 } from './view-models.js';
 
@@ -21,7 +19,7 @@ export const RAISE_FIELD_LABELS: Readonly<Record<RaiseField, string>> = {
   caseReference: 'Case reference',
   subjectInitials: 'Child or carer initials',
   policyId: 'Policy',
-  alertType: 'Type',
+  alertTypeId: 'Type',
   entryStageId: 'Entry stage',
   category: 'Category',
   issue: 'The issue',
@@ -73,8 +71,8 @@ export function raiseForm(view: RaiseFormView): AdaptiveCardJson {
       }),
       ...policyInputs(view, policy),
       ...choiceInput({
-        ...field('alertType'), value: values.alertType, isRequired: true, errorMessage: 'Pick the type',
-        choices: policy.alertTypes.map((t) => ({ title: t.label || ALERT_KIND_LABELS[t.kind], value: t.kind })),
+        ...field('alertTypeId'), value: values.alertTypeId, isRequired: true, errorMessage: 'Pick the type',
+        choices: policy.alertTypes.map((t) => ({ title: t.label, value: t.alertTypeId })),
       }),
       ...choiceInput({
         ...field('entryStageId'), value: values.entryStageId ?? policy.stages[0]?.stageId, isRequired: true,
@@ -86,10 +84,10 @@ export function raiseForm(view: RaiseFormView): AdaptiveCardJson {
       ...long('impact', 'Say how it affects the child or carer'),
       ...long('resolutionSought', 'Say what would resolve it'),
       ...dateInput({ ...field('resolutionSoughtBy'), value: values.resolutionSoughtBy }),
-      ...choiceInput({
+      ...(policy.severityFlags.length > 0 ? choiceInput({
         ...field('severityFlags'), value: values.severityFlags?.join(','), isMultiSelect: true, style: 'expanded',
-        choices: SEVERITY_FLAGS.map((f) => ({ title: SEVERITY_FLAG_LABELS[f], value: f })),
-      }),
+        choices: policy.severityFlags.map((f) => ({ title: f.label, value: f.flagId })),
+      }) : []),
       bypassSection(policy, values, errors),
     ],
     actions: [execute('Raise', VERBS.raiseSubmit, { formId: view.formId }, { style: 'positive' })],

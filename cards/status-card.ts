@@ -1,6 +1,6 @@
 /** The raising officer's card: where the case is, with whom, what happened, and the officer's moves. */
 import { adaptiveCard, execute, showCard, text, type AdaptiveCardJson, type CardAction } from './elements.js';
-import { choiceInput, textInput, toggleInput } from './inputs.js';
+import { choiceInput, dateInput, textInput, toggleInput } from './inputs.js';
 import { caseData, caseOverview, casePreview, refreshFor, stageRoute } from './parts.js';
 import { MAX_TEXT_LENGTH, VERBS } from './verbs.js';
 import type { CaseActionName, StageRouteView, StatusCardView } from './view-models.js';
@@ -26,9 +26,17 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
   });
 }
 
+/** Somerset records the date resolution is sought by at each level (§3.1); optional elsewhere. */
+function soughtByInput(id: 'escalateSoughtBy' | 'bypassSoughtBy') {
+  return dateInput({ id, label: 'Resolution sought by (optional)' });
+}
+
 function escalateAction(view: StatusCardView, next: StageRouteView): CardAction {
-  return showCard('Escalate', stageRoute(next),
-    execute(`Escalate to ${next.label}`, VERBS.escalate, caseData(view.header), { associatedInputs: 'none' }));
+  return showCard('Escalate', [
+    ...stageRoute(next),
+    ...reasonInput('escalateReason', 'Reason for escalating', 'Say why it needs the next stage'),
+    ...soughtByInput('escalateSoughtBy'),
+  ], execute(`Escalate to ${next.label}`, VERBS.escalate, caseData(view.header)));
 }
 
 function reasonInput(id: string, label: string, hint: string) {
@@ -53,6 +61,7 @@ function bypassAction(view: StatusCardView): CardAction {
       ...toggleInput({ id: 'discussedWithLineManager', label: 'Line manager', title: 'I have discussed this with my line manager' }),
       ...toggleInput({ id: 'emergency', label: 'Emergency', title: 'This is an emergency' }),
     ] : []),
+    ...soughtByInput('bypassSoughtBy'),
   ], execute('Bypass', VERBS.bypass, caseData(view.header)));
 }
 

@@ -11,9 +11,7 @@
 import { z } from 'zod';
 import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
-import {
-  ALERT_KINDS, SEVERITY_FLAGS, type AlertKind, type RaiseFormValues, type SeverityFlag,
-} from './view-models.js';
+import type { RaiseFormValues } from './view-models.js';
 
 export const VERBS = {
   raiseOpen: 'raiseOpen',
@@ -41,8 +39,8 @@ export const MAX_SHORT_TEXT_LENGTH = 200;
 export const MAX_ID_LENGTH = 128;
 /** A case reference is a case-system id: it must contain a digit, so a name cannot pass for one. */
 export const CASE_REFERENCE_PATTERN = '^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$';
-/** Initials only: up to four letters, each optionally followed by a dot, space or hyphen. */
-export const INITIALS_PATTERN = '^(?:[A-Za-z][. -]?){1,4}$';
+/** Initials only: up to four letters, each optionally followed by a dot (stored upper-case, e.g. J.T.). */
+export const INITIALS_PATTERN = '^[A-Za-z](\\.?[A-Za-z]){0,3}\\.?$';
 
 const DAMAGED = 'the card is damaged or was not sent by Resolve; open the case again with "case <reference>"';
 const nf = new Intl.NumberFormat('en-GB');
@@ -134,21 +132,16 @@ function toggle(label: string) {
   });
 }
 
-const alertKind = z.unknown().transform((value, ctx): AlertKind => {
-  const t = readText(value, 'Type', ctx);
-  if (t === undefined) return fail(ctx, 'Type is required: pick good-practice notification, practice alert or dispute');
-  if (!(ALERT_KINDS as readonly string[]).includes(t)) return fail(ctx, `Type "${t.slice(0, 40)}" is not one of ${ALERT_KINDS.join(', ')}`);
-  return t as AlertKind;
-});
-
-const severityFlags = z.unknown().transform((value, ctx): SeverityFlag[] => {
+/** A multi-select's ids, sent comma-separated; which ids the policy knows is the domain's check. */
+const severityFlags = z.unknown().transform((value, ctx): string[] => {
   if (value === undefined || value === null || value === '') return [];
-  const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-  if (parts === undefined) return fail(ctx, 'Severity flags must be a comma-separated list');
+  const parts: unknown[] | undefined = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (parts === undefined) return fail(ctx, 'Severity flags must be a comma-separated list of the flags offered');
   const flags = parts.map((p) => (typeof p === 'string' ? p.trim() : p));
-  const unknown = flags.filter((f) => !(SEVERITY_FLAGS as readonly unknown[]).includes(f));
-  if (unknown.length > 0) return fail(ctx, `Severity flags may only be ${SEVERITY_FLAGS.join(', ')}`);
-  return [...new Set(flags as SeverityFlag[])];
+  if (flags.length > 20 || !flags.every((f) => typeof f === 'string' && /^[\x21-\x7e]{1,128}$/.test(f) && !f.includes(','))) {
+    return fail(ctx, 'Severity flags must be a comma-separated list of the flags offered');
+  }
+  return [...new Set(flags as string[])];
 });
 
 /** The stamp on every case action. */
@@ -170,10 +163,10 @@ export const raiseSubmitSchema = z.object({
     const t = readText(value, 'Initials', ctx);
     if (t === undefined) return fail(ctx, 'Initials are required: give the child\'s or carer\'s initials, e.g. J.T.');
     if (!new RegExp(INITIALS_PATTERN).test(t)) return fail(ctx, 'Initials only, e.g. J.T. (at most 4 letters), never a full name');
-    return t;
+    return t.toUpperCase();
   }),
   policyId: chosenId('Policy'),
-  alertType: alertKind,
+  alertTypeId: chosenId('Type'),
   entryStageId: chosenId('Entry stage'),
   category: optionalText('Category', MAX_SHORT_TEXT_LENGTH),
   issue: requiredText('The issue', 'say what the issue is'),
@@ -197,17 +190,14 @@ export const raiseDraftSchema = z.object({
   caseReference: looseText,
   subjectInitials: looseText,
   policyId: looseText,
-  alertType: z.enum(ALERT_KINDS).optional().catch(undefined),
+  alertTypeId: looseText,
   entryStageId: looseText,
   category: looseText,
   issue: looseText,
   impact: looseText,
   resolutionSought: looseText,
   resolutionSoughtBy: looseText,
-  severityFlags: z.unknown().transform((v): SeverityFlag[] => {
-    const parts = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : [];
-    return parts.filter((p): p is SeverityFlag => (SEVERITY_FLAGS as readonly unknown[]).includes(p));
-  }),
+  severityFlags: severityFlags.catch([]),
   bypassReason: looseText,
   discussedWithLineManager: z.unknown().transform((v) => v === true || v === 'true'),
   emergency: z.unknown().transform((v) => v === true || v === 'true'),
@@ -230,12 +220,17 @@ export const VERB_DATA_SCHEMAS = {
     actionText: requiredText('The action', 'say what will be done'),
   }),
   completeAction: caseKeySchema.extend({ actionId: opaqueId('actionId') }),
-  escalate: caseKeySchema,
+  /** No reason from a one-click chaser button: the bot then records its own ("no response by the due date"). */
+  escalate: caseKeySchema.extend({
+    escalateReason: optionalText('Reason for escalating'),
+    escalateSoughtBy: date('Resolution sought by', false),
+  }),
   bypass: caseKeySchema.extend({
     bypassStageId: chosenId('Stage to go to'),
     bypassReason: requiredText('Reason for bypassing', 'say why the earlier stages are skipped'),
     discussedWithLineManager: toggle('Discussed with my line manager'),
     emergency: toggle('Emergency'),
+    bypassSoughtBy: date('Resolution sought by', false),
   }),
   resolve: caseKeySchema.extend({
     outcome: requiredText('Outcome', 'record the outcome of the issue'),

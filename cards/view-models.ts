@@ -13,17 +13,9 @@ export interface PersonView {
   readonly name: string;
 }
 
-export const ALERT_KINDS = ['good_practice', 'practice_alert', 'dispute'] as const;
+/** The same vocabulary as the policies' alert kinds: a good-practice notification, an alert, a dispute. */
+export const ALERT_KINDS = ['notification', 'alert', 'dispute'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-
-export const SEVERITY_FLAGS = ['serious_safeguarding', 'human_rights_breach', 'immediate_risk_of_harm'] as const;
-export type SeverityFlag = (typeof SEVERITY_FLAGS)[number];
-
-export const SEVERITY_FLAG_LABELS: Readonly<Record<SeverityFlag, string>> = {
-  serious_safeguarding: 'Serious safeguarding issue',
-  human_rights_breach: 'Potential breach of human rights',
-  immediate_risk_of_harm: 'Child at immediate risk of harm',
-};
 
 /** Stamped into every case action's data, so a click on an old card can be recognised. */
 export interface CaseKey {
@@ -50,7 +42,8 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseFactsView {
   readonly category?: string;
-  readonly severityFlags?: readonly SeverityFlag[];
+  /** The policy's labels for the flags ticked (AMB-28), e.g. "Serious safeguarding issue". */
+  readonly severityFlagLabels?: readonly string[];
   readonly issue: string;
   readonly impact: string;
   readonly resolutionSought: string;
@@ -207,14 +200,14 @@ export interface RaiseFormValues {
   readonly caseReference: string;
   readonly subjectInitials: string;
   readonly policyId: string;
-  readonly alertType: AlertKind;
+  readonly alertTypeId: string;
   readonly entryStageId: string;
   readonly category: string;
   readonly issue: string;
   readonly impact: string;
   readonly resolutionSought: string;
   readonly resolutionSoughtBy: IsoDate;
-  readonly severityFlags: readonly SeverityFlag[];
+  readonly severityFlags: readonly string[];
   readonly bypassReason: string;
   readonly discussedWithLineManager: boolean;
   readonly emergency: boolean;
@@ -224,11 +217,14 @@ export type RaiseField = keyof RaiseFormValues;
 export interface RaisePolicyOption {
   readonly policyId: string;
   readonly label: string;
-  readonly alertTypes: readonly { readonly kind: AlertKind; readonly label: string }[];
+  /** The policy's alert types by id, labelled as the policy words them. */
+  readonly alertTypes: readonly { readonly alertTypeId: string; readonly label: string }[];
   /** In ladder order; the first is the normal entry point, any later one is a bypass. */
   readonly stages: readonly { readonly stageId: string; readonly label: string }[];
   /** The policy's category list; empty means free text. */
   readonly categories: readonly string[];
+  /** The policy's severity flags (AMB-28); empty hides the field. */
+  readonly severityFlags: readonly { readonly flagId: string; readonly label: string }[];
   readonly bypassNeedsLineManagerDiscussion: boolean;
 }
 

@@ -145,6 +145,13 @@ describe('cards: the officer\'s status card', () => {
     assert.deepEqual(executes(escalate).map((a) => [a.verb, a.title]), [['escalate', 'Escalate to Stage 2']]);
   });
 
+  it('Escalate from the status card asks for the reason (required) and, optionally, the date resolution is sought by (§3.1)', () => {
+    const escalate = showCardNamed(card, 'Escalate');
+    assert.equal(input(escalate, 'escalateReason')?.isRequired, true);
+    assert.equal(input(escalate, 'escalateSoughtBy')?.type, 'Input.Date');
+    assert.equal(input(escalate, 'escalateSoughtBy')?.isRequired, undefined);
+  });
+
   it('D-B1: Bypass asks for the stage and a reason, and where the ladder needs it, the line-manager and emergency toggles', () => {
     const bypass = showCardNamed(card, 'Bypass to a stage');
     assert.deepEqual((input(bypass, 'bypassStageId')?.choices as { value: string }[]).map((c) => c.value), ['stage3', 'stage4']);
@@ -264,7 +271,7 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
 describe('cards: the raise form (issue 4: mistakes come back field by field, with nothing lost)', () => {
   it('has every field the issue names', () => {
     const card = raiseForm(f.raiseViews.blank!);
-    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertType', 'entryStageId', 'category', 'issue', 'impact', 'resolutionSought', 'resolutionSoughtBy', 'severityFlags']) {
+    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertTypeId', 'entryStageId', 'category', 'issue', 'impact', 'resolutionSought', 'resolutionSoughtBy']) {
       assert.ok(input(card, id), id);
     }
     assert.equal(input(card, 'resolutionSoughtBy')?.type, 'Input.Date');
@@ -315,13 +322,13 @@ describe('cards: the raise form (issue 4: mistakes come back field by field, wit
     assert.equal(input(card, 'issue')?.value, values.issue);
     assert.equal(input(card, 'resolutionSoughtBy')?.value, '2026-02-30');
     assert.equal(input(card, 'entryStageId')?.value, 'formal');
-    assert.equal(input(card, 'alertType')?.value, 'dispute');
+    assert.equal(input(card, 'alertTypeId')?.value, 'dispute');
     assert.equal(input(card, 'severityFlags')?.value, 'serious_safeguarding,human_rights_breach');
   });
 
   it('required fields are marked required, with a pattern for the case reference and the initials', () => {
     const card = raiseForm(f.raiseViews.blank!);
-    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertType', 'entryStageId', 'issue', 'impact', 'resolutionSought']) {
+    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertTypeId', 'entryStageId', 'issue', 'impact', 'resolutionSought']) {
       assert.equal(input(card, id)?.isRequired, true, id);
     }
     assert.ok(new RegExp(String(input(card, 'caseReference')?.regex)).test('LCS-204518'));

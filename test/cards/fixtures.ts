@@ -36,7 +36,7 @@ export const header: CaseHeaderView = {
   version: 4,
   reference: 'LCS-204518',
   authorityLabel: 'Oxfordshire County Council',
-  alertKind: 'practice_alert',
+  alertKind: 'alert',
   alertTypeLabel: 'Resolution and Escalation Alert',
   stageLabel: 'Stage 1',
 };
@@ -45,7 +45,7 @@ export const caseView: CaseView = {
   header,
   facts: {
     category: freeText.category,
-    severityFlags: ['serious_safeguarding'],
+    severityFlagLabels: ['Serious safeguarding issue'],
     issue: freeText.issue,
     impact: freeText.impact,
     resolutionSought: freeText.resolutionSought,
@@ -170,9 +170,9 @@ export const dudleyPolicy: RaisePolicyOption = {
   policyId: 'dudley-firo',
   label: 'Dudley foster home reviews',
   alertTypes: [
-    { kind: 'good_practice', label: 'Good or Excellent Practice Notification' },
-    { kind: 'practice_alert', label: 'Quality of Practice Alert' },
-    { kind: 'dispute', label: 'Formal Dispute Resolution (DRP)' },
+    { alertTypeId: 'good_practice', label: 'Good or Excellent Practice Notification' },
+    { alertTypeId: 'qop', label: 'Quality of Practice Alert' },
+    { alertTypeId: 'drp', label: 'Formal Dispute Resolution (DRP)' },
   ],
   stages: [
     { stageId: 'stage1', label: 'Stage 1' }, { stageId: 'stage2', label: 'Stage 2' },
@@ -180,15 +180,20 @@ export const dudleyPolicy: RaisePolicyOption = {
   ],
   categories: ['Key documents not provided', 'Previous recommendations not implemented', 'Supervision visits below minimum frequency'],
   bypassNeedsLineManagerDiscussion: true,
+  severityFlags: [],
 };
 
 export const somersetPolicy: RaisePolicyOption = {
   policyId: 'somerset-fro',
   label: 'Somerset fostering reviews',
-  alertTypes: [{ kind: 'practice_alert', label: 'Quality assurance issue' }, { kind: 'dispute', label: 'Dispute' }],
+  alertTypes: [{ alertTypeId: 'qa_issue', label: 'Quality assurance issue' }, { alertTypeId: 'dispute', label: 'Dispute' }],
   stages: [{ stageId: 'informal', label: 'Informal Resolution (Stage 1)' }, { stageId: 'formal', label: 'Formal Issue Resolution (Stage 2)' }],
   categories: [],
   bypassNeedsLineManagerDiscussion: false,
+  severityFlags: [
+    { flagId: 'serious_safeguarding', label: 'Serious safeguarding issue' },
+    { flagId: 'human_rights_breach', label: 'Potential breach of human rights' },
+  ],
 };
 
 export const raiseViews: Record<string, RaiseFormView> = {
@@ -198,7 +203,7 @@ export const raiseViews: Record<string, RaiseFormView> = {
     formId: 'form_5QK4',
     policies: [somersetPolicy],
     values: {
-      caseReference: 'Jayden', subjectInitials: child.initials, policyId: 'somerset-fro', alertType: 'dispute',
+      caseReference: 'Jayden', subjectInitials: child.initials, policyId: 'somerset-fro', alertTypeId: 'dispute',
       entryStageId: 'formal', issue: freeText.issue, impact: '', resolutionSought: freeText.resolutionSought,
       resolutionSoughtBy: '2026-02-30', severityFlags: ['serious_safeguarding', 'human_rights_breach'],
     },

@@ -8,7 +8,7 @@ import {
 const key = { caseId: 'case_01HV8Z6K3M2Q', stageId: 'stage1', version: 4 };
 const raise = {
   formId: 'form_5QK2', caseReference: 'LCS-204518', subjectInitials: 'J.T.', policyId: 'dudley-firo',
-  alertType: 'practice_alert', entryStageId: 'stage1', category: 'Key documents not provided',
+  alertTypeId: 'qop', entryStageId: 'stage1', category: 'Key documents not provided',
   issue: 'Care plan not updated since the move.', impact: 'Contact has stopped.', resolutionSought: 'An updated plan.',
   resolutionSoughtBy: '2026-03-13', severityFlags: 'serious_safeguarding,human_rights_breach', bypassReason: '',
   discussedWithLineManager: 'false', emergency: 'false',
@@ -137,6 +137,13 @@ describe('cards/verbs: the data each Action.Execute verb carries is checked as u
     assert.match(refused('bypass', { ...valid.bypass, emergency: 'yes' }).fieldErrors.emergency ?? '', /must be "true" or "false"/);
   });
 
+  it('escalate from a one-click chaser carries no reason and still parses; a reason, when given, is bounded', () => {
+    const result = parseActionData('escalate', key);
+    assert.ok(result.ok && result.action.verb === 'escalate');
+    assert.equal(result.action.data.escalateReason, undefined);
+    assert.match(refused('escalate', { ...key, escalateReason: 'x'.repeat(2001) }).fieldErrors.escalateReason ?? '', /limit is 2,000/);
+  });
+
   it('requireActionData throws InvalidInputError naming the first faulty field', () => {
     assert.throws(() => requireActionData('respondPropose', { ...key, proposal: '' }),
       (e: unknown) => e instanceof InvalidInputError && e.field === 'proposal' && /Your proposal is required/.test(e.message));
@@ -161,10 +168,10 @@ describe('cards/verbs: the raise form payload', () => {
   });
 
   it('initials must be initials, not a full name', () => {
-    for (const subjectInitials of ['J.T.', 'JT', 'J T', 'A-M.K.']) {
+    for (const subjectInitials of ['J.T.', 'JT', 'j.t', 'AMK.']) {
       assert.ok(parseActionData('raiseSubmit', { ...raise, subjectInitials }).ok, subjectInitials);
     }
-    for (const subjectInitials of ['Jayden Thornbury', 'Jayden', '12']) {
+    for (const subjectInitials of ['Jayden Thornbury', 'Jayden', '12', 'J T']) {
       assert.match(refused('raiseSubmit', { ...raise, subjectInitials }).fieldErrors.subjectInitials ?? '', /Initials only/, subjectInitials);
     }
   });
@@ -172,25 +179,31 @@ describe('cards/verbs: the raise form payload', () => {
   it('every missing required field is reported at once, each under its own input id', () => {
     const result = refused('raiseSubmit', { formId: 'form_5QK2' });
     assert.deepEqual(Object.keys(result.fieldErrors).sort(), [
-      'alertType', 'caseReference', 'entryStageId', 'impact', 'issue', 'policyId', 'resolutionSought', 'subjectInitials',
+      'alertTypeId', 'caseReference', 'entryStageId', 'impact', 'issue', 'policyId', 'resolutionSought', 'subjectInitials',
     ]);
   });
 
-  it('unknown types and severity flags are refused, naming the allowed values', () => {
-    const result = refused('raiseSubmit', { ...raise, alertType: 'complaint', severityFlags: 'serious_safeguarding,gossip' });
-    assert.match(result.fieldErrors.alertType ?? '', /good_practice, practice_alert, dispute/);
-    assert.match(result.fieldErrors.severityFlags ?? '', /serious_safeguarding, human_rights_breach, immediate_risk_of_harm/);
+  it('a type or severity flag that is not an offered id (an object, a sentence) is refused', () => {
+    const result = refused('raiseSubmit', { ...raise, alertTypeId: { id: 'qop' }, severityFlags: 'serious_safeguarding,a flag with spaces' });
+    assert.match(result.fieldErrors.alertTypeId ?? '', /Type must be text/);
+    assert.equal(result.fieldErrors.severityFlags, 'Severity flags must be a comma-separated list of the flags offered');
+  });
+
+  it('initials are stored upper-case, as the domain expects them', () => {
+    const result = parseActionData('raiseSubmit', { ...raise, subjectInitials: 'j.t.' });
+    assert.ok(result.ok && result.action.verb === 'raiseSubmit');
+    assert.equal(result.action.data.subjectInitials, 'J.T.');
   });
 
   it('raiseFormValuesFrom keeps what the officer typed, even when wrong, so the form returns with nothing lost', () => {
-    const typed = { ...raise, caseReference: 'Jayden', issue: 'x'.repeat(2500), resolutionSoughtBy: '2026-02-30', discussedWithLineManager: 'true', severityFlags: 'human_rights_breach,gossip', alertType: 'complaint', policyId: 42 };
+    const typed = { ...raise, caseReference: 'Jayden', issue: 'x'.repeat(2500), resolutionSoughtBy: '2026-02-30', discussedWithLineManager: 'true', severityFlags: 'human_rights_breach', alertTypeId: { id: 'qop' }, policyId: 42 };
     const values = raiseFormValuesFrom(typed);
     assert.equal(values.caseReference, 'Jayden');
     assert.equal(values.issue?.length, 2500);
     assert.equal(values.resolutionSoughtBy, '2026-02-30');
     assert.equal(values.discussedWithLineManager, true);
     assert.deepEqual(values.severityFlags, ['human_rights_breach']);
-    assert.equal(values.alertType, undefined);
+    assert.equal(values.alertTypeId, undefined);
     assert.equal(values.policyId, undefined);
     assert.deepEqual(raiseFormValuesFrom('not an object'), {});
   });
