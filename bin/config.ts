@@ -11,7 +11,10 @@ import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { roleKeySchema, type RoleKey } from '../domain/policies/roles.js';
 
-export const DEFAULT_ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
+/** The shipped fictional organisation: beside the sources, or two levels up when run from dist/. */
+export const DEFAULT_ORG_FILE = ['../graph/samples/organisation.yaml', '../../graph/samples/organisation.yaml']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .reduce((found, candidate) => (existsSync(found) ? found : candidate));
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
