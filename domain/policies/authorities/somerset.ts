@@ -163,6 +163,7 @@ export const somerset: PolicyInput = {
     { id: 'AMB-01', setting: 'overallLimit', default: 'none: the source states no overall cap (10 + 5 + 5 + 5 + 5 = 30 WD before Level 4, computed)' },
     { id: 'AMB-04', setting: 'stages.level4.responseTime', default: 'none: the Level 4 row has no timescale, so the FRO sets the date resolution is sought by' },
     { id: 'AMB-05', setting: 'stages.informal.customDueDate', default: 'within_maximum: "Up to" is a maximum and the FRO sets realistic timescales' },
+    { id: 'AMB-12', setting: 'stages', default: "Somerset's own numbering: Informal is 'Stage 1', Formal 'Stage 2', and Dispute 'Stage 3' has Levels 1-4" },
     { id: 'AMB-17', setting: 'bypass', default: 'at the FRO\'s discretion, no line-manager discussion (S-B1)' },
     { id: 'AMB-18', setting: 'stages.informal.to', default: "the foster carer's supervising social worker (the text says SSW, the table 'Social worker')" },
     { id: 'AMB-19', setting: 'stages.level2.label', default: 'the "CP chair" in the Level 2 text is read as the FRO; nothing to configure' },

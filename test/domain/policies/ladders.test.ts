@@ -245,6 +245,18 @@ describe('domain/policies: the four shipped ladders against DOMAIN.md §2', () =
       });
     }
 
+    const expected: Record<string, string[]> = {
+      dudley: ['AMB-01', 'AMB-04', 'AMB-05', 'AMB-12', 'AMB-13', 'AMB-14', 'AMB-15', 'AMB-16', 'AMB-17', 'AMB-25', 'AMB-26', 'AMB-29', 'AMB-30'],
+      somerset: ['AMB-01', 'AMB-04', 'AMB-05', 'AMB-12', 'AMB-17', 'AMB-18', 'AMB-19', 'AMB-20', 'AMB-30'],
+      oxfordshire: ['AMB-01', 'AMB-02', 'AMB-04', 'AMB-16', 'AMB-17', 'AMB-22', 'AMB-23', 'AMB-24', 'AMB-28', 'AMB-30', 'AMB-31', 'AMB-33'],
+      cheshire_east: ['AMB-01', 'AMB-02', 'AMB-03', 'AMB-16', 'AMB-17', 'AMB-27', 'AMB-30', 'AMB-32', 'AMB-33'],
+    };
+    for (const [id, gaps] of Object.entries(expected)) {
+      it(`${id}: names a default for each §7 gap that touches its ladder (${gaps.join(', ')})`, () => {
+        assert.deepEqual(getPolicy(id).gaps.map((g) => g.id).sort(), gaps);
+      });
+    }
+
     it('AMB-01 is recorded by all four ladders, each with its own cap (or none)', () => {
       const caps = ['dudley', 'somerset', 'oxfordshire', 'cheshire_east'].map((id) => {
         const policy = getPolicy(id);
