@@ -17,3 +17,4 @@ export {
   type RearrangementPolicy, type RearrangeContext, type Rearrangement,
 } from './rearrangement.js';
 export { lookedAfterReviewHistory, fosterCarerReviewHistory, type HeldReviewTimeliness } from './history.js';
+export { bookingWindow, type BookingWindow, type BookingWindowInput, type BookingWindowOptions } from './booking-window.js';
