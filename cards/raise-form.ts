@@ -20,7 +20,7 @@ export const RAISE_FIELD_LABELS: Readonly<Record<RaiseField, string>> = {
   subjectInitials: 'Child or carer initials',
   policyId: 'Policy',
   alertTypeId: 'Type',
-  entryStageId: 'Entry stage',
+  entryStageId: 'Entry stage (leave empty for the type\'s usual stage)',
   category: 'Category',
   issue: 'The issue',
   impact: 'Impact on the child',
@@ -75,8 +75,7 @@ export function raiseForm(view: RaiseFormView): AdaptiveCardJson {
         choices: policy.alertTypes.map((t) => ({ title: t.label, value: t.alertTypeId })),
       }),
       ...choiceInput({
-        ...field('entryStageId'), value: values.entryStageId ?? policy.stages[0]?.stageId, isRequired: true,
-        errorMessage: 'Pick the stage to start at',
+        ...field('entryStageId'), value: values.entryStageId, placeholder: 'The usual stage for this type',
         choices: policy.stages.map((s) => ({ title: s.label, value: s.stageId })),
       }),
       ...categoryInput(policy, values.category, errors.category),
@@ -133,7 +132,7 @@ function bypassSection(policy: RaisePolicyOption, values: Partial<RaiseFormValue
   if (!first || policy.stages.length < 2) return undefined;
   return container([
     text('Starting at a later stage', { weight: 'Bolder' }),
-    text(`Only if you picked a stage after ${first.label}: say why${policy.bypassNeedsLineManagerDiscussion ? ', and confirm you discussed it with your line manager unless it is an emergency' : ''}.`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+    text(`Only if you picked a stage later than the type's usual one: say why${policy.bypassNeedsLineManagerDiscussion ? ', and confirm you discussed it with your line manager unless it is an emergency' : ''}.`, { isSubtle: true, size: 'Small', spacing: 'None' }),
     ...textInput({
       id: 'bypassReason', label: RAISE_FIELD_LABELS.bypassReason, error: errors.bypassReason, value: values.bypassReason,
       isMultiline: true, maxLength: MAX_TEXT_LENGTH,

@@ -104,6 +104,15 @@ function chosenId(label: string) {
   });
 }
 
+function optionalChosenId(label: string) {
+  const chosen = chosenId(label);
+  return z.unknown().transform((value, ctx): string | undefined => {
+    if (readText(value, label, ctx) === undefined) return undefined;
+    const parsed = chosen.safeParse(value);
+    return parsed.success ? parsed.data : fail(ctx, parsed.error.issues[0]?.message ?? `${label} is not one of the choices offered`);
+  });
+}
+
 const version = z.unknown().transform((value, ctx): number => {
   if (value === undefined) return fail(ctx, `version is missing: ${DAMAGED}`);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -167,7 +176,8 @@ export const raiseSubmitSchema = z.object({
   }),
   policyId: chosenId('Policy'),
   alertTypeId: chosenId('Type'),
-  entryStageId: chosenId('Entry stage'),
+  /** Empty: the alert type's own entry stage (the domain's default); a later one is a bypass. */
+  entryStageId: optionalChosenId('Entry stage'),
   category: optionalText('Category', MAX_SHORT_TEXT_LENGTH),
   issue: requiredText('The issue', 'say what the issue is'),
   impact: requiredText('Impact on the child', 'say how the issue affects the child or carer'),

@@ -278,10 +278,11 @@ describe('cards: the raise form (issue 4: mistakes come back field by field, wit
     assert.deepEqual(executes(card).map((a) => [a.verb, a.data]), [['raiseSubmit', { formId: 'form_5QK2' }]]);
   });
 
-  it('entry stages and categories come from the chosen policy; the first stage is the default', () => {
+  it('entry stages and categories come from the chosen policy; no stage is preselected, so the type\'s usual entry stage applies', () => {
     const card = raiseForm(f.raiseViews.blank!);
     assert.deepEqual((input(card, 'entryStageId')?.choices as { value: string }[]).map((c) => c.value), ['stage1', 'stage2', 'stage3', 'stage4']);
-    assert.equal(input(card, 'entryStageId')?.value, 'stage1');
+    assert.equal(input(card, 'entryStageId')?.value, undefined);
+    assert.equal(input(card, 'entryStageId')?.isRequired, undefined);
     assert.equal(input(card, 'category')?.style, 'filtered');
     assert.equal(input(raiseForm({ ...f.raiseViews.blank!, policies: [f.somersetPolicy] }), 'category')?.type, 'Input.Text');
   });
@@ -328,7 +329,7 @@ describe('cards: the raise form (issue 4: mistakes come back field by field, wit
 
   it('required fields are marked required, with a pattern for the case reference and the initials', () => {
     const card = raiseForm(f.raiseViews.blank!);
-    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertTypeId', 'entryStageId', 'issue', 'impact', 'resolutionSought']) {
+    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertTypeId', 'issue', 'impact', 'resolutionSought']) {
       assert.equal(input(card, id)?.isRequired, true, id);
     }
     assert.ok(new RegExp(String(input(card, 'caseReference')?.regex)).test('LCS-204518'));

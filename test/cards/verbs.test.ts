@@ -179,7 +179,7 @@ describe('cards/verbs: the raise form payload', () => {
   it('every missing required field is reported at once, each under its own input id', () => {
     const result = refused('raiseSubmit', { formId: 'form_5QK2' });
     assert.deepEqual(Object.keys(result.fieldErrors).sort(), [
-      'alertTypeId', 'caseReference', 'entryStageId', 'impact', 'issue', 'policyId', 'resolutionSought', 'subjectInitials',
+      'alertTypeId', 'caseReference', 'impact', 'issue', 'policyId', 'resolutionSought', 'subjectInitials',
     ]);
   });
 
@@ -187,6 +187,16 @@ describe('cards/verbs: the raise form payload', () => {
     const result = refused('raiseSubmit', { ...raise, alertTypeId: { id: 'qop' }, severityFlags: 'serious_safeguarding,a flag with spaces' });
     assert.match(result.fieldErrors.alertTypeId ?? '', /Type must be text/);
     assert.equal(result.fieldErrors.severityFlags, 'Severity flags must be a comma-separated list of the flags offered');
+  });
+
+  it('an empty entry stage means the type\'s usual stage; a chosen one is passed on', () => {
+    const empty = parseActionData('raiseSubmit', { ...raise, entryStageId: '' });
+    assert.ok(empty.ok && empty.action.verb === 'raiseSubmit');
+    assert.equal(empty.action.data.entryStageId, undefined);
+    const chosen = parseActionData('raiseSubmit', raise);
+    assert.ok(chosen.ok && chosen.action.verb === 'raiseSubmit');
+    assert.equal(chosen.action.data.entryStageId, 'stage1');
+    assert.match(refused('raiseSubmit', { ...raise, entryStageId: 'stage 1' }).fieldErrors.entryStageId ?? '', /not one of the choices/);
   });
 
   it('initials are stored upper-case, as the domain expects them', () => {
