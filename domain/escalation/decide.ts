@@ -144,6 +144,12 @@ function describeSpan(stage: Stage): string {
   return 'workingDays' in t ? `${t.workingDays} working days` : `${t.calendarDays} days`;
 }
 
+/** Each person once; someone both To and CC is To only. */
+function addressees(people: { to: readonly string[]; cc: readonly string[] }): { to: string[]; cc: string[] } {
+  const to = unique(people.to);
+  return { to, cc: unique(people.cc).filter((p) => !to.includes(p)) };
+}
+
 /** Enter a stage: who it goes to (deduplicated; AMB-23 "if not already aware") and when a response is due. */
 function enterStage(
   policy: Policy,
@@ -153,8 +159,8 @@ function enterStage(
   soughtBy: string | undefined,
   alreadyNotified: readonly string[],
 ): { entry: StageEntry; ccNotRealerted: string[] } | Failure {
-  const to = unique(people.to);
-  let cc = unique(people.cc).filter((p) => !to.includes(p));
+  const { to } = addressees(people);
+  let { cc } = addressees(people);
   let ccNotRealerted: string[] = [];
   if (stage.ccOnlyIfNotAlreadyAware) {
     ccNotRealerted = cc.filter((p) => alreadyNotified.includes(p));
@@ -284,13 +290,11 @@ function raiseNotification(
   if (cmd.entryStageId !== undefined) {
     return refuse('not-an-entry-stage', `A ${type.label} is a notification with no stages; leave the entry stage empty.`);
   }
-  const to = unique(cmd.to);
   const entry: StageEntry = {
     stageId: NOTIFICATION_STAGE_ID,
     stageLabel: type.label,
     formal: false,
-    to,
-    cc: unique(cmd.cc).filter((p) => !to.includes(p)),
+    ...addressees(cmd),
     ccLabel: 'CC',
     responseDueAt: null,
     resolutionSoughtBy: null,
