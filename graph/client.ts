@@ -26,6 +26,8 @@ export interface GraphClientOptions {
   readonly baseUrl?: string;
   /** Retries for 429/503/504 answers; the wait is the answer's Retry-After when it has one. */
   readonly retry?: { readonly maxRetries?: number; readonly delaySeconds?: number };
+  /** Each HTTP attempt is abandoned after this long (default 30 s): a silent Graph is an absent one. */
+  readonly timeoutMs?: number;
   readonly scope?: string;
 }
 
@@ -83,16 +85,22 @@ class BearerTokenHandler implements Middleware {
   }
 }
 
-/** Keeps the network cause (ECONNREFUSED, ETIMEDOUT...) in the message when fetch itself fails. */
-class NetworkCauseHandler implements Middleware {
+/**
+ * Bounds each attempt with a timeout, and keeps the network cause (ECONNREFUSED, ETIMEDOUT...)
+ * in the message when fetch itself fails.
+ */
+class NetworkHandler implements Middleware {
   private next?: Middleware;
+  constructor(private readonly timeoutMs: number) {}
   setNext(next: Middleware): void {
     this.next = next;
   }
   async execute(context: Context): Promise<void> {
+    context.options = { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) };
     try {
       await this.next?.execute(context);
     } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw new Error(`no answer within ${this.timeoutMs} ms`, { cause: error });
       const code = (error as { cause?: { code?: string } }).cause?.code;
       throw code ? new Error(`${(error as Error).message}: ${code}`, { cause: error }) : error;
     }
@@ -105,7 +113,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     new BearerTokenHandler(options.credential, options.scope ?? GRAPH_SCOPE, baseUrl.origin),
     new RetryHandler(new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 3)),
     new RedirectHandler(new RedirectHandlerOptions()),
-    new NetworkCauseHandler(),
+    new NetworkHandler(options.timeoutMs ?? 30_000),
     new HTTPMessageHandler(),
   ];
   for (let i = 0; i < chain.length - 1; i++) chain[i]!.setNext?.(chain[i + 1]!);

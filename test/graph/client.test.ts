@@ -57,6 +57,12 @@ describe('graph/client', () => {
     await assert.rejects(callGraph('sending mail', () => client.api('/users/u1').get() as Promise<unknown>), (e: Error) => e instanceof GraphUnavailableError && /sending mail \(no answer: fetch failed: ECONNREFUSED\)/.test(e.message));
   });
 
+  it('a Graph that accepts the connection but never answers is a GraphUnavailableError after the timeout', async () => {
+    graph.on('GET', /^\/users\/u1$/, { hang: true });
+    const client = createGraphClient({ credential: fakeCredential, baseUrl, retry: { maxRetries: 0 }, timeoutMs: 200 });
+    await assert.rejects(callGraph('reading a user', () => client.api('/users/u1').get() as Promise<unknown>), (e: Error) => e instanceof GraphUnavailableError && /no answer within 200 ms/.test(e.message));
+  });
+
   it('a 403 is a GraphRequestError with the Graph error code, and is not retried', async () => {
     graph.on('GET', /^\/users\/u1$/, graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges'));
     const client = createGraphClient({ credential: fakeCredential, baseUrl, retry: { delaySeconds: 0 } });

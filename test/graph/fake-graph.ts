@@ -17,6 +17,8 @@ export interface RecordedRequest {
 }
 
 export interface FakeReply {
+  /** Never answer (to test timeouts); the server drops the request when it stops. */
+  readonly hang?: boolean;
   readonly status?: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
@@ -58,6 +60,7 @@ export class FakeGraph {
             if (reply) break;
           }
         }
+        if (reply?.hang) return;
         reply ??= { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `No fake for ${recorded.method} ${recorded.path}` } } };
         const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
         res.writeHead(reply.status ?? 200, { ...(body && { 'Content-Type': 'application/json' }), ...reply.headers });
@@ -69,6 +72,7 @@ export class FakeGraph {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
