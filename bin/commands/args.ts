@@ -33,6 +33,13 @@ export function calendarFrom(closureDays: readonly string[] | undefined): Workin
   return createWorkingCalendar({ closureDays: listOption(closureDays) });
 }
 
+/** An optional whole-number option, e.g. `--feedback-lead-weeks 4`. */
+export function wholeNumberOption(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${option} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
 export function required<T>(value: T | undefined, option: string): T {
   if (value === undefined) throw new UsageError(`${option} is required`);
   return value;

@@ -5,6 +5,7 @@ import { nextReviewCommand } from './next-review.js';
 import { timelineCommand } from './timeline.js';
 import { adjournCommand } from './adjourn.js';
 import { rearrangeCommand } from './rearrange.js';
+import { bookingWindowCommand } from './booking-window.js';
 import { auditCommand } from './audit.js';
 import { caseCommand } from './case-export.js';
 import { policyCommand } from './policy.js';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   timelineCommand,
   adjournCommand,
   rearrangeCommand,
+  bookingWindowCommand,
   auditCommand,
   caseCommand,
   policyCommand,

@@ -1,7 +1,7 @@
 import {
   fosterCarerReviewTimeline, lookedAfterReviewTimeline, type DistributionAnchor, type ReviewDeadline, type ReviewTimeline,
 } from '../../domain/reviews/index.js';
-import { REVIEW_KINDS, calendarFrom, choice, parseOptions, required, writeJson } from './args.js';
+import { REVIEW_KINDS, calendarFrom, choice, parseOptions, required, wholeNumberOption, writeJson } from './args.js';
 import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
 
 const USAGE = [
@@ -34,12 +34,6 @@ function printText(io: CliIO, t: ReviewTimeline): void {
     ...t.deadlines.map(describe),
     ...(t.warnings.length === 0 ? [] : ['', ...t.warnings.map((w) => `warning: ${w}`)]),
   ].join('\n'));
-}
-
-function feedbackWeeks(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--feedback-lead-weeks must be a whole number of weeks, not "${value}"`);
-  return Number(value);
 }
 
 /** `resolve timeline --review-date D --kind K`: every preparation and follow-up deadline around a booked review. */
@@ -76,7 +70,7 @@ export const timelineCommand: Command = {
         ...(values['panel-date'] === undefined ? {} : { panelDate: values['panel-date'] }),
       }, {
         calendar, officer: choice(values.officer, '--officer', OFFICERS),
-        ...(values['feedback-lead-weeks'] === undefined ? {} : { feedbackLeadWeeks: feedbackWeeks(values['feedback-lead-weeks']) }),
+        ...(values['feedback-lead-weeks'] === undefined ? {} : { feedbackLeadWeeks: wholeNumberOption(values['feedback-lead-weeks'], '--feedback-lead-weeks') }),
       });
     if (values.json) writeJson(io, timeline);
     else printText(io, timeline);
