@@ -52,7 +52,7 @@ function declineAction(view: ActionCardView): CardAction {
 }
 
 function agreeActionAction(view: ActionCardView): CardAction {
-  return showCard('Agree an action', [
+  return showCard('Agree action', [
     ...textInput({
       id: 'actionText', label: 'The action', isRequired: true, isMultiline: true, maxLength: MAX_TEXT_LENGTH,
       errorMessage: `Say what will be done, in at most ${MAX_TEXT_LENGTH} characters`,

@@ -33,7 +33,7 @@ export function outcomeCard(view: OutcomeView): AdaptiveCardJson {
     body: [
       caseHeader(view.header, view.status),
       ...resultBlocks(view),
-      text('Now', { weight: 'Bolder', spacing: 'Medium' }),
+      text('Where the case stands now', { weight: 'Bolder', spacing: 'Medium' }),
       factSet([
         ['Stage', view.header.stageLabel],
         ['Status', STATUS_LABELS[view.status]],

@@ -34,8 +34,8 @@ describe('cards: the action card for a stage\'s To recipients (issue 4 "Raising 
     assert.match(allText(summer), /Response due: 17:00 on Tuesday 2 June 2026/);
   });
 
-  it('offers Accept, Propose alternative, Decline and Agree an action, each an Action.Execute carrying the case stamp', () => {
-    assert.deepEqual(buttonTitles(card), ['Accept', 'Propose alternative', 'Decline', 'Agree an action']);
+  it('offers Accept, Propose alternative, Decline and Agree action, each an Action.Execute carrying the case stamp', () => {
+    assert.deepEqual(buttonTitles(card), ['Accept', 'Propose alternative', 'Decline', 'Agree action']);
     const verbs = executes(card).map((a) => a.verb);
     for (const verb of ['respondAccept', 'respondPropose', 'respondDecline', 'agreeAction']) assert.ok(verbs.includes(verb), verb);
     for (const a of executes(card)) assert.deepEqual({ ...(a.data as object), actionId: undefined }, { ...caseKey, actionId: undefined });
@@ -48,9 +48,9 @@ describe('cards: the action card for a stage\'s To recipients (issue 4 "Raising 
     assert.match(String(reason?.errorMessage), /reason is required/);
   });
 
-  it('Propose alternative takes text; Agree an action takes the words, an owner from the list and a due date', () => {
+  it('Propose alternative takes text; Agree action takes the words, an owner from the list and a due date', () => {
     assert.equal(input(showCardNamed(card, 'Propose alternative'), 'proposal')?.type, 'Input.Text');
-    const agree = showCardNamed(card, 'Agree an action');
+    const agree = showCardNamed(card, 'Agree action');
     assert.deepEqual((input(agree, 'actionOwnerId')?.choices as unknown[]).length, 2);
     assert.equal(input(agree, 'actionDue')?.type, 'Input.Date');
     assert.equal(input(agree, 'actionText')?.isRequired, true);

@@ -60,6 +60,10 @@ describe('cards: every card parses cleanly with the adaptivecards SDK', () => {
     assert.ok(drawn.length >= 20, `only ${drawn.length} cards drawn`);
   });
 
+  it('is pure: drawing every card again gives the same JSON (no clock, no randomness)', () => {
+    assert.deepEqual(allCards(), drawn);
+  });
+
   for (const { name, card } of drawn) {
     describe(name, () => {
       it('parses and validates with no error or warning', () => {
