@@ -1,14 +1,34 @@
 /**
  * The teams-ai Application: routes from activities to thin handlers. A handler reads the acting
  * user from `activity.from.aadObjectId` (never a display name, never card data), turns the
- * activity into an application command, and renders the result.
+ * activity into an application command, and renders the result as a card.
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { helpCard, isVerb, parseActionData, raiseFormValuesFrom, VERBS, type AdaptiveCardJson, type ParsedAction, type VerbData } from '../cards/index.js';
+import type { Policy } from '../domain/policies/index.js';
 import type { ResolveAdapter } from './adapter.js';
 import { COMMAND_HELP, parseChatCommand, type ChatCommand } from './commands.js';
 import { personalReferenceOf, type ConversationReferences } from './conversations.js';
 import { errorFields, type Logger } from './log.js';
+import { checkRaiseSubmission, forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND, renderRaiseForm } from './raise.js';
+
+/** What a handler answers with: a card, or a short message (shown under the card for a click). */
+export type Reply = { readonly card: AdaptiveCardJson } | { readonly message: string };
+
+export type RaiseResult = { readonly ok: true; readonly card: AdaptiveCardJson } | { readonly ok: false; readonly formError: string };
+
+/**
+ * The application's use cases as the bot sees them. Each takes the acting user's Entra object id
+ * first. Missing ones answer that the feature is not available yet.
+ */
+export interface BotFlows {
+  raise?(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy): Promise<RaiseResult>;
+  /** Any case action (respond, agree, escalate, refresh...): the card to show the actor. */
+  caseAction?(actorId: string, action: Exclude<ParsedAction, { verb: 'raiseOpen' | 'raiseUpdate' | 'raiseSubmit' }>): Promise<Reply>;
+  myCases?(actorId: string): Promise<Reply>;
+  caseByReference?(actorId: string, reference: string): Promise<Reply>;
+}
 
 export interface BotAppOptions {
   readonly adapter: ResolveAdapter;
@@ -16,10 +36,15 @@ export interface BotAppOptions {
   readonly botAppId?: string;
   readonly botName: string;
   readonly conversations: ConversationReferences;
+  /** The escalation ladders the raise form offers. */
+  readonly policies: readonly Policy[];
+  readonly flows?: BotFlows;
   readonly logger: Logger;
 }
 
 export type BotApplication = Application<TurnState>;
+
+export const NOT_AVAILABLE = 'That is not available in this version yet. Nothing was changed.';
 
 /** The Entra object id of the person acting, from the activity itself. */
 export function actingUserId(context: TurnContext): string | undefined {
@@ -31,11 +56,18 @@ export function helpText(botName: string): string {
   return [`**${botName}** understands:`, ...COMMAND_HELP.map((c) => `- **${c.command}**: ${c.does}`)].join('\n');
 }
 
+const cardActivity = (card: AdaptiveCardJson, text?: string) => {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  if (text !== undefined) activity.text = text;
+  return activity;
+};
+
 const isCommand = (kind: ChatCommand['kind']) => async (context: TurnContext) =>
   context.activity.type === ActivityTypes.Message && parseChatCommand(context.activity.text).kind === kind;
 
 export function createBotApplication(options: BotAppOptions): BotApplication {
-  const { logger } = options;
+  const { logger, policies } = options;
+  const flows = options.flows ?? {};
   const app = new Application<TurnState>({
     adapter: options.adapter,
     ...(options.botAppId !== undefined && { botAppId: options.botAppId }),
@@ -45,33 +77,114 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     turnStateFactory: () => new TurnState(),
   });
 
+  const send = (context: TurnContext, reply: Reply) =>
+    context.sendActivity('card' in reply ? cardActivity(reply.card) : reply.message);
+
   app.turn('beforeTurn', async (context) => {
     const personal = personalReferenceOf(context.activity);
     if (personal !== undefined) await options.conversations.save(personal.userId, personal.reference);
-    if (actingUserId(context) === undefined && context.activity.type === ActivityTypes.Message) {
-      logger.warn('activity.no_user_id', { activityId: context.activity.id });
-      await context.sendActivity('I cannot tell who you are: your message did not carry a Microsoft Entra user id, so I did nothing.');
+    const isUserTurn = context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.Invoke;
+    if (actingUserId(context) === undefined && isUserTurn) {
+      logger.warn('activity.no_user_id', { activityId: context.activity.id, type: context.activity.type });
+      if (context.activity.type === ActivityTypes.Message) {
+        await context.sendActivity('I cannot tell who you are: your message did not carry a Microsoft Entra user id, so I did nothing.');
+      }
       return false;
     }
     return true;
   });
 
+  // ---- chat commands ---------------------------------------------------------------------
   app.message(isCommand('help'), async (context) => {
-    await context.sendActivity(helpText(options.botName));
+    await context.sendActivity(cardActivity(helpCard({ canRaise: true }), helpText(options.botName)));
+  });
+
+  app.message(isCommand('raise'), async (context) => {
+    await context.sendActivity(cardActivity(renderRaiseForm({ policies })));
+  });
+
+  app.message(isCommand('my-cases'), async (context) => {
+    await send(context, flows.myCases ? await flows.myCases(actingUserId(context)!) : { message: NOT_AVAILABLE });
+  });
+
+  app.message(isCommand('case'), async (context) => {
+    const command = parseChatCommand(context.activity.text);
+    if (command.kind !== 'case') return;
+    await send(context, flows.caseByReference ? await flows.caseByReference(actingUserId(context)!, command.reference) : { message: NOT_AVAILABLE });
   });
 
   app.message(isCommand('case-without-reference'), async (context) => {
     await context.sendActivity('Which case? Type **case** and its reference, for example **case RES-2026-0042**.');
   });
 
-  for (const kind of ['raise', 'my-cases', 'case'] as const) {
-    app.message(isCommand(kind), async (context) => {
-      await context.sendActivity('That is not available in this version yet.');
-    });
-  }
-
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(`I did not understand that. ${helpText(options.botName)}`);
+  });
+
+  // ---- Action.Execute (Universal Actions) ---------------------------------------------------
+  /** A submitted raise form: the form again (faults), the raised case's card, or a damaged-card message. */
+  async function submitRaise(actorId: string, data: unknown): Promise<{ readonly formAgain: boolean; readonly reply: Reply }> {
+    const checked = checkRaiseSubmission(policies, data);
+    if (!checked.ok) return 'damaged' in checked ? { formAgain: false, reply: { message: checked.damaged } } : { formAgain: true, reply: { card: checked.card } };
+    const result: RaiseResult = flows.raise ? await flows.raise(actorId, checked.form, checked.policy) : { ok: false, formError: NOT_AVAILABLE };
+    if (result.ok) return { formAgain: false, reply: { card: result.card } };
+    const card = renderRaiseForm({ policies, formId: checked.form.formId, values: raiseFormValuesFrom(data), formError: result.formError });
+    return { formAgain: true, reply: { card } };
+  }
+
+  /** The card (or message) answering a click; card data is untrusted and checked here. */
+  async function onAction(actorId: string, verb: string, data: unknown): Promise<Reply> {
+    if (verb === VERBS.raiseSubmit) return (await submitRaise(actorId, data)).reply;
+    const parsed = parseActionData(verb, data);
+    if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
+    const { action } = parsed;
+    switch (action.verb) {
+      case 'raiseOpen':
+        return { card: renderRaiseForm({ policies }) };
+      case 'raiseUpdate':
+        return { card: renderRaiseForm({ policies, formId: action.data.formId, values: raiseFormValuesFrom(data) }) };
+      case 'myCases':
+        return flows.myCases ? flows.myCases(actorId) : { message: NOT_AVAILABLE };
+      case 'raiseSubmit':
+        return (await submitRaise(actorId, data)).reply;
+      default:
+        return flows.caseAction ? flows.caseAction(actorId, action) : { message: NOT_AVAILABLE };
+    }
+  }
+
+  app.adaptiveCards.actionExecute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
+    async (context, _state, data) => {
+      const verb: unknown = context.activity.value?.action?.verb;
+      if (!isVerb(verb)) {
+        logger.warn('action.unknown_verb', { activityId: context.activity.id, userId: actingUserId(context) });
+        return 'This card is damaged or was not sent by Resolve: its action is not one I know. Nothing was changed.';
+      }
+      logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb });
+      const reply = await onAction(actingUserId(context)!, verb, data);
+      return 'card' in reply ? (reply.card as never) : reply.message;
+    },
+  );
+
+  // ---- message extension: "Raise alert from this message" -------------------------------------
+  app.messageExtensions.fetchTask(RAISE_FROM_MESSAGE_COMMAND, async (context) => {
+    const html: unknown = context.activity.value?.messagePayload?.body?.content;
+    const issue = typeof html === 'string' ? messageText(html).slice(0, 2000) : '';
+    return {
+      title: 'Raise an alert',
+      width: 'large',
+      height: 'large',
+      card: CardFactory.adaptiveCard(forDialog(renderRaiseForm({ policies, ...(issue !== '' && { values: { issue } }) }))),
+    };
+  });
+
+  app.messageExtensions.submitAction(RAISE_FROM_MESSAGE_COMMAND, async (context, _state, data) => {
+    const { formAgain, reply } = await submitRaise(actingUserId(context)!, data);
+    if ('message' in reply) return reply.message;
+    // A form with faults stays open in the dialog; a raised case closes it and posts its card.
+    if (formAgain) return { title: 'Raise an alert', width: 'large', height: 'large', card: CardFactory.adaptiveCard(forDialog(reply.card)) };
+    await context.sendActivity(cardActivity(reply.card));
+    return null;
   });
 
   app.error(async (context, error) => {

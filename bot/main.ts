@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, type AppConfig } from '../bin/config.js';
 import { createGraphServices } from '../graph/index.js';
+import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
 import { openDatabase } from '../store/db.js';
 import type { BotCredentialMaterial, BotIdentity } from './adapter.js';
 import { createVolatileConversationReferences } from './conversations.js';
@@ -19,6 +20,13 @@ async function credentialMaterial(config: AppConfig): Promise<BotCredentialMater
     return { kind: 'certificate', thumbprint: credential.thumbprint, privateKeyPem: await readFile(credential.privateKeyPath, 'utf8') };
   }
   return credential;
+}
+
+/** The ladder the raise form offers: POLICY_FILE, else the shipped one for AUTHORITY. */
+async function loadPolicies(config: AppConfig): Promise<Policy[]> {
+  const { file, authority } = config.policy;
+  if (file !== undefined) return [parsePolicy(await readFile(file, 'utf8'), /\.json$/i.test(file) ? 'json' : 'yaml', file)];
+  return [getPolicy(authority.replace(/-/g, '_'))];
 }
 
 /** Stops on SIGTERM / SIGINT: each step in order (errors logged, not fatal), then exit 0. */
@@ -70,6 +78,7 @@ async function main(): Promise<void> {
     port: config.port,
     botName: config.bot.displayName,
     conversations: createVolatileConversationReferences(),
+    policies: await loadPolicies(config),
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
     logger,
   });

@@ -3,7 +3,8 @@
  * `bot/main.ts` calls it with the real store; the test harness with test doubles.
  */
 import { createAdapter, type BotIdentity, type ResolveAdapter } from './adapter.js';
-import { createBotApplication, type BotApplication } from './app.js';
+import type { Policy } from '../domain/policies/index.js';
+import { createBotApplication, type BotApplication, type BotFlows } from './app.js';
 import type { ConversationReferences } from './conversations.js';
 import { createMessagesEndpoint } from './inbound.js';
 import type { Logger } from './log.js';
@@ -15,6 +16,8 @@ export interface BotRuntimeOptions {
   readonly port: number;
   readonly botName: string;
   readonly conversations: ConversationReferences;
+  readonly policies: readonly Policy[];
+  readonly flows?: BotFlows;
   readonly readiness: () => Promise<Readiness>;
   readonly logger: Logger;
   readonly drainTimeoutMs?: number;
@@ -34,6 +37,8 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
     ...(identity.appId !== undefined && { botAppId: identity.appId }),
     botName: options.botName,
     conversations: options.conversations,
+    policies: options.policies,
+    ...(options.flows !== undefined && { flows: options.flows }),
     logger,
   });
   const messages = createMessagesEndpoint({

@@ -11,6 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BotIdentity } from '../../bot/adapter.js';
+import type { BotFlows } from '../../bot/app.js';
+import { getPolicy, type Policy } from '../../domain/policies/index.js';
 import { createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
 import { createLogger } from '../../bot/log.js';
 import { databaseReadiness } from '../../bot/readiness.js';
@@ -36,6 +38,10 @@ export interface BotHarnessOptions {
   /** Overrides /readyz (ignored when `database` is true). Default: always ready. */
   readonly readiness?: () => Promise<Readiness>;
   readonly drainTimeoutMs?: number;
+  /** The ladders the raise form offers. Default: Oxfordshire and Dudley. */
+  readonly policies?: readonly Policy[];
+  /** The use cases behind the handlers. Default: none (they answer "not available yet"). */
+  readonly flows?: BotFlows;
 }
 
 export interface ActivityOverrides {
@@ -101,6 +107,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     port: 0,
     botName: 'Resolve',
     conversations,
+    policies: options.policies ?? [getPolicy('oxfordshire'), getPolicy('dudley')],
+    ...(options.flows !== undefined && { flows: options.flows }),
     readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),

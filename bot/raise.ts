@@ -1,0 +1,113 @@
+/**
+ * The raise form: which policies it offers, how a submitted form is checked, and how a faulty
+ * one comes back with every value kept and each mistake under its field.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  parseActionData,
+  raiseForm,
+  raiseFormValuesFrom,
+  VERBS,
+  type AdaptiveCardJson,
+  type RaiseField,
+  type RaiseFormValues,
+  type RaisePolicyOption,
+  type VerbData,
+} from '../cards/index.js';
+import type { Policy } from '../domain/policies/index.js';
+
+/** The manifest's message-extension command (manifest/manifest.template.json). */
+export const RAISE_FROM_MESSAGE_COMMAND = 'raiseFromMessage';
+
+export function raisePolicyOption(policy: Policy): RaisePolicyOption {
+  return {
+    policyId: policy.id,
+    label: `${policy.authority}: ${policy.labels.process}`,
+    alertTypes: policy.alertTypes.map((t) => ({ alertTypeId: t.id, label: t.label })),
+    stages: policy.stages.map((s) => ({ stageId: s.id, label: s.label })),
+    categories: policy.categories,
+    severityFlags: policy.severityFlags.map((f) => ({ flagId: f.id, label: f.label })),
+    bypassNeedsLineManagerDiscussion: policy.bypass.requiresLineManagerDiscussion,
+  };
+}
+
+export interface RaiseFormInput {
+  readonly policies: readonly Policy[];
+  readonly formId?: string;
+  readonly values?: Partial<RaiseFormValues>;
+  readonly errors?: Partial<Record<RaiseField, string>>;
+  readonly formError?: string;
+}
+
+export function renderRaiseForm(input: RaiseFormInput): AdaptiveCardJson {
+  return raiseForm({
+    formId: input.formId ?? randomUUID(),
+    policies: input.policies.map(raisePolicyOption),
+    ...(input.values !== undefined && { values: input.values }),
+    ...(input.errors !== undefined && { errors: input.errors }),
+    ...(input.formError !== undefined && { formError: input.formError }),
+  });
+}
+
+export type RaiseCheck =
+  | { readonly ok: true; readonly form: VerbData<'raiseSubmit'>; readonly policy: Policy }
+  | { readonly ok: false; readonly card: AdaptiveCardJson }
+  /** Not a raise form at all (no form id): the card was damaged or forged. */
+  | { readonly ok: false; readonly damaged: string };
+
+/** Checks a submitted raise form; on any fault, the form again with the values and the faults. */
+export function checkRaiseSubmission(policies: readonly Policy[], data: unknown): RaiseCheck {
+  const formId = typeof data === 'object' && data !== null ? (data as { formId?: unknown }).formId : undefined;
+  if (typeof formId !== 'string' || formId === '' || formId.length > 128) {
+    return { ok: false, damaged: 'This form is damaged or was not sent by Resolve: type "raise" for a new one. Nothing was changed.' };
+  }
+  const again = (errors: Partial<Record<RaiseField, string>>, formError?: string) => ({
+    ok: false as const,
+    card: renderRaiseForm({ policies, formId, values: raiseFormValuesFrom(data), errors, ...(formError !== undefined && { formError }) }),
+  });
+  const parsed = parseActionData(VERBS.raiseSubmit, data);
+  if (!parsed.ok) return again(parsed.fieldErrors as Partial<Record<RaiseField, string>>);
+  if (parsed.action.verb !== VERBS.raiseSubmit) return again({}, 'This is not a raise form.');
+  const form = parsed.action.data;
+  const policy = policies.find((p) => p.id === form.policyId);
+  if (policy === undefined) return again({ policyId: 'Policy is not one of the choices offered: pick one from the list' });
+  if (!policy.stages.some((s) => s.id === form.entryStageId)) {
+    return again({ entryStageId: `Entry stage is not a stage of ${policy.authority}'s ladder: pick one from the list` });
+  }
+  if (!policy.alertTypes.some((t) => t.id === form.alertTypeId)) {
+    return again({ alertTypeId: `Type is not one of ${policy.authority}'s: pick one from the list` });
+  }
+  return { ok: true, form, policy };
+}
+
+/** The plain text of a Teams message body (HTML), for prefilling "The issue". */
+export function messageText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Dialogs (task modules) take Action.Submit, not Action.Execute: the same card, resubmittable there. */
+export function forDialog(card: AdaptiveCardJson): AdaptiveCardJson {
+  const toSubmit = (action: Record<string, unknown>) => {
+    if (action.type !== 'Action.Execute') return action;
+    const { verb, ...rest } = action;
+    return { ...rest, type: 'Action.Submit', data: { ...(action.data as object), verb } };
+  };
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value !== 'object' || value === null) return value;
+    const entries = Object.entries(value).map(([k, v]) => [k, walk(v)] as const);
+    return toSubmit(Object.fromEntries(entries));
+  };
+  return walk(card) as AdaptiveCardJson;
+}

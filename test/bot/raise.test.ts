@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import type { BotFlows } from '../../bot/app.js';
+import { NOT_AVAILABLE } from '../../bot/app.js';
+import { messageText } from '../../bot/raise.js';
+import { cardsIn, type JsonObject } from './recording-connector.js';
+import { startBotHarness, type BotHarness } from './harness.js';
+
+// Fictional people from graph/samples/organisation.yaml.
+const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo
+const OTHER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce
+
+/** A complete, valid Dudley raise form as Teams posts it (inputs are strings). */
+const validForm = (formId = 'form-1'): JsonObject => ({
+  formId,
+  caseReference: 'LCS-204518',
+  subjectInitials: 'J.T.',
+  policyId: 'dudley',
+  alertTypeId: 'qop',
+  entryStageId: 'qop_alert',
+  issue: 'The placement plan has not been updated since the move.',
+  impact: 'Carers do not know the contact arrangements.',
+  resolutionSought: 'An updated placement plan shared with the carers.',
+  discussedWithLineManager: 'false',
+  emergency: 'false',
+});
+
+/** Every Action.Execute / Action.Submit in a card, anywhere in it. */
+function actionsIn(card: unknown): JsonObject[] {
+  if (Array.isArray(card)) return card.flatMap(actionsIn);
+  if (typeof card !== 'object' || card === null) return [];
+  const here = String((card as JsonObject).type ?? '').startsWith('Action.') ? [card as JsonObject] : [];
+  return [...here, ...Object.values(card).flatMap(actionsIn)];
+}
+const inputValue = (card: unknown, id: string): unknown => {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk).find((v) => v !== undefined);
+    if (typeof node !== 'object' || node === null) return undefined;
+    if ((node as JsonObject).id === id && String((node as JsonObject).type).startsWith('Input.')) return (node as JsonObject).value;
+    return Object.values(node).map(walk).find((v) => v !== undefined);
+  };
+  return walk(card);
+};
+/** The card an Action.Execute invoke answered with. */
+const invokeCard = (body: unknown): JsonObject => {
+  const b = body as { type?: string; value?: JsonObject };
+  assert.equal(b.type, 'application/vnd.microsoft.card.adaptive', `expected a card, got ${JSON.stringify(body).slice(0, 200)}`);
+  return b.value as JsonObject;
+};
+const invokeMessage = (body: unknown): string => {
+  const b = body as { type?: string; value?: string };
+  assert.equal(b.type, 'application/vnd.microsoft.activity.message', `expected a message, got ${JSON.stringify(body).slice(0, 200)}`);
+  return String(b.value);
+};
+
+describe('bot: the raise form over HTTP', () => {
+  let bot: BotHarness;
+  const raised: { actorId: string; form: JsonObject }[] = [];
+  const firstRaised = () => raised[0];
+  const flows: BotFlows = {
+    raise: async (actorId, form) => {
+      raised.push({ actorId, form: form as unknown as JsonObject });
+      return { ok: true, card: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', fallbackText: 'Case LCS-204518 raised', body: [{ type: 'TextBlock', text: 'Raised' }] } };
+    },
+    caseAction: async () => {
+      throw new Error('a damaged card must never reach the case flows');
+    },
+  };
+  beforeEach(async () => {
+    raised.length = 0;
+    bot = await startBotHarness({ flows });
+  });
+  afterEach(async () => {
+    await bot.close();
+  });
+
+  it('"help" answers with the help card (Raise and My cases buttons) and a text fallback', async () => {
+    await bot.say(IRO, 'help');
+    const [card] = bot.cardsTo(IRO);
+    assert.ok(card);
+    assert.deepEqual(actionsIn(card).map((a) => a.verb), ['raiseOpen', 'myCases']);
+    assert.match(bot.textsTo(IRO)[0] ?? '', /understands/);
+  });
+
+  it('"raise" opens the form: an Action.Execute raiseSubmit stamped with a form id, offering each configured ladder', async () => {
+    await bot.say(IRO, 'raise');
+    const [card] = bot.cardsTo(IRO);
+    const submit = actionsIn(card).find((a) => a.verb === 'raiseSubmit');
+    assert.equal(submit?.type, 'Action.Execute');
+    assert.match(String((submit?.data as JsonObject).formId), /^[0-9a-f-]{36}$/);
+    assert.match(JSON.stringify(card), /Oxfordshire County Council/);
+    assert.match(JSON.stringify(card), /Dudley MBC/);
+  });
+
+  it('a form with mistakes comes back on the form, field by field, with everything typed kept; nothing is raised', async () => {
+    const typed: JsonObject = { ...validForm(), caseReference: 'Jamie Thompson', subjectInitials: '', impact: '' };
+    const reply = await bot.invoke(IRO, 'raiseSubmit', typed);
+    assert.equal(reply.status, 200);
+    const card = invokeCard(reply.body);
+    const text = JSON.stringify(card);
+    assert.match(text, /Please correct these 3 fields/);
+    assert.match(text, /never a name/);
+    assert.match(text, /Initials are required/);
+    assert.match(text, /Impact on the child is required/);
+    assert.equal(inputValue(card, 'issue'), typed.issue, 'the issue typed is still there');
+    assert.equal(inputValue(card, 'caseReference'), 'Jamie Thompson', 'the faulty value is shown for correction');
+    assert.equal((actionsIn(card).find((a) => a.verb === 'raiseSubmit')?.data as JsonObject).formId, 'form-1', 'same form id');
+    assert.deepEqual(raised, []);
+  });
+
+  it('a stage that is not on the chosen ladder is refused on the entry-stage field', async () => {
+    const reply = await bot.invoke(IRO, 'raiseSubmit', { ...validForm(), entryStageId: 'stage5' });
+    assert.match(JSON.stringify(invokeCard(reply.body)), /Entry stage is not a stage of Dudley MBC's ladder/);
+    assert.deepEqual(raised, []);
+  });
+
+  it('a valid form raises as the person who clicked (from.aadObjectId), whatever the card data claims', async () => {
+    const reply = await bot.invoke(IRO, 'raiseSubmit', { ...validForm(), actor: OTHER, raisedBy: OTHER });
+    assert.match(JSON.stringify(invokeCard(reply.body)), /Raised/);
+    assert.equal(raised.length, 1);
+    assert.equal(raised[0]?.actorId, IRO);
+    assert.equal(raised[0]?.form.caseReference, 'LCS-204518');
+  });
+
+  it('a raise form without its form id is a damaged card: a message, nothing raised', async () => {
+    const { formId: _formId, ...noId } = validForm();
+    const reply = await bot.invoke(IRO, 'raiseSubmit', noId);
+    assert.match(invokeMessage(reply.body), /damaged or was not sent by Resolve.*Nothing was changed/);
+    assert.deepEqual(raised, []);
+  });
+
+  it('a case action with malformed data (no case id, a version that is not a number) never reaches the case flows', async () => {
+    const reply = await bot.invoke(IRO, 'respondAccept', { stageId: 'stage1', version: 'latest' });
+    assert.equal(reply.status, 200);
+    assert.match(invokeMessage(reply.body), /caseId is missing.*Nothing was changed/);
+  });
+
+  it('choosing another ladder and pressing "Update the form" redraws it with that ladder\'s stages, keeping the text', async () => {
+    const reply = await bot.invoke(IRO, 'raiseUpdate', { formId: 'form-9', policyId: 'dudley', issue: 'Kept text' });
+    const card = invokeCard(reply.body);
+    assert.match(JSON.stringify(card), /Dudley MBC/);
+    assert.equal(inputValue(card, 'policyId'), 'dudley');
+    assert.equal(inputValue(card, 'issue'), 'Kept text');
+  });
+
+  it('"Raise alert from this message" opens the same form in a dialog, with the message text as the issue', async () => {
+    const activity = {
+      ...bot.activityFromUser(IRO, ''),
+      type: 'invoke',
+      name: 'composeExtension/fetchTask',
+      value: { commandId: 'raiseFromMessage', commandContext: 'message', messagePayload: { body: { contentType: 'html', content: '<p>Contact has not happened&nbsp;for <b>3 weeks</b>.</p>' } } },
+    };
+    const reply = await bot.post(activity);
+    const task = (reply.body as { task: { type: string; value: { card: { content: JsonObject } } } }).task;
+    assert.equal(task.type, 'continue');
+    const card = task.value.card.content;
+    assert.equal(inputValue(card, 'issue'), 'Contact has not happened for 3 weeks.');
+    const submit = actionsIn(card).find((a) => (a.data as JsonObject | undefined)?.verb === 'raiseSubmit');
+    assert.equal(submit?.type, 'Action.Submit', 'dialogs take Action.Submit');
+  });
+
+  it('submitting the dialog with mistakes keeps it open with the faults; a valid one raises and posts the card', async () => {
+    const submit = (data: JsonObject) =>
+      bot.post({ ...bot.activityFromUser(IRO, ''), type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'raiseFromMessage', data } });
+    const faulty = await submit({ ...validForm('form-2'), issue: '' });
+    const task = (faulty.body as { task: { type: string; value: { card: { content: JsonObject } } } }).task;
+    assert.equal(task.type, 'continue');
+    assert.match(JSON.stringify(task.value.card.content), /The issue is required/);
+    assert.deepEqual(raised, []);
+
+    const ok = await submit(validForm('form-3'));
+    assert.equal(ok.status, 200);
+    assert.equal(firstRaised()?.actorId, IRO);
+    assert.match(JSON.stringify(bot.cardsTo(IRO)), /Raised/);
+  });
+
+  it('messageText turns a Teams HTML body into plain text', () => {
+    assert.equal(messageText('<div>Line one<br>Line &amp; two</div><p>&lt;three&gt;</p>'), 'Line one\nLine & two\n<three>');
+  });
+});
+
+describe('bot: without the raise flow wired', () => {
+  it('a valid form comes back with everything kept and says raising is not available yet', async () => {
+    const bot = await startBotHarness();
+    try {
+      const reply = await bot.invoke(IRO, 'raiseSubmit', validForm());
+      const card = invokeCard(reply.body);
+      assert.ok(JSON.stringify(card).includes(NOT_AVAILABLE));
+      assert.equal(inputValue(card, 'caseReference'), 'LCS-204518');
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('bot: card sanity', () => {
+  it('cardsIn reads Adaptive Card attachments only', () => {
+    assert.deepEqual(cardsIn({ attachments: [{ contentType: 'text/html', content: 'x' }, { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }] }), [{ type: 'AdaptiveCard' }]);
+  });
+});
