@@ -1,5 +1,5 @@
 import {
-  fosterCarerReviewTimeline, lookedAfterReviewTimeline, type DistributionAnchor, type ReviewDeadline, type ReviewTimeline,
+  fosterCarerReviewTimeline, lookedAfterReviewTimeline, unitWords, type DistributionAnchor, type ReviewDeadline, type ReviewTimeline,
 } from '../../domain/reviews/index.js';
 import { REVIEW_KINDS, calendarFrom, choice, parseOptions, required, wholeNumberOption, writeJson } from './args.js';
 import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
@@ -21,7 +21,7 @@ const FC_ONLY = ['panel-date', 'feedback-lead-weeks', 'officer'] as const;
 
 function describe(d: ReviewDeadline): string {
   const when = d.date ?? (d.timing === 'as-soon-as-possible' ? 'ASAP' : 'no date');
-  const offset = d.offset ? `${d.offset.amount} ${d.offset.unit.replace('-', ' ')} ${d.direction}` : d.direction;
+  const offset = d.offset ? `${unitWords(d.offset)} ${d.direction}` : d.direction;
   const note = d.note ? ` [${d.note}]` : '';
   const moved = d.movedFrom ? ` (moved back from ${d.movedFrom})` : '';
   return `${when.padEnd(10)}  ${d.rule.padEnd(7)}  ${offset.padEnd(22)}  ${d.responsible.padEnd(25)}  ${d.label}${moved}${note}`;

@@ -1,6 +1,7 @@
 import type { LocalDate, WorkingCalendar } from '../calendar/index.js';
 import { InvalidInputError } from '../errors.js';
 import { parseDate } from './dates.js';
+import { unitWords } from './due.js';
 import { fosterCarerReviewTimeline } from './foster-carer-timeline.js';
 import { lookedAfterReviewTimeline } from './looked-after-timeline.js';
 import type { ReviewDeadline, ReviewKind } from './types.js';
@@ -64,7 +65,8 @@ export function bookingWindow(input: BookingWindowInput, options: BookingWindowO
       const limiting = [...tasks].sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0))[0];
       const limitingRule = limiting?.rule ?? 'none';
       const feasible = candidate <= latest;
-      const lead = limiting ? `${limiting.rule} (${limiting.label}) needs ${limiting.offset?.amount} ${limiting.offset?.unit.replace('-', ' ')} before the meeting` : 'no preparation lead applies';
+      const lead = limiting?.offset
+        ? `${limiting.rule} (${limiting.label}) needs ${unitWords(limiting.offset)} before the meeting` : 'no preparation lead applies';
       return {
         earliest: candidate, latest, feasible, limitingRule,
         explanation: feasible

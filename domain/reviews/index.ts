@@ -1,5 +1,6 @@
 export * from './types.js';
 export * from './outcome.js';
+export { describeNonWorkingDay, unitWords } from './due.js';
 export { nextLookedAfterReview, type LookedAfterReviewInput, type LookedAfterReviewOptions } from './looked-after-due.js';
 export {
   nextFosterCarerReview, FIRST_REVIEW_RULES, INCIDENT_REVIEW_MODES,
