@@ -48,7 +48,7 @@ function reasonInput(id: string, label: string, hint: string) {
 
 function bypassAction(view: StatusCardView): CardAction {
   const needing = view.bypassTargets.filter((t) => t.needsLineManagerDiscussion);
-  return showCard('Bypass to a stage', [
+  return showCard('Bypass', [
     ...choiceInput({
       id: 'bypassStageId', label: 'Stage to go to', isRequired: true, errorMessage: 'Pick the stage',
       choices: view.bypassTargets.map((t) => ({ title: t.label, value: t.stageId })),

@@ -153,13 +153,13 @@ describe('cards: the officer\'s status card', () => {
   });
 
   it('D-B1: Bypass asks for the stage and a reason, and where the ladder needs it, the line-manager and emergency toggles', () => {
-    const bypass = showCardNamed(card, 'Bypass to a stage');
+    const bypass = showCardNamed(card, 'Bypass');
     assert.deepEqual((input(bypass, 'bypassStageId')?.choices as { value: string }[]).map((c) => c.value), ['stage3', 'stage4']);
     assert.equal(input(bypass, 'bypassReason')?.isRequired, true);
     assert.equal(input(bypass, 'discussedWithLineManager')?.type, 'Input.Toggle');
     assert.equal(input(bypass, 'emergency')?.type, 'Input.Toggle');
     const noCondition = statusCard({ ...f.statusView, bypassTargets: [{ stageId: 'L2', label: 'Dispute Level 2', needsLineManagerDiscussion: false }] });
-    assert.equal(input(showCardNamed(noCondition, 'Bypass to a stage'), 'discussedWithLineManager'), undefined);
+    assert.equal(input(showCardNamed(noCondition, 'Bypass'), 'discussedWithLineManager'), undefined);
   });
 
   it('Resolve asks for the outcome (required) and key learning points', () => {
@@ -169,7 +169,7 @@ describe('cards: the officer\'s status card', () => {
   });
 
   it('Refer to Cafcass appears only when allowed; Escalate only when there is a next stage', () => {
-    assert.deepEqual(buttonTitles(card), ['Escalate', 'Bypass to a stage', 'Resolve', 'Refer to Cafcass', 'Withdraw']);
+    assert.deepEqual(buttonTitles(card), ['Escalate', 'Bypass', 'Resolve', 'Refer to Cafcass', 'Withdraw']);
     assert.deepEqual(buttonTitles(statusCard(f.statusViewAtTop)), ['Resolve', 'Withdraw']);
   });
 

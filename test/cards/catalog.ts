@@ -9,7 +9,11 @@ export interface Drawn {
   readonly preview: string;
 }
 
+/** The names of the renderers the catalog has drawn with. */
+export const covered = new Set<string>();
+
 function each<V>(name: string, views: Record<string, V>, card: (v: V) => AdaptiveCardJson, preview: (v: V) => string): Drawn[] {
+  covered.add(card.name);
   return Object.entries(views).map(([variant, view]) => ({ name: `${name} (${variant})`, card: card(view), preview: preview(view) }));
 }
 

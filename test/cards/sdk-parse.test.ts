@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as AdaptiveCards from 'adaptivecards';
 import { CARD_SCHEMA_VERSION } from '../../cards/index.js';
-import { actionsOf, allCards, walk } from './catalog.js';
+import * as cards from '../../cards/index.js';
+import { actionsOf, allCards, covered, walk } from './catalog.js';
 
 /** Parses with the SDK; returns every parse and validation message it raised. */
 function sdkComplaints(json: unknown): { complaints: string[]; roundTrip: unknown } {
@@ -58,6 +59,14 @@ describe('cards: every card parses cleanly with the adaptivecards SDK', () => {
 
   it('draws a card for every renderer and variant (none forgotten)', () => {
     assert.ok(drawn.length >= 20, `only ${drawn.length} cards drawn`);
+  });
+
+  it('covers every card renderer the module exports', () => {
+    const renderers = Object.entries(cards)
+      .filter(([name, value]) => typeof value === 'function' && /(Card|Form)$/.test(name) && !['adaptiveCard', 'showCard'].includes(name))
+      .map(([name]) => name);
+    assert.ok(renderers.length >= 10, renderers.join(', '));
+    assert.deepEqual(renderers.filter((name) => !covered.has(name)), []);
   });
 
   it('is pure: drawing every card again gives the same JSON (no clock, no randomness)', () => {
