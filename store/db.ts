@@ -83,6 +83,12 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // A session ended by the server mid-transaction rejects the running query; keep the
+      // client's own 'error' event from becoming an uncaught exception.
+      const onClientError = () => {
+        broken = true;
+      };
+      client.on('error', onClientError);
       try {
         await client.query('BEGIN');
         const tx: Tx = {
@@ -105,6 +111,7 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
         }
         throw error;
       } finally {
+        client.off('error', onClientError);
         client.release(broken);
       }
     },

@@ -193,28 +193,104 @@ export interface FireContext {
 /** Feeds a due deadline to the domain. Runs inside the transaction that marks the deadline fired. */
 export type DeadlineHandler = (tx: Tx, deadline: ClaimedDeadline, ctx: FireContext) => Promise<void>;
 
+export type FireOutcome =
+  | { readonly claim: ClaimedDeadline; readonly result: 'fired' }
+  | { readonly claim: ClaimedDeadline; readonly result: 'stale'; readonly reason: string }
+  | { readonly claim: ClaimedDeadline; readonly result: 'failed'; readonly error: unknown };
+
+class LeaseRanOut extends Error {}
+
+class HandlerFailed extends Error {
+  constructor(
+    readonly claim: ClaimedDeadline,
+    readonly error: unknown,
+  ) {
+    super('a deadline handler failed');
+  }
+}
+
 /**
- * Fires one claimed deadline: checks the token and the lease under the row lock, marks it fired
- * and runs the handler in the same transaction, and checks the lease again before committing.
- * Throws `StaleClaim` (and changes nothing) when the claim is no longer this worker's.
+ * Fires claimed deadlines in one transaction. It locks every stream involved in one fixed order
+ * (so it can never deadlock with a command or another dispatcher) and the deadline rows (so other
+ * dispatchers skip them), marks fired each deadline whose fencing token still holds, and runs the
+ * handlers. If a handler fails, the transaction is undone and tried again without that deadline,
+ * which is reported failed; handlers must therefore only write through `tx`. If the lease runs out
+ * before the commit, everything is undone and reported stale: a paused worker cannot complete
+ * stale work.
  */
-export async function fireClaimedDeadline(db: Db, claim: ClaimedDeadline, handler: DeadlineHandler, clock: Clock): Promise<void> {
-  await db.transaction(async (tx) => {
-    await lockStream(tx, claim.streamId);
-    const now = clock.now();
-    const [row] = await tx.query<DeadlineRow>('SELECT * FROM deadlines WHERE id = $1 FOR UPDATE', [claim.id]);
-    if (!row || row.status !== 'scheduled') throw new StaleClaim(claim.id, claim.fencingToken, `it is ${row?.status ?? 'gone'}`);
-    if (row.fencing_token !== claim.fencingToken) throw new StaleClaim(claim.id, claim.fencingToken, `token ${row.fencing_token} replaced it`);
-    if (now.getTime() >= claim.leaseUntil.getTime()) throw new StaleClaim(claim.id, claim.fencingToken, 'the lease expired before it started');
-    await tx.query(
-      `UPDATE deadlines SET status = 'fired', fired_at = $2, fired_by = $3, claimed_by = NULL, lease_until = NULL, last_error = NULL, updated_at = $2 WHERE id = $1`,
-      [claim.id, now.toISOString(), claim.claimedBy],
-    );
-    await handler(tx, claim, { now, workerId: claim.claimedBy });
-    if (clock.now().getTime() >= claim.leaseUntil.getTime()) {
-      throw new StaleClaim(claim.id, claim.fencingToken, 'the lease expired while it was being handled');
+export async function fireClaimedDeadlines(
+  db: Db,
+  claims: readonly ClaimedDeadline[],
+  handler: DeadlineHandler,
+  clock: Clock,
+  idleLimitMs?: number,
+): Promise<FireOutcome[]> {
+  const settled: FireOutcome[] = [];
+  let pending: ClaimedDeadline[] = [];
+  const start = clock.now().getTime();
+  for (const claim of claims) {
+    if (start >= claim.leaseUntil.getTime()) settled.push({ claim, result: 'stale', reason: 'the lease expired before it started' });
+    else pending.push(claim);
+  }
+  while (pending.length > 0) {
+    try {
+      const outcomes = await db.transaction((tx) => fireInOneTransaction(tx, pending, handler, clock, idleLimitMs));
+      return [...settled, ...outcomes];
+    } catch (error) {
+      if (error instanceof LeaseRanOut) {
+        return [...settled, ...pending.map((claim): FireOutcome => ({ claim, result: 'stale', reason: 'the lease expired while it was being handled' }))];
+      }
+      if (!(error instanceof HandlerFailed)) throw error;
+      settled.push({ claim: error.claim, result: 'failed', error: error.error });
+      pending = pending.filter((c) => c !== error.claim);
     }
-  });
+  }
+  return settled;
+}
+
+async function fireInOneTransaction(tx: Tx, claims: readonly ClaimedDeadline[], handler: DeadlineHandler, clock: Clock, idleLimitMs?: number): Promise<FireOutcome[]> {
+  if (idleLimitMs !== undefined) {
+    // A worker frozen mid-transaction must not hold its locks for ever: the server ends its session.
+    await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [`${Math.max(1, Math.round(idleLimitMs))}ms`]);
+  }
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(hashtext('resolve:stream'), k)
+       FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS ordered`,
+    [[...new Set(claims.map((c) => c.streamId))]],
+  );
+  const now = clock.now();
+  const marked = await tx.query<{ id: number }>(
+    `UPDATE deadlines d
+        SET status = 'fired', fired_at = $3, fired_by = $4, claimed_by = NULL, lease_until = NULL, last_error = NULL, updated_at = $3
+       FROM unnest($1::bigint[], $2::bigint[]) AS c(id, token)
+      WHERE d.id = c.id AND d.fencing_token = c.token AND d.status = 'scheduled'
+      RETURNING d.id`,
+    [claims.map((c) => c.id), claims.map((c) => c.fencingToken), now.toISOString(), claims[0]!.claimedBy],
+  );
+  const held = new Set(marked.map((r) => r.id));
+  const outcomes: FireOutcome[] = [];
+  for (const claim of claims) {
+    if (!held.has(claim.id)) {
+      outcomes.push({ claim, result: 'stale', reason: 'another claim replaced it, or it was moved, cancelled or fired' });
+      continue;
+    }
+    try {
+      await handler(tx, claim, { now, workerId: claim.claimedBy });
+    } catch (error) {
+      throw new HandlerFailed(claim, error);
+    }
+    outcomes.push({ claim, result: 'fired' });
+  }
+  const end = clock.now().getTime();
+  if (outcomes.some((o) => o.result === 'fired' && end >= o.claim.leaseUntil.getTime())) throw new LeaseRanOut();
+  return outcomes;
+}
+
+/** Fires one claimed deadline; throws `StaleClaim` when the claim no longer holds, or the handler's error. */
+export async function fireClaimedDeadline(db: Db, claim: ClaimedDeadline, handler: DeadlineHandler, clock: Clock): Promise<void> {
+  const [outcome] = await fireClaimedDeadlines(db, [claim], handler, clock);
+  if (outcome?.result === 'stale') throw new StaleClaim(claim.id, claim.fencingToken, outcome.reason);
+  if (outcome?.result === 'failed') throw outcome.error;
 }
 
 /** After a handler failure: let the deadline go, to be tried again after `retryAt`. */
@@ -244,6 +320,8 @@ export interface DeadlineDispatcherOptions {
   readonly leaseMs?: number;
   /** Transactions in flight at once (1 on PGlite, which has one connection). */
   readonly concurrency?: number;
+  /** Deadlines fired per transaction (each under its own savepoint). */
+  readonly chunkSize?: number;
   /** Delay before a deadline whose handler failed is tried again; grows with each attempt. */
   readonly retryBaseMs?: number;
   readonly idleMs?: number;
@@ -266,19 +344,28 @@ export function createDeadlineDispatcher(options: DeadlineDispatcherOptions): De
   const leaseMs = options.leaseMs ?? 30_000;
   const concurrency = options.db.kind === 'pglite' ? 1 : (options.concurrency ?? 4);
   const retryBaseMs = options.retryBaseMs ?? 60_000;
+  const chunkSize = Math.max(1, options.chunkSize ?? 25);
   const sleep = options.sleep ?? realSleep;
   const totals: DispatchReport = { claimed: 0, fired: 0, stale: 0, failed: 0 };
 
-  async function fireOne(claim: ClaimedDeadline, report: DispatchReport): Promise<void> {
+  async function fireChunk(chunk: readonly ClaimedDeadline[], report: DispatchReport): Promise<void> {
+    let outcomes: FireOutcome[];
     try {
-      await fireClaimedDeadline(db, claim, handler, clock);
-      report.fired += 1;
+      outcomes = await fireClaimedDeadlines(db, chunk, handler, clock, db.kind === 'postgres' ? leaseMs : undefined);
     } catch (error) {
-      if (error instanceof StaleClaim) {
-        report.stale += 1;
-        return;
+      // The transaction itself failed (connection lost, session ended): nothing in it happened;
+      // the claims expire with their lease and are taken again.
+      report.failed += chunk.length;
+      for (const claim of chunk) options.onError?.(error, claim);
+      return;
+    }
+    for (const outcome of outcomes) {
+      if (outcome.result !== 'failed') {
+        report[outcome.result] += 1;
+        continue;
       }
       report.failed += 1;
+      const { claim, error } = outcome;
       options.onError?.(error, claim);
       const delay = retryBaseMs * 2 ** Math.min(claim.attempts - 1, 10);
       await releaseDeadline(db, claim, new Date(clock.now().getTime() + delay), error instanceof Error ? error.message : String(error));
@@ -288,11 +375,13 @@ export function createDeadlineDispatcher(options: DeadlineDispatcherOptions): De
   async function runOnce(): Promise<DispatchReport> {
     const claims = await claimDueDeadlines(db, { workerId, now: clock.now(), leaseMs, limit: batchSize });
     const report: DispatchReport = { claimed: claims.length, fired: 0, stale: 0, failed: 0 };
+    const chunks: ClaimedDeadline[][] = [];
+    for (let i = 0; i < claims.length; i += chunkSize) chunks.push(claims.slice(i, i + chunkSize));
     let next = 0;
     const lane = async () => {
-      while (next < claims.length) await fireOne(claims[next++]!, report);
+      while (next < chunks.length) await fireChunk(chunks[next++]!, report);
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, claims.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, lane));
     for (const k of Object.keys(totals) as (keyof DispatchReport)[]) totals[k] += report[k];
     return report;
   }

@@ -138,7 +138,9 @@ describeOnEngines('store: durable deadlines', (ctx) => {
     clock.advance(31_000);
     const [theirs] = (await claimDueDeadlines(ctx.db, { workerId: 'fast', now: clock.now(), leaseMs: 30_000, limit: 10 })).filter((c) => c.streamId === stream);
     assert.ok(theirs && theirs.fencingToken > mine.fencingToken, 'the new claim has a larger token');
-    await assert.rejects(fireClaimedDeadline(ctx.db, mine, handler, clock), (e: unknown) => e instanceof StaleClaim && /replaced it/.test(e.message));
+    // The first worker's clock lags (a paused process, or clock skew): it believes its lease still holds.
+    const laggingClock = new TestClock(new Date(clock.now().getTime() - 31_000));
+    await assert.rejects(fireClaimedDeadline(ctx.db, mine, handler, laggingClock), (e: unknown) => e instanceof StaleClaim && /replaced it/.test(e.message));
     await fireClaimedDeadline(ctx.db, theirs, handler, clock);
     assert.deepEqual(fired, ['k:fast']);
   });
@@ -153,7 +155,7 @@ describeOnEngines('store: durable deadlines', (ctx) => {
       fired.push(`${deadline.streamId}:${workerId}`);
       if (fired.length === 2) clock.advance(45_000); // the process stalls for longer than its lease
     };
-    const slow = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'paused', handler: pausing, leaseMs: 30_000, concurrency: 1 });
+    const slow = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'paused', handler: pausing, leaseMs: 30_000, concurrency: 1, chunkSize: 1 });
     const report = await slow.runOnce();
     assert.deepEqual(report, { claimed: 5, fired: 1, stale: 4, failed: 0 });
     const other = createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'other', handler: pausing, leaseMs: 30_000 });
@@ -162,6 +164,38 @@ describeOnEngines('store: durable deadlines', (ctx) => {
     assert.deepEqual(firedRows.map((r) => r.status), ['fired', 'fired', 'fired', 'fired', 'fired']);
     assert.equal(firedRows.filter((r) => r.firedBy === 'paused').length, 1);
     assert.equal(firedRows.filter((r) => r.firedBy === 'other').length, 4);
+  });
+
+  it('undoes a whole chunk whose lease ran out before it committed: nothing from it is kept', async () => {
+    const clock = clockForTest();
+    const streams = Array.from({ length: 4 }, () => `case-${randomUUID()}`);
+    for (const s of streams) await sync(ctx.db, s, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    let handled = 0;
+    const stalling: DeadlineHandler = async (tx, deadline) => {
+      await tx.query('INSERT INTO reminder_view (case_id, open, chases, version) VALUES ($1, true, 0, 0)', [deadline.streamId]);
+      if (++handled === 4) clock.advance(31_000);
+    };
+    const report = await createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'stalls', handler: stalling, leaseMs: 30_000, chunkSize: 10 }).runOnce();
+    assert.deepEqual(report, { claimed: 4, fired: 0, stale: 4, failed: 0 });
+    const kept = await ctx.db.query('SELECT case_id FROM reminder_view WHERE case_id = ANY($1::text[])', [streams]);
+    assert.deepEqual(kept, [], 'the handlers\' writes were rolled back with the chunk');
+    assert.ok((await Promise.all(streams.map((s) => listDeadlines(ctx.db, s)))).flat().every((d) => d.status === 'scheduled'));
+  });
+
+  it('a failing handler undoes only its own deadline; the others in the same transaction still fire', async () => {
+    const clock = clockForTest();
+    const streams = Array.from({ length: 3 }, () => `case-${randomUUID()}`);
+    for (const s of streams) await sync(ctx.db, s, [{ key: 'k', kind: 'test', dueAt: clock.now() }], clock.now());
+    const handler: DeadlineHandler = async (tx, deadline) => {
+      await tx.query('INSERT INTO reminder_view (case_id, open, chases, version) VALUES ($1, true, 0, 0)', [deadline.streamId]);
+      if (deadline.streamId === streams[1]) await tx.query('SELECT 1 / 0');
+    };
+    const report = await createDeadlineDispatcher({ db: ctx.db, clock, workerId: 'mixed', handler, chunkSize: 10 }).runOnce();
+    assert.deepEqual(report, { claimed: 3, fired: 2, stale: 0, failed: 1 });
+    const statuses = await Promise.all(streams.map(async (s) => (await listDeadlines(ctx.db, s))[0]!.status));
+    assert.deepEqual(statuses, ['fired', 'scheduled', 'fired']);
+    const kept = await ctx.db.query<{ case_id: string }>('SELECT case_id FROM reminder_view WHERE case_id = ANY($1::text[]) ORDER BY case_id', [streams]);
+    assert.deepEqual(kept.map((r) => r.case_id), [streams[0], streams[2]].sort());
   });
 
   it('moving a deadline while a worker holds it invalidates the claim, so it fires at the new time only', async () => {
