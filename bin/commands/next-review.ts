@@ -7,7 +7,8 @@ import { EXIT_OK, UsageError, type CliIO, type Command } from './command.js';
 
 const USAGE = [
   'resolve next-review looked-after --became-looked-after D [--placement-change D1,D2] [--held D1,D2,...]',
-  '                                 [--placement-change-keeps-cycle] [--closure-days D1,D2] [--json]',
+  '                                 [--placement-change-keeps-cycle] [--annual-review-exception]',
+  '                                 [--closure-days D1,D2] [--json]',
   '       resolve next-review foster-carer --approved D [--held D1,D2,...] [--policy statutory|dudley|best-practice]',
   '                                 [--first-placement D] [--concern-raised D [--incident-mode decide-by|hold-by]]',
   '                                 [--closure-days D1,D2] [--json]',
@@ -33,6 +34,7 @@ function lookedAfter(args: string[]): Answer {
     'placement-change': { type: 'string', multiple: true },
     held: { type: 'string', multiple: true },
     'placement-change-keeps-cycle': { type: 'boolean', default: false },
+    'annual-review-exception': { type: 'boolean', default: false },
   });
   const input = {
     becameLookedAfter: required(values['became-looked-after'], '--became-looked-after'),
@@ -42,6 +44,7 @@ function lookedAfter(args: string[]): Answer {
   const options = {
     calendar: calendarFrom(values['closure-days']),
     placementChangeResetsCycle: !values['placement-change-keeps-cycle'],
+    annualReviewException: values['annual-review-exception'],
   };
   return { json: values.json, result: nextLookedAfterReview(input, options), history: lookedAfterReviewHistory(input, options) };
 }

@@ -1,4 +1,6 @@
-import { addCalendarDays, type LocalDate, type WorkingCalendar } from '../calendar/index.js';
+import {
+  addCalendarDays, addCalendarMonths, addCalendarYears, type LocalDate, type WorkingCalendar,
+} from '../calendar/index.js';
 import { assertNoneBefore, parseDate, parseDateHistory } from './dates.js';
 import { completeDue, withinWorkingDays, type DueParts } from './due.js';
 import type { NextReviewDue, RelatedDeadline } from './types.js';
@@ -21,6 +23,12 @@ export interface LookedAfterReviewOptions {
    * review, and the cycle keeps counting from the reviews before it.
    */
   readonly placementChangeResetsCycle?: boolean;
+  /**
+   * CE-R03 (AMB-37): a very settled child for whom an SGO is not appropriate has annual reviews after
+   * the second, with a six-monthly risk assessment (CE-R04). Default false. Turn it off again when
+   * CE-R05 applies (concerns, a significant event, or transition planning with a Pathway Plan).
+   */
+  readonly annualReviewException?: boolean;
 }
 
 export const INITIAL_REVIEW_WORKING_DAYS = 20; // OX-R02, OX-R03
@@ -37,7 +45,17 @@ function cycleReviews(held: readonly LocalDate[], placementChanges: readonly Loc
   });
 }
 
-function cycleObligation(calendar: WorkingCalendar, lac: LocalDate, cycle: readonly LocalDate[]): DueParts {
+function annualObligation(last: LocalDate): DueParts {
+  const due = addCalendarYears(last, 1);
+  return {
+    kind: 'looked-after', review: 'subsequent', rule: 'CE-R03',
+    anchor: { event: 'previous-review', date: last }, offset: { amount: 1, unit: 'years' }, due,
+    because: `Under the annual review exception (CE-R03, AMB-37) the next review is held within a year of the previous `
+      + `review on ${last}: the due date is ${due}.`,
+  };
+}
+
+function cycleObligation(calendar: WorkingCalendar, lac: LocalDate, cycle: readonly LocalDate[], annual: boolean): DueParts {
   const last = cycle[cycle.length - 1];
   if (last === undefined) {
     return withinWorkingDays(calendar, {
@@ -55,6 +73,7 @@ function cycleObligation(calendar: WorkingCalendar, lac: LocalDate, cycle: reado
         + `(OX-R04), counted in days, not rounded to 3 months (OX-R06): ${last} + ${SECOND_REVIEW_DAYS} days is ${due}.`,
     };
   }
+  if (annual) return annualObligation(last);
   const due = addCalendarDays(last, SUBSEQUENT_REVIEW_DAYS);
   return {
     kind: 'looked-after', review: 'subsequent', rule: 'OX-R05',
@@ -87,7 +106,8 @@ export function nextLookedAfterReview(input: LookedAfterReviewInput, options: Lo
 
   const moves = placementChanges.filter((pc) => pc > lac);
   const cycle = cycleReviews(held, moves, options.placementChangeResetsCycle ?? true);
-  const candidates: DueParts[] = [cycleObligation(calendar, lac, cycle)];
+  const annual = options.annualReviewException ?? false;
+  const candidates: DueParts[] = [cycleObligation(calendar, lac, cycle, annual)];
   const lastHeld = held[held.length - 1];
   const uncovered = moves.find((pc) => lastHeld === undefined || pc > lastHeld);
   if (uncovered !== undefined && held.length > 0) candidates.push(placementChangeObligation(calendar, uncovered));
@@ -96,6 +116,13 @@ export function nextLookedAfterReview(input: LookedAfterReviewInput, options: Lo
   const related: RelatedDeadline[] = others.map((o) => ({
     rule: o.rule, date: o.due, label: `${o.review} review due (later than the ${chosen!.review} review)`,
   }));
+  const lastCycle = cycle[cycle.length - 1];
+  if (annual && cycle.length >= 2 && lastCycle !== undefined) {
+    related.push({
+      rule: 'CE-R04', date: addCalendarMonths(lastCycle, 6),
+      label: 'six-monthly risk assessment: is the annual review still appropriate? (CE-R05: revert to six-monthly if not)',
+    });
+  }
   if (held.length === 0) {
     related.unshift({
       rule: 'OX-R01',

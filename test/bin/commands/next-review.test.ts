@@ -39,6 +39,12 @@ describe('bin/commands: resolve next-review', () => {
       assert.equal(r.due, '2026-10-20');
     });
 
+    it('CE-R03: --annual-review-exception makes later reviews annual, with the CE-R04 risk assessment', async () => {
+      const r = await lac('--became-looked-after', '2024-01-08', '--held', '2024-02-01,2024-05-01,2024-10-31', '--annual-review-exception');
+      assert.deepEqual([r.rule, r.due], ['CE-R03', '2025-10-31']);
+      assert.deepEqual(r.related.map((x) => x.rule), ['CE-R04']);
+    });
+
     it('--closure-days moves the latest meeting date back past a closure', async () => {
       const r = await lac('--became-looked-after', '2026-01-05', '--held', '2026-01-30,2026-04-20,2026-06-25',
         '--closure-days', '2026-12-24');

@@ -157,6 +157,33 @@ describe('domain/reviews: next looked-after child review', () => {
     });
   });
 
+  describe('CE-R03 annual review exception (AMB-37)', () => {
+    it('CE-R03: with the exception on, reviews after the second are due a year after the previous one', () => {
+      const r = nextLookedAfterReview({ becameLookedAfter: '2024-01-08', held: ['2024-02-01', '2024-05-01', '2024-10-31'] },
+        { calendar, annualReviewException: true });
+      assert.deepEqual([r.rule, r.due, r.offset.unit], ['CE-R03', '2025-10-31', 'years']);
+    });
+
+    it('CE-R04: the annual review comes with a six-monthly risk assessment', () => {
+      const r = nextLookedAfterReview({ becameLookedAfter: '2024-01-08', held: ['2024-02-01', '2024-05-01', '2024-10-31'] },
+        { calendar, annualReviewException: true });
+      assert.deepEqual(r.related.map((x) => [x.rule, x.date]), [['CE-R04', '2025-04-30']]);
+    });
+
+    it('CE-R03: the exception does not change the initial review or the 91-day second review', () => {
+      const r = nextLookedAfterReview({ becameLookedAfter: '2026-01-05', held: ['2026-01-30'] }, { calendar, annualReviewException: true });
+      assert.equal(r.rule, 'OX-R04');
+    });
+
+    it('CE-R02: a move still needs its own review within 20 working days under the exception', () => {
+      const r = nextLookedAfterReview({
+        becameLookedAfter: '2024-01-08', held: ['2024-02-01', '2024-05-01', '2024-10-31'], placementChanges: ['2025-03-03'],
+      }, { calendar, annualReviewException: true });
+      assert.equal(r.rule, 'OX-R03');
+      assert.ok(r.related.some((x) => x.rule === 'CE-R03'));
+    });
+  });
+
   describe('impossible input is refused', () => {
     it('refuses a date that does not exist, naming it', () => {
       refusal({ becameLookedAfter: '2026-02-30' }, 'becameLookedAfter', /February 2026 has 28 days/);
