@@ -1,4 +1,5 @@
 /** The card for a stage's To recipients: the facts, and Accept / Propose / Decline / Agree action. */
+import { fitCard } from './fit.js';
 import { adaptiveCard, execute, showCard, type AdaptiveCardJson, type CardAction } from './elements.js';
 import { choiceInput, dateInput, textInput } from './inputs.js';
 import {
@@ -12,6 +13,10 @@ export function actionCardPreview(view: ActionCardView): string {
 }
 
 export function actionCard(view: ActionCardView): AdaptiveCardJson {
+  return fitCard(view, draw);
+}
+
+function draw(view: ActionCardView): AdaptiveCardJson {
   const { refresh, notice } = refreshFor(view.header, view.viewerIds);
   const may = (name: CaseActionName) => view.allowed.includes(name);
   return adaptiveCard({

@@ -1,4 +1,5 @@
 /** `case <reference>`: the facts, the people and the history, read-only, with a way to one's own view. */
+import { fitCard } from './fit.js';
 import { actionSet, adaptiveCard, execute, type AdaptiveCardJson } from './elements.js';
 import { caseData, caseOverview, casePreview } from './parts.js';
 import { VERBS } from './verbs.js';
@@ -9,6 +10,10 @@ export function caseDetailCardPreview(view: CaseDetailView): string {
 }
 
 export function caseDetailCard(view: CaseDetailView): AdaptiveCardJson {
+  return fitCard(view, draw);
+}
+
+function draw(view: CaseDetailView): AdaptiveCardJson {
   return adaptiveCard({
     fallbackText: caseDetailCardPreview(view),
     body: [

@@ -94,11 +94,22 @@ export function responseSection(response: ResponseView | undefined): CardElement
 }
 
 /** Agreed actions; the viewer's own open ones get a "Mark done" button when they may complete. */
+/** At most this many agreed actions are drawn: the viewer's open ones first, then other open ones, then done. */
+export const AGREED_ACTIONS_SHOWN = 8;
+
 export function agreedActionsSection(view: CaseView, markDoneFor?: string): CardElement | undefined {
   if (view.agreedActions.length === 0) return undefined;
+  const open = view.agreedActions.filter((a) => !a.doneAt);
+  const ordered = [
+    ...open.filter((a) => a.owner.id === markDoneFor),
+    ...open.filter((a) => a.owner.id !== markDoneFor),
+    ...view.agreedActions.filter((a) => a.doneAt),
+  ];
+  const hidden = ordered.length - AGREED_ACTIONS_SHOWN;
   return container([
     text('Agreed actions', { weight: 'Bolder' }),
-    ...view.agreedActions.map((action) => agreedAction(view.header, action, markDoneFor)),
+    ...ordered.slice(0, AGREED_ACTIONS_SHOWN).map((action) => agreedAction(view.header, action, markDoneFor)),
+    hidden > 0 && text(`${hidden} more agreed ${hidden === 1 ? 'action' : 'actions'} not shown`, { isSubtle: true, size: 'Small' }),
   ], { separator: true, spacing: 'Medium' });
 }
 

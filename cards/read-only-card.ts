@@ -1,4 +1,5 @@
 /** The card for CC recipients: the same facts as the action card, and no buttons. */
+import { fitCard } from './fit.js';
 import { adaptiveCard, text, type AdaptiveCardJson } from './elements.js';
 import { agreedActionsSection, caseFacts, caseHeader, casePreview, refreshFor, responseSection } from './parts.js';
 import type { ReadOnlyCardView } from './view-models.js';
@@ -8,6 +9,10 @@ export function readOnlyCardPreview(view: ReadOnlyCardView): string {
 }
 
 export function readOnlyCard(view: ReadOnlyCardView): AdaptiveCardJson {
+  return fitCard(view, draw);
+}
+
+function draw(view: ReadOnlyCardView): AdaptiveCardJson {
   const { refresh, notice } = refreshFor(view.header, view.viewerIds);
   return adaptiveCard({
     fallbackText: readOnlyCardPreview(view),

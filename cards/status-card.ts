@@ -1,4 +1,5 @@
 /** The raising officer's card: where the case is, with whom, what happened, and the officer's moves. */
+import { fitCard } from './fit.js';
 import { adaptiveCard, execute, showCard, text, type AdaptiveCardJson, type CardAction } from './elements.js';
 import { choiceInput, dateInput, textInput, toggleInput } from './inputs.js';
 import { caseData, caseOverview, casePreview, refreshFor, stageRoute } from './parts.js';
@@ -10,6 +11,10 @@ export function statusCardPreview(view: StatusCardView): string {
 }
 
 export function statusCard(view: StatusCardView): AdaptiveCardJson {
+  return fitCard(view, draw);
+}
+
+function draw(view: StatusCardView): AdaptiveCardJson {
   const { refresh, notice } = refreshFor(view.header, view.viewerIds);
   const may = (name: CaseActionName) => view.allowed.includes(name);
   return adaptiveCard({

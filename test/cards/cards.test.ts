@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { InvalidInputError } from '../../domain/errors.js';
 import {
-  actionCard, briefingCard, caseDetailCard, chaserCard, helpCard, myCasesCard, outcomeCard, raiseForm, readOnlyCard,
+  AGREED_ACTIONS_SHOWN, MAX_CARD_BYTES, SHORTENED_MARK, actionCard, briefingCard, cardBytes, caseDetailCard, chaserCard, helpCard, myCasesCard, outcomeCard, raiseForm, readOnlyCard,
   statusCard,
 } from '../../cards/index.js';
 import { walk } from './catalog.js';
@@ -340,5 +340,37 @@ describe('cards: the raise form (issue 4: mistakes come back field by field, wit
   it('with no policy configured, refuses to draw and says what to do', () => {
     assert.throws(() => raiseForm({ formId: 'form_1', policies: [] }),
       (e: unknown) => e instanceof InvalidInputError && /at least one escalation policy/.test(e.message));
+  });
+});
+
+describe('cards: a card too big for Teams is drawn again with shorter texts, and says so', () => {
+  it('an ordinary card is drawn in full, nothing shortened', () => {
+    assert.ok(!JSON.stringify(statusCard(f.statusView)).includes(SHORTENED_MARK));
+    const longIssue = { ...f.readOnlyView, facts: { ...f.readOnlyView.facts, issue: 'x'.repeat(2000) } };
+    assert.ok(allText(readOnlyCard(longIssue)).includes('x'.repeat(2000)), 'a 2,000-character issue alone fits whole');
+  });
+
+  it('a status card past the budget fits after shortening, and every shortened text ends with the mark', () => {
+    const whole = JSON.stringify(f.oversizedStatusView).length;
+    assert.ok(whole > MAX_CARD_BYTES, 'the fixture must be over budget to prove anything');
+    const card = statusCard(f.oversizedStatusView);
+    assert.ok(cardBytes(card) <= MAX_CARD_BYTES, `${cardBytes(card)} bytes`);
+    const runs = [...walk(card)].map((w) => w.value).filter((v) => v.type === 'TextRun').map((v) => String(v.text));
+    const typed2000 = runs.filter((t) => /^(\d )?x{100}/.test(t));
+    assert.ok(typed2000.length >= 9, `${typed2000.length} long texts drawn`);
+    for (const t of typed2000) {
+      assert.ok(t.endsWith(SHORTENED_MARK), t.slice(-40));
+      assert.ok(t.length < 2000, `${t.length} characters`);
+    }
+  });
+
+  it(`shows at most ${AGREED_ACTIONS_SHOWN} agreed actions, the viewer's own open ones first, and counts the rest`, () => {
+    const view = { ...f.actionCardView, viewerId: f.people.officer.id, agreedActions: f.oversizedStatusView.agreedActions.map((a) => ({ ...a, description: `Action ${a.actionId}` })) };
+    const card = actionCard(view);
+    const text = allText(card);
+    assert.match(text, /2 more agreed actions not shown/);
+    assert.ok(text.indexOf('Action act_9') < text.indexOf('Action act_0'), 'the viewer\'s own action (act_9) comes first');
+    assert.ok(!text.includes('Action act_8') || !text.includes('Action act_7'));
+    assert.deepEqual(executes(card).filter((a) => a.verb === 'completeAction').map((a) => (a.data as { actionId: string }).actionId), ['act_9']);
   });
 });

@@ -229,6 +229,17 @@ export const largestActionCardView: ActionCardView = {
   viewerIds: Array.from({ length: 60 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
 };
 
+/** Past the 26 KB budget unless shortened: every text at its maximum, ten agreed actions, the viewer's last. */
+export const oversizedStatusView: StatusCardView = {
+  ...statusView,
+  facts: largestActionCardView.facts,
+  response: largestActionCardView.response,
+  agreedActions: Array.from({ length: 10 }, (_, i) => ({
+    actionId: `act_${i}`, description: `${i} ${longText}`.slice(0, 2000), owner: i === 9 ? people.officer : people.socialWorker, due: '2026-03-12',
+  })),
+  viewerIds: largestActionCardView.viewerIds,
+};
+
 export const crowdedReadOnlyView: ReadOnlyCardView = {
   ...readOnlyView,
   viewerIds: Array.from({ length: 75 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
