@@ -1,4 +1,4 @@
-import { addDays, addMonths, addYears, differenceInCalendarDays, getISODay } from 'date-fns';
+import { addMonths, addYears } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { InvalidInputError } from '../errors.js';
 
@@ -54,8 +54,20 @@ function fromUtc(date: Date): LocalDate {
   return date.toISOString().slice(0, 10) as LocalDate;
 }
 
+const MS_PER_DAY = 86_400_000;
+
+/** Days since 1970-01-01: day steps are the calendar's hot path, so they stay integer arithmetic. */
+function epochDay(date: LocalDate): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+}
+
+function fromEpochDay(day: number): LocalDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10) as LocalDate;
+}
+
 export function addCalendarDays(date: LocalDate, days: number): LocalDate {
-  return fromUtc(addDays(utc(date), days));
+  return fromEpochDay(epochDay(date) + days);
 }
 
 /** Calendar-month arithmetic: 31 January + 1 month is 28 (or 29) February. */
@@ -69,12 +81,12 @@ export function addCalendarYears(date: LocalDate, years: number): LocalDate {
 }
 
 export function calendarDaysBetween(from: LocalDate, to: LocalDate): number {
-  return differenceInCalendarDays(utc(to), utc(from));
+  return epochDay(to) - epochDay(from);
 }
 
-/** 1 = Monday … 7 = Sunday. */
+/** 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
 export function isoWeekday(date: LocalDate): number {
-  return getISODay(utc(date));
+  return ((((epochDay(date) + 3) % 7) + 7) % 7) + 1;
 }
 
 export function compareLocalDates(a: LocalDate, b: LocalDate): number {
