@@ -5,7 +5,7 @@
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { helpCard, isVerb, parseActionData, raiseFormValuesFrom, VERBS, type AdaptiveCardJson, type ParsedAction, type VerbData } from '../cards/index.js';
+import { helpCard, isVerb, parseActionData, raiseFormValuesFrom, VERBS, type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData } from '../cards/index.js';
 import type { Policy } from '../domain/policies/index.js';
 import type { ResolveAdapter } from './adapter.js';
 import { COMMAND_HELP, parseChatCommand, type ChatCommand } from './commands.js';
@@ -23,9 +23,10 @@ export type RaiseResult = { readonly ok: true; readonly card: AdaptiveCardJson }
  * first. Missing ones answer that the feature is not available yet.
  */
 export interface BotFlows {
-  raise?(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy): Promise<RaiseResult>;
+  /** `raw` is the untrusted card data as sent, for inputs the bot adds to the form (allocated worker). */
+  raise?(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy, raw: Readonly<Record<string, unknown>>): Promise<RaiseResult>;
   /** Any case action (respond, agree, escalate, refresh...): the card to show the actor. */
-  caseAction?(actorId: string, action: Exclude<ParsedAction, { verb: 'raiseOpen' | 'raiseUpdate' | 'raiseSubmit' }>): Promise<Reply>;
+  caseAction?(actorId: string, action: Exclude<ParsedAction, { verb: 'raiseOpen' | 'raiseUpdate' | 'raiseSubmit' | 'myCases' }>): Promise<Reply>;
   myCases?(actorId: string): Promise<Reply>;
   caseByReference?(actorId: string, reference: string): Promise<Reply>;
 }
@@ -38,6 +39,8 @@ export interface BotAppOptions {
   readonly conversations: ConversationReferences;
   /** The escalation ladders the raise form offers. */
   readonly policies: readonly Policy[];
+  /** Who can be a case's allocated worker (the raise form's choice list); empty leaves it out. */
+  readonly workers?: readonly PersonView[];
   readonly flows?: BotFlows;
   readonly logger: Logger;
 }
@@ -67,6 +70,8 @@ const isCommand = (kind: ChatCommand['kind']) => async (context: TurnContext) =>
 
 export function createBotApplication(options: BotAppOptions): BotApplication {
   const { logger, policies } = options;
+  const workers = options.workers ?? [];
+  const form = (extra: Omit<Parameters<typeof renderRaiseForm>[0], 'policies' | 'workers'> = {}) => renderRaiseForm({ policies, workers, ...extra });
   const flows = options.flows ?? {};
   const app = new Application<TurnState>({
     adapter: options.adapter,
@@ -100,7 +105,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   });
 
   app.message(isCommand('raise'), async (context) => {
-    await context.sendActivity(cardActivity(renderRaiseForm({ policies })));
+    await context.sendActivity(cardActivity(form()));
   });
 
   app.message(isCommand('my-cases'), async (context) => {
@@ -124,11 +129,12 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   // ---- Action.Execute (Universal Actions) ---------------------------------------------------
   /** A submitted raise form: the form again (faults), the raised case's card, or a damaged-card message. */
   async function submitRaise(actorId: string, data: unknown): Promise<{ readonly formAgain: boolean; readonly reply: Reply }> {
-    const checked = checkRaiseSubmission(policies, data);
+    const checked = checkRaiseSubmission(policies, data, workers);
     if (!checked.ok) return 'damaged' in checked ? { formAgain: false, reply: { message: checked.damaged } } : { formAgain: true, reply: { card: checked.card } };
-    const result: RaiseResult = flows.raise ? await flows.raise(actorId, checked.form, checked.policy) : { ok: false, formError: NOT_AVAILABLE };
+    const raw = data as Readonly<Record<string, unknown>>;
+    const result: RaiseResult = flows.raise ? await flows.raise(actorId, checked.form, checked.policy, raw) : { ok: false, formError: NOT_AVAILABLE };
     if (result.ok) return { formAgain: false, reply: { card: result.card } };
-    const card = renderRaiseForm({ policies, formId: checked.form.formId, values: raiseFormValuesFrom(data), formError: result.formError });
+    const card = form({ formId: checked.form.formId, raw: data, values: raiseFormValuesFrom(data), formError: result.formError });
     return { formAgain: true, reply: { card } };
   }
 
@@ -140,9 +146,9 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     const { action } = parsed;
     switch (action.verb) {
       case 'raiseOpen':
-        return { card: renderRaiseForm({ policies }) };
+        return { card: form() };
       case 'raiseUpdate':
-        return { card: renderRaiseForm({ policies, formId: action.data.formId, values: raiseFormValuesFrom(data) }) };
+        return { card: form({ formId: action.data.formId, raw: data, values: raiseFormValuesFrom(data) }) };
       case 'myCases':
         return flows.myCases ? flows.myCases(actorId) : { message: NOT_AVAILABLE };
       case 'raiseSubmit':
@@ -162,7 +168,13 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
       }
       logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb });
       const reply = await onAction(actingUserId(context)!, verb, data);
-      return 'card' in reply ? (reply.card as never) : reply.message;
+      // Answer only the person who clicked. (teams-ai would also rewrite the message for everyone
+      // when a card has `refresh`; each holder's own copy refreshes to their own view instead.)
+      const body = 'card' in reply
+        ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
+        : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.message };
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+      return '';
     },
   );
 
@@ -174,7 +186,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
       title: 'Raise an alert',
       width: 'large',
       height: 'large',
-      card: CardFactory.adaptiveCard(forDialog(renderRaiseForm({ policies, ...(issue !== '' && { values: { issue } }) }))),
+      card: CardFactory.adaptiveCard(forDialog(form(issue === '' ? {} : { values: { issue } }))),
     };
   });
 

@@ -1,18 +1,29 @@
 /**
- * Composition root: configuration, store, directory, bot, server, signals.
+ * Composition root: configuration, store, directory, bot, server, outbox, deadlines, signals.
  * `npm start` runs this. With no configuration it runs in local mode on 127.0.0.1:3978 with
  * PGlite in .data/ and the fictional sample organisation.
  */
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type AppConfig } from '../bin/config.js';
-import { createGraphServices } from '../graph/index.js';
+import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
+import { createGraphServices } from '../graph/index.js';
+import { caseDeadlineHandler } from '../store/cases.js';
+import { systemClock } from '../store/clock.js';
 import { openDatabase } from '../store/db.js';
+import { createDeadlineDispatcher } from '../store/deadlines.js';
+import { createOutboxDeliverer } from '../store/outbox.js';
 import type { BotCredentialMaterial, BotIdentity } from './adapter.js';
 import { createVolatileConversationReferences } from './conversations.js';
+import { createPersonalDelivery } from './delivery.js';
+import { caseWorkers, createCaseFlows, createCaseTransport } from './flows/cases.js';
 import { createLogger, errorFields, logLevelFrom, type Logger } from './log.js';
 import { databaseReadiness } from './readiness.js';
 import { startBot } from './runtime.js';
+
+/** The public cloud's Bot Connector for new 1:1 conversations (replies use each activity's own). */
+const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
 async function credentialMaterial(config: AppConfig): Promise<BotCredentialMaterial> {
   const { credential } = config.bot;
@@ -62,26 +73,58 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: logLevelFrom(config.logLevel) });
+  const workerId = `${hostname()}-${process.pid}`;
 
   const db = await openDatabase(config.database);
   const graph = await createGraphServices(config);
-  logger.info('directory.loaded', { source: config.directory.source, people: (await graph.directory.people()).length });
+  const policies = await loadPolicies(config);
+  const calendar = createWorkingCalendar({ closureDays: config.closureDays });
+  const workers = await caseWorkers(graph.directory);
+  logger.info('directory.loaded', { source: config.directory.source, people: (await graph.directory.people()).length, workers: workers.length });
 
   const identity: BotIdentity = {
     ...(config.bot.appId !== undefined && { appId: config.bot.appId }),
     ...(config.bot.tenantId !== undefined && { tenantId: config.bot.tenantId }),
     credential: await credentialMaterial(config),
   };
+  const tenant = config.bot.tenantId;
+  const conversations = createVolatileConversationReferences();
+  const flows = createCaseFlows({ db, clock: systemClock, calendar, policies, directory: graph.directory, ...(tenant !== undefined && { tenant }), logger });
   const running = await startBot({
     identity,
     host: config.host,
     port: config.port,
     botName: config.bot.displayName,
-    conversations: createVolatileConversationReferences(),
-    policies: await loadPolicies(config),
+    conversations,
+    policies,
+    workers,
+    flows,
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
     logger,
   });
+
+  const teams = createPersonalDelivery({
+    adapter: running.adapter,
+    botAppId: config.bot.appId ?? '',
+    ...(tenant !== undefined && { tenantId: tenant }),
+    conversations,
+    installer: graph.teamsInstaller,
+    mail: graph.mail,
+    serviceUrl: TEAMS_SERVICE_URL,
+    compose: (effect) => flows.compose(effect),
+    logger,
+  });
+  const outbox = createOutboxDeliverer({ db, clock: systemClock, workerId, transport: createCaseTransport({ flows, teams, mail: graph.mail }) });
+  const policyFor = (id: string) => policies.find((p) => p.id === id) ?? getPolicy(id);
+  const deadlines = createDeadlineDispatcher({
+    db,
+    clock: systemClock,
+    workerId,
+    handler: caseDeadlineHandler({ policyFor, calendar, ...(tenant !== undefined && { tenant }) }),
+    onError: (error) => logger.error('deadline.failed', errorFields(error)),
+  });
+  void outbox.start();
+  void deadlines.start();
 
   if (config.mode === 'local') {
     logger.warn('server.local_mode', { host: config.host, port: running.server.port, authentication: false });
@@ -94,7 +137,7 @@ async function main(): Promise<void> {
     logger.info('server.azure_mode', { appId: config.bot.appId, tenantId: config.bot.tenantId, port: running.server.port });
   }
 
-  closeOnSignals([() => running.server.close(), () => db.close()], logger);
+  closeOnSignals([() => running.server.close(), () => outbox.stop(), () => deadlines.stop(), () => db.close()], logger);
 }
 
 try {

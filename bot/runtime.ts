@@ -3,6 +3,7 @@
  * `bot/main.ts` calls it with the real store; the test harness with test doubles.
  */
 import { createAdapter, type BotIdentity, type ResolveAdapter } from './adapter.js';
+import type { PersonView } from '../cards/index.js';
 import type { Policy } from '../domain/policies/index.js';
 import { createBotApplication, type BotApplication, type BotFlows } from './app.js';
 import type { ConversationReferences } from './conversations.js';
@@ -17,6 +18,7 @@ export interface BotRuntimeOptions {
   readonly botName: string;
   readonly conversations: ConversationReferences;
   readonly policies: readonly Policy[];
+  readonly workers?: readonly PersonView[];
   readonly flows?: BotFlows;
   readonly readiness: () => Promise<Readiness>;
   readonly logger: Logger;
@@ -38,6 +40,7 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
     botName: options.botName,
     conversations: options.conversations,
     policies: options.policies,
+    ...(options.workers !== undefined && { workers: options.workers }),
     ...(options.flows !== undefined && { flows: options.flows }),
     logger,
   });

@@ -10,6 +10,7 @@
  *   await bot.close();
  */
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { BotIdentity } from '../../bot/adapter.js';
 import type { BotFlows } from '../../bot/app.js';
 import { getPolicy, type Policy } from '../../domain/policies/index.js';
@@ -19,11 +20,21 @@ import { databaseReadiness } from '../../bot/readiness.js';
 import { startBot, type RunningBot } from '../../bot/runtime.js';
 import type { Readiness } from '../../bot/server.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';
+import { createPersonalDelivery } from '../../bot/delivery.js';
+import { caseWorkers, createCaseFlows, createCaseTransport } from '../../bot/flows/cases.js';
+import { createWorkingCalendar } from '../../domain/calendar/index.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../../graph/directory/index.js';
+import type { MailMessage, MailSender } from '../../graph/mail.js';
+import type { TeamsInstaller } from '../../graph/teams-install.js';
+import { TestClock } from '../../store/clock.js';
+import { createOutboxDeliverer, type DeliveryReport } from '../../store/outbox.js';
+import { Pacer } from '../../store/pacer.js';
 import { cardsIn, startRecordingConnector, type JsonObject, type RecordingConnector, type SentActivity } from './recording-connector.js';
 
 /** The fictional tenant every harness activity comes from unless a test says otherwise. */
 export const TEST_TENANT_ID = '7d1f3c2a-0b4e-4f6a-9c8d-2e5b1a0f9c31';
 export const BOT_ID = '28:resolve-test-bot';
+export const SAMPLE_ORGANISATION = fileURLToPath(new URL('../../graph/samples/organisation.yaml', import.meta.url));
 
 export interface HttpReply {
   readonly status: number;
@@ -42,7 +53,16 @@ export interface BotHarnessOptions {
   readonly policies?: readonly Policy[];
   /** The use cases behind the handlers. Default: none (they answer "not available yet"). */
   readonly flows?: BotFlows;
+  /**
+   * The real escalation flows on an in-memory PGlite store with the fictional sample
+   * organisation, a test clock, the outbox delivering through the recording connector, an
+   * installer that can open a 1:1 chat for anyone, and recorded emails. Implies `database`.
+   */
+  readonly cases?: boolean;
 }
+
+/** Monday 23 November 2026, 10:00 in London: a working day. */
+export const HARNESS_START = '2026-11-23T10:00:00Z';
 
 export interface ActivityOverrides {
   readonly tenantId?: string;
@@ -58,6 +78,14 @@ export interface BotHarness {
   readonly connector: RecordingConnector;
   readonly conversations: ConversationReferences;
   readonly db: Db | undefined;
+  /** With `cases`: the clock the flows and the outbox read. */
+  readonly clock: TestClock;
+  /** With `cases`: emails sent (Teams fallback and chasers). */
+  readonly mails: readonly MailMessage[];
+  /** With `cases`: people the installer was asked to open a 1:1 chat for. */
+  readonly installs: readonly string[];
+  /** With `cases`: delivers everything the outbox holds now (repeats until a pass claims nothing). */
+  deliver(): Promise<DeliveryReport>;
   /** Every log line the bot wrote, parsed. */
   readonly logs: readonly JsonObject[];
   /** The 1:1 conversation id the harness uses for this person. */
@@ -96,7 +124,28 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const logs: JsonObject[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as JsonObject) });
   const conversations = createVolatileConversationReferences();
-  const db = options.database === true ? await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY }) : undefined;
+  const db = options.database === true || options.cases === true ? await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY }) : undefined;
+  const clock = new TestClock(HARNESS_START);
+  const mails: MailMessage[] = [];
+  const installs: string[] = [];
+  const mail: MailSender = {
+    send: async (message) => {
+      mails.push(message);
+      return { via: 'file', duplicate: false };
+    },
+  };
+  const installer: TeamsInstaller = {
+    ensurePersonalChat: async (userId) => {
+      installs.push(userId);
+      return { status: 'ready', chatId: `19:${userId}@unq.gbl.spaces`, installed: true };
+    },
+  };
+  const directory = options.cases === true ? createOrgFileDirectory(await loadOrganisationFile(SAMPLE_ORGANISATION)) : undefined;
+  const policies = options.policies ?? [getPolicy('oxfordshire'), getPolicy('dudley')];
+  const caseFlows =
+    db !== undefined && directory !== undefined
+      ? createCaseFlows({ db, clock, calendar: createWorkingCalendar(), policies, directory, tenant: TEST_TENANT_ID, logger })
+      : undefined;
   const readiness =
     db !== undefined ? databaseReadiness(() => db.migrationsApplied(), logger) : (options.readiness ?? (async () => ({ ready: true, checks: { database: 'ok' } })));
   const identity = options.identity ?? { tenantId: TEST_TENANT_ID, credential: { kind: 'none' } };
@@ -107,13 +156,31 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     port: 0,
     botName: 'Resolve',
     conversations,
-    policies: options.policies ?? [getPolicy('oxfordshire'), getPolicy('dudley')],
-    ...(options.flows !== undefined && { flows: options.flows }),
+    policies,
+    ...(directory !== undefined && { workers: await caseWorkers(directory) }),
+    ...((options.flows ?? caseFlows) !== undefined && { flows: options.flows ?? caseFlows }),
     readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
   });
   const url = running.server.url;
+  const deliverer =
+    db !== undefined && caseFlows !== undefined
+      ? createOutboxDeliverer({
+          db,
+          clock,
+          workerId: 'harness',
+          transport: createCaseTransport({
+            flows: caseFlows,
+            mail,
+            teams: createPersonalDelivery({
+              adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, installer, mail,
+              serviceUrl: connector.serviceUrl, compose: (effect) => caseFlows.compose(effect), logger,
+            }),
+          }),
+          pacer: new Pacer({ destination: { perSecond: 1000, burst: 1000 }, tenant: { perSecond: 1000, burst: 1000 } }),
+        })
+      : undefined;
 
   const conversationIdOf = (userId: string) => `a:personal-${userId.toLowerCase()}`;
   const baseActivity = (userId: string, overrides: ActivityOverrides = {}): JsonObject => {
@@ -166,6 +233,18 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     connector,
     conversations,
     db,
+    clock,
+    mails,
+    installs,
+    deliver: async () => {
+      if (deliverer === undefined) throw new Error('deliver() needs startBotHarness({ cases: true })');
+      const total: DeliveryReport = { claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
+      for (;;) {
+        const report = await deliverer.runOnce();
+        for (const key of Object.keys(total) as (keyof DeliveryReport)[]) total[key] += report[key];
+        if (report.claimed === 0) return total;
+      }
+    },
     logs,
     conversationIdOf,
     activityFromUser,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { BotFlows } from '../../bot/app.js';
 import { NOT_AVAILABLE } from '../../bot/app.js';
 import { messageText } from '../../bot/raise.js';
+import { actionsIn, inputValue, invokeCard, invokeMessage } from './card-queries.js';
 import { cardsIn, type JsonObject } from './recording-connector.js';
 import { startBotHarness, type BotHarness } from './harness.js';
 
@@ -24,33 +25,6 @@ const validForm = (formId = 'form-1'): JsonObject => ({
   emergency: 'false',
 });
 
-/** Every Action.Execute / Action.Submit in a card, anywhere in it. */
-function actionsIn(card: unknown): JsonObject[] {
-  if (Array.isArray(card)) return card.flatMap(actionsIn);
-  if (typeof card !== 'object' || card === null) return [];
-  const here = String((card as JsonObject).type ?? '').startsWith('Action.') ? [card as JsonObject] : [];
-  return [...here, ...Object.values(card).flatMap(actionsIn)];
-}
-const inputValue = (card: unknown, id: string): unknown => {
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk).find((v) => v !== undefined);
-    if (typeof node !== 'object' || node === null) return undefined;
-    if ((node as JsonObject).id === id && String((node as JsonObject).type).startsWith('Input.')) return (node as JsonObject).value;
-    return Object.values(node).map(walk).find((v) => v !== undefined);
-  };
-  return walk(card);
-};
-/** The card an Action.Execute invoke answered with. */
-const invokeCard = (body: unknown): JsonObject => {
-  const b = body as { type?: string; value?: JsonObject };
-  assert.equal(b.type, 'application/vnd.microsoft.card.adaptive', `expected a card, got ${JSON.stringify(body).slice(0, 200)}`);
-  return b.value as JsonObject;
-};
-const invokeMessage = (body: unknown): string => {
-  const b = body as { type?: string; value?: string };
-  assert.equal(b.type, 'application/vnd.microsoft.activity.message', `expected a message, got ${JSON.stringify(body).slice(0, 200)}`);
-  return String(b.value);
-};
 
 describe('bot: the raise form over HTTP', () => {
   let bot: BotHarness;

@@ -1,0 +1,260 @@
+/**
+ * The escalation use cases behind the bot's handlers: raise a case, act on it, and render each
+ * queued notification for its recipient at delivery time. Everything goes through the store's
+ * one-transaction command cycle, so the event, the deadlines and the outbound cards commit
+ * together; the domain checks every command (stale cards, other people's cases).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import {
+  actionCard, actionCardPreview, outcomeCard, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
+  type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData,
+} from '../../cards/index.js';
+import type { WorkingCalendar } from '../../domain/calendar/index.js';
+import { InvalidInputError } from '../../domain/errors.js';
+import type { CaseCommand, CaseState } from '../../domain/escalation/index.js';
+import type { Notification } from '../../domain/escalation/notifications.js';
+import { nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
+import type { Directory } from '../../graph/directory/index.js';
+import { DuplicateReferenceError } from '../../store/case-summary.js';
+import { CASE_EFFECT_KINDS, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../store/cases.js';
+import type { Clock } from '../../store/clock.js';
+import type { Db } from '../../store/db.js';
+import { listEffects, type OutboxRecord, type Transport } from '../../store/outbox.js';
+import type { MailSender } from '../../graph/mail.js';
+import type { BotFlows, RaiseResult, Reply } from '../app.js';
+import { parseReceipt, type PersonalMessage, type TeamsReceipt } from '../delivery.js';
+import type { Logger } from '../log.js';
+import { actionCardView, outcomeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
+
+/** Everyone in a case-holding team: the choices for a case's allocated worker. */
+export async function caseWorkers(directory: Directory): Promise<PersonView[]> {
+  const ids = [...new Set((await directory.teams()).flatMap((t) => t.memberIds))];
+  const people = await Promise.all(ids.map((id) => directory.person(id)));
+  return people.flatMap((p) => (p === undefined ? [] : [{ id: p.id, name: p.displayName }])).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface CaseFlowOptions {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly calendar: WorkingCalendar;
+  readonly policies: readonly Policy[];
+  readonly directory: Directory;
+  readonly tenant?: string;
+  readonly logger: Logger;
+}
+
+export interface CaseFlows extends BotFlows {
+  /** Renders a queued case notification for its recipient, as the case stands now. */
+  compose(effect: OutboxRecord): Promise<PersonalMessage | undefined>;
+}
+
+type CaseAction = Parameters<NonNullable<BotFlows['caseAction']>>[1];
+
+const unique = (ids: readonly string[]) => [...new Set(ids)];
+
+export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
+  const { db, clock, directory, logger } = options;
+  const policyFor = (policyId: string): Policy => {
+    const policy = options.policies.find((p) => p.id === policyId);
+    if (policy === undefined) throw new InvalidInputError(`There is no ladder "${policyId}" configured here.`, 'policyId');
+    return policy;
+  };
+  const store: CaseStoreOptions = { db, clock, calendar: options.calendar, policyFor, ...(options.tenant !== undefined && { tenant: options.tenant }) };
+
+  async function namesFor(ids: readonly string[]): Promise<NameOf> {
+    const names = new Map<string, string>();
+    await Promise.all(unique(ids).map(async (id) => names.set(id, (await directory.person(id))?.displayName ?? 'someone no longer in the directory')));
+    return (id) => names.get(id) ?? 'someone no longer in the directory';
+  }
+
+  async function peopleForRoles(roles: readonly RoleKey[], allocatedWorkerId: string, officerId: string): Promise<string[]> {
+    const found = await Promise.all(roles.map((role) => directory.resolveRole(role, { allocatedWorkerId, officerId })));
+    return unique(found.flat().map((p) => p.id));
+  }
+
+  /** The card this person should hold for the case now: To gets actions, the officer the status, others read-only. */
+  async function cardFor(state: CaseState, viewerId: string): Promise<{ card: AdaptiveCardJson; preview: string }> {
+    const policy = options.policies.find((p) => p.id === state.policyId);
+    const { records } = await loadCase(db, state.caseId);
+    const events = records.map((r) => r.event);
+    const names = await namesFor([...state.notified, state.raisedBy, ...state.stage.to, ...state.stage.cc, ...events.map((e) => e.actor), ...state.actions.map((a) => a.owner)]);
+    const now = clock.now();
+    const role = viewerRole(state, viewerId);
+    if (role === 'to') {
+      const view = actionCardView(state, policy, names, now, viewerId);
+      return { card: actionCard(view), preview: actionCardPreview(view) };
+    }
+    if (role === 'officer') {
+      const next = policy === undefined ? undefined : nextStage(policy, state.stage.stageId);
+      const view = statusCardView(state, events, policy, names, now, next === undefined ? {} : { nextStage: { stageId: next.id, label: next.label, to: [], cc: [] } });
+      return { card: statusCard(view), preview: statusCardPreview(view) };
+    }
+    const view = readOnlyCardView(state, policy, names, now);
+    return { card: readOnlyCard(view), preview: readOnlyCardPreview(view) };
+  }
+
+  async function raise(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy, raw: Readonly<Record<string, unknown>>): Promise<RaiseResult> {
+    const allocatedWorkerId = typeof raw.allocatedWorkerId === 'string' ? raw.allocatedWorkerId.trim() : '';
+    if (allocatedWorkerId === '' || (await directory.person(allocatedWorkerId)) === undefined) {
+      return { ok: false, formError: 'Choose the allocated social worker (or supervising social worker) from the list, so the alert reaches the right people.' };
+    }
+    const type = policy.alertTypes.find((t) => t.id === form.alertTypeId);
+    const chosen = form.entryStageId;
+    const bypassing = chosen !== undefined && type !== undefined && type.entryStage !== null && type.entryStage !== chosen && !type.otherEntryStages.includes(chosen);
+    const entry = chosen ?? type?.entryStage ?? policy.stages[0]!.id;
+    const roles = recipientRoles(policy, entry, form.alertTypeId);
+    let to: string[];
+    let cc: string[];
+    try {
+      to = await peopleForRoles(roles.to, allocatedWorkerId, actorId);
+      cc = (await peopleForRoles(roles.cc, allocatedWorkerId, actorId)).filter((id) => !to.includes(id));
+    } catch (error) {
+      if (error instanceof InvalidInputError) return { ok: false, formError: error.message };
+      throw error;
+    }
+    if (to.length === 0) {
+      return { ok: false, formError: `Nobody in the directory holds ${roles.to.join(' or ')} for this case, so there is no one to send it to. Ask your administrator to add them to the organisation file.` };
+    }
+    const caseId = `case-${form.formId}`;
+    const command: CaseCommand = {
+      type: 'raise',
+      caseId,
+      actor: actorId,
+      reference: form.caseReference,
+      subjectInitials: form.subjectInitials.toUpperCase(),
+      policyId: policy.id,
+      alertTypeId: form.alertTypeId,
+      ...(chosen !== undefined && { entryStageId: chosen }),
+      ...(form.category !== undefined && { category: form.category }),
+      issue: form.issue,
+      impactOnChild: form.impact,
+      resolutionSought: form.resolutionSought,
+      ...(form.resolutionSoughtBy !== undefined && { resolutionSoughtBy: form.resolutionSoughtBy }),
+      severityFlags: form.severityFlags,
+      ...(bypassing && {
+        bypass: { reason: form.bypassReason ?? '', lineManagerDiscussed: form.discussedWithLineManager, emergency: form.emergency },
+      }),
+      to,
+      cc,
+    } as CaseCommand;
+    let outcome;
+    try {
+      outcome = await handleCaseCommand(store, command);
+    } catch (error) {
+      if (error instanceof DuplicateReferenceError) {
+        return { ok: false, formError: `A case with the reference ${form.caseReference} already exists: open it with "case ${form.caseReference}", or check the reference.` };
+      }
+      throw error;
+    }
+    if (!outcome.ok) {
+      // The same form sent twice raises once: show the case it raised, to the officer who raised it.
+      if (outcome.refusal.code === 'already-raised' && outcome.state?.raisedBy === actorId) return { ok: true, card: (await cardFor(outcome.state, actorId)).card };
+      return { ok: false, formError: outcome.refusal.message };
+    }
+    logger.info('case.raised', { caseId, userId: actorId, to: to.length, cc: cc.length });
+    return { ok: true, card: (await cardFor(outcome.state!, actorId)).card };
+  }
+
+  function commandFor(actorId: string, action: CaseAction): CaseCommand | undefined {
+    const { caseId, stageId, version } = action.data;
+    const base = { caseId, actor: actorId, expectedVersion: version };
+    switch (action.verb) {
+      case 'respondAccept':
+        return { type: 'respond', ...base, stageId, response: 'accept' } as CaseCommand;
+      case 'respondPropose':
+        return { type: 'respond', ...base, stageId, response: 'propose-alternative', text: action.data.proposal } as CaseCommand;
+      case 'respondDecline':
+        return { type: 'respond', ...base, stageId, response: 'decline', text: action.data.declineReason } as CaseCommand;
+      case 'agreeAction':
+        return { type: 'agree-action', ...base, stageId, actionId: randomUUID(), owner: action.data.actionOwnerId, dueDate: action.data.actionDue, text: action.data.actionText } as CaseCommand;
+      case 'completeAction':
+        return { type: 'complete-action', ...base, actionId: action.data.actionId } as CaseCommand;
+      case 'resolve':
+        return { type: 'resolve', ...base, outcome: action.data.outcome, ...(action.data.learningPoints !== undefined && { keyLearningPoints: action.data.learningPoints }) } as CaseCommand;
+      case 'withdraw':
+        return { type: 'withdraw', ...base, reason: action.data.withdrawReason } as CaseCommand;
+      default:
+        return undefined;
+    }
+  }
+
+  async function caseAction(actorId: string, action: CaseAction): Promise<Reply> {
+    const { state } = await loadCase(db, action.data.caseId);
+    const involved = state !== undefined && (state.raisedBy === actorId || state.notified.includes(actorId) || state.actions.some((a) => a.owner === actorId));
+    if (state === undefined || !involved) return { message: 'You have no part in that case, or it does not exist. Nothing was changed.' };
+    if (action.verb === 'refresh' || action.verb === 'openCase') return { card: (await cardFor(state, actorId)).card };
+    const command = commandFor(actorId, action);
+    if (command === undefined) return { message: 'That is not available in this version yet. Nothing was changed.' };
+    const outcome = await handleCaseCommand(store, command);
+    if (!outcome.ok) {
+      logger.info('case.refused', { caseId: state.caseId, userId: actorId, code: outcome.refusal.code });
+      const now = outcome.state ?? state;
+      return { card: outcomeCard(outcomeView(now, clock.now(), { kind: 'refused', reason: outcome.refusal.message })) };
+    }
+    logger.info('case.acted', { caseId: state.caseId, userId: actorId, verb: action.verb, version: outcome.version });
+    return { card: (await cardFor(outcome.state!, actorId)).card };
+  }
+
+  /** Where this person's card for the case landed first, so updates replace it. */
+  async function earlierCard(caseId: string, recipient: string): Promise<TeamsReceipt | undefined> {
+    const sent = await listEffects(db, { streamId: caseId, destination: `teams:${recipient}` });
+    for (const effect of sent) {
+      const payload = effect.payload as Partial<Notification>;
+      const receipt = parseReceipt(effect.receipt);
+      if (effect.status === 'delivered' && payload.purpose === 'card-new' && receipt?.channel === 'teams') return receipt;
+    }
+    return undefined;
+  }
+
+  async function compose(effect: OutboxRecord): Promise<PersonalMessage | undefined> {
+    if (effect.kind !== CASE_EFFECT_KINDS.teams && effect.kind !== CASE_EFFECT_KINDS.email) return undefined;
+    const n = effect.payload as Notification;
+    const { state } = await loadCase(db, n.caseId);
+    if (state === undefined) return undefined;
+    const recipient = await directory.person(n.recipient);
+    const subject = `Resolve: ${state.reference} (${state.stage.stageLabel})`;
+    const email = recipient === undefined ? undefined : {
+      to: recipient.email,
+      subject: n.purpose === 'overdue' ? `${subject}: response overdue` : `${subject}: for your attention`,
+      html: `<p>${subject}. Open Resolve in Microsoft Teams and type <b>case ${state.reference}</b> to see it.</p>`,
+    };
+    const { card, preview } = await cardFor(state, n.recipient);
+    const activity: Partial<Activity> = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), summary: preview };
+    if (n.purpose === 'card-update') {
+      const replaces = await earlierCard(state.caseId, n.recipient);
+      return { recipientId: n.recipient, activity, ...(replaces !== undefined && { replaces }) };
+    }
+    if (n.purpose === 'card-new') return { recipientId: n.recipient, activity, ...(email !== undefined && { email }) };
+    const chaser: Partial<Activity> = { type: 'message', text: `${subject}: ${n.purpose === 'reminder' ? 'a response is due soon' : n.purpose === 'overdue' ? 'the response is overdue' : 'needs your attention'}.`, attachments: activity.attachments ?? [] };
+    return { recipientId: n.recipient, activity: chaser, ...(email !== undefined && { email }) };
+  }
+
+  return {
+    raise: (actorId, form, policy, raw) => raise(actorId, form, policy, raw ?? {}),
+    caseAction,
+    compose,
+  };
+}
+
+/** For type checks in tests: the parsed action types the flows accept. */
+export type { ParsedAction };
+
+/**
+ * The outbox transport for case notifications: the Teams kind goes through personal delivery
+ * (Teams, then email when Teams cannot reach the person); the email kind (chasers) goes by email.
+ */
+export function createCaseTransport(options: { readonly flows: CaseFlows; readonly teams: Transport; readonly mail: MailSender }): Transport {
+  return async (effect) => {
+    if (effect.kind !== CASE_EFFECT_KINDS.email) return options.teams(effect);
+    const message = await options.flows.compose(effect);
+    if (message?.email === undefined) return { outcome: 'rejected', error: 'no email address for the recipient' };
+    try {
+      await options.mail.send({ to: [message.email.to], subject: message.email.subject, html: message.email.html, idempotencyKey: effect.idempotencyKey });
+    } catch {
+      return { outcome: 'retry', error: 'email could not be sent' };
+    }
+    return { outcome: 'delivered', receipt: JSON.stringify({ channel: 'email' }) };
+  };
+}

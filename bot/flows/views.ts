@@ -1,0 +1,185 @@
+/**
+ * From the case as the domain holds it to what each person's card shows. Pure: the state, the
+ * events, the policy, staff names and the time in; view models out. Who may press which
+ * button is a hint for the card only: the domain checks every command again.
+ */
+import type {
+  ActionCardView, CaseActionName, CaseEventView, CaseHeaderView, CaseStatus, CaseView, OutcomeView, PersonView,
+  ReadOnlyCardView, ResponseKind as CardResponseKind, StatusCardView,
+} from '../../cards/index.js';
+import type { CaseEvent, CaseState, ResponseKind } from '../../domain/escalation/index.js';
+import { cardHolders } from '../../domain/escalation/notifications.js';
+import type { Policy } from '../../domain/policies/index.js';
+
+/** Display names of staff by Entra object id (from the directory). */
+export type NameOf = (personId: string) => string;
+
+export type ViewerRole = 'to' | 'officer' | 'cc';
+
+const RESPONSE_KIND: Readonly<Record<ResponseKind, CardResponseKind>> = {
+  accept: 'accepted',
+  'propose-alternative': 'proposed',
+  decline: 'declined',
+};
+
+export const person = (nameOf: NameOf) => (id: string): PersonView => ({ id, name: nameOf(id) });
+
+export function caseHeader(state: CaseState): CaseHeaderView {
+  return {
+    caseId: state.caseId,
+    stageId: state.stage.stageId,
+    version: state.version,
+    reference: state.reference,
+    authorityLabel: state.authority,
+    alertKind: state.kind,
+    alertTypeLabel: state.alertTypeLabel,
+    stageLabel: state.stage.stageLabel,
+  };
+}
+
+export function caseStatus(state: CaseState, now: Date): CaseStatus {
+  if (state.status === 'resolved') return 'resolved';
+  if (state.status === 'withdrawn') return 'withdrawn';
+  if (state.status === 'referred') return 'referred_to_cafcass';
+  if (state.stage.response !== null) return 'responded';
+  const due = state.stage.responseDueAt;
+  return due !== null && now.getTime() > Date.parse(due) ? 'overdue' : 'awaiting_response';
+}
+
+export function caseView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date): CaseView {
+  const who = person(nameOf);
+  const flagLabels = state.severityFlags.map((id) => policy?.severityFlags.find((f) => f.id === id)?.label ?? id);
+  const { response } = state.stage;
+  return {
+    header: caseHeader(state),
+    facts: {
+      ...(state.category !== null && { category: state.category }),
+      ...(flagLabels.length > 0 && { severityFlagLabels: flagLabels }),
+      issue: state.issue,
+      impact: state.impactOnChild,
+      resolutionSought: state.resolutionSought,
+      ...(state.stage.resolutionSoughtBy !== null && { resolutionSoughtBy: state.stage.resolutionSoughtBy }),
+    },
+    status: caseStatus(state, now),
+    ...(state.stage.responseDueAt !== null && { responseDue: new Date(state.stage.responseDueAt) }),
+    ...(response !== null && {
+      response: { kind: RESPONSE_KIND[response.response], by: who(response.by), at: new Date(response.at), ...(response.text !== null && { text: response.text }) },
+    }),
+    agreedActions: state.actions.map((a) => ({
+      actionId: a.actionId,
+      description: a.text,
+      owner: who(a.owner),
+      due: a.dueDate,
+      ...(a.completedAt !== null && { doneAt: new Date(a.completedAt) }),
+    })),
+  };
+}
+
+/** What this person is to the case now: addressed (To), the raising officer, or copied. */
+export function viewerRole(state: CaseState, viewerId: string): ViewerRole {
+  if (state.stage.to.includes(viewerId)) return 'to';
+  if (state.raisedBy === viewerId) return 'officer';
+  return 'cc';
+}
+
+const isOpen = (state: CaseState) => state.status === 'open';
+
+function addresseeActions(state: CaseState, viewerId: string): CaseActionName[] {
+  if (!isOpen(state)) return [];
+  const actions: CaseActionName[] = state.stage.response === null ? ['respondAccept', 'respondPropose', 'respondDecline'] : ['agreeAction'];
+  if (state.actions.some((a) => a.owner === viewerId && a.completedAt === null)) actions.push('completeAction');
+  return actions;
+}
+
+function officerActions(state: CaseState, policy: Policy | undefined, hasNext: boolean, bypassable: boolean): CaseActionName[] {
+  if (!isOpen(state)) return [];
+  return [
+    ...(hasNext ? (['escalate'] as const) : []),
+    ...(bypassable ? (['bypass'] as const) : []),
+    'resolve',
+    ...(policy?.outsideReferral ? (['referCafcass'] as const) : []),
+    'withdraw',
+  ];
+}
+
+export function actionCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date, viewerId: string): ActionCardView {
+  const who = person(nameOf);
+  return {
+    ...caseView(state, policy, nameOf, now),
+    viewerIds: cardHolders(state),
+    viewerId,
+    allowed: addresseeActions(state, viewerId),
+    actionOwners: [...new Set([...state.stage.to, state.raisedBy])].map(who),
+  };
+}
+
+export function readOnlyCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date): ReadOnlyCardView {
+  return { ...caseView(state, policy, nameOf, now), viewerIds: cardHolders(state) };
+}
+
+/** The event as history shows it; undefined for bookkeeping events (deadlines that fired). */
+export function eventView(event: CaseEvent, nameOf: NameOf): CaseEventView | undefined {
+  const by = event.actor === 'system' ? { id: 'system', name: 'Resolve' } : person(nameOf)(event.actor);
+  const at = new Date(event.at);
+  switch (event.type) {
+    case 'CaseRaised':
+      return { kind: 'raised', by, at, stageLabel: event.stage.stageLabel };
+    case 'ResponseRecorded':
+      return { kind: RESPONSE_KIND[event.response], by, at };
+    case 'ActionAgreed':
+      return { kind: 'action_agreed', by, at };
+    case 'ActionCompleted':
+      return { kind: 'action_completed', by, at };
+    case 'StageEscalated':
+      return { kind: event.bypass === null ? 'escalated' : 'bypassed', by, at, stageLabel: event.stage.stageLabel };
+    case 'ChaseRecorded':
+      return { kind: 'chased', by, at };
+    case 'CaseResolved':
+      return { kind: 'resolved', by, at };
+    case 'CafcassReferred':
+      return { kind: 'referred_to_cafcass', by, at };
+    case 'CaseWithdrawn':
+      return { kind: 'withdrawn', by, at };
+    default:
+      return undefined;
+  }
+}
+
+export interface StatusExtras {
+  /** Where "escalate" would go, with the people it would reach. */
+  readonly nextStage?: StatusCardView['nextStage'];
+}
+
+export function statusCardView(
+  state: CaseState,
+  events: readonly CaseEvent[],
+  policy: Policy | undefined,
+  nameOf: NameOf,
+  now: Date,
+  extras: StatusExtras = {},
+): StatusCardView {
+  const who = person(nameOf);
+  const at = policy?.stages.findIndex((s) => s.id === state.stage.stageId) ?? -1;
+  const later = at >= 0 && policy !== undefined ? policy.stages.slice(at + 1) : [];
+  const bypassTargets =
+    policy?.bypass.allowed === true
+      ? later
+          .filter((s) => s.id !== extras.nextStage?.stageId)
+          .map((s) => ({ stageId: s.id, label: s.label, needsLineManagerDiscussion: policy.bypass.requiresLineManagerDiscussion }))
+      : [];
+  return {
+    ...caseView(state, policy, nameOf, now),
+    viewerIds: cardHolders(state),
+    withTo: state.stage.to.map(who),
+    cc: state.stage.cc.map(who),
+    history: events.map((e) => eventView(e, nameOf)).filter((e): e is CaseEventView => e !== undefined),
+    ...(extras.nextStage !== undefined && { nextStage: extras.nextStage }),
+    bypassTargets,
+    allowed: officerActions(state, policy, extras.nextStage !== undefined, bypassTargets.length > 0),
+  };
+}
+
+export function outcomeView(state: CaseState, now: Date, result: OutcomeView['result']): OutcomeView {
+  const view = { header: caseHeader(state), status: caseStatus(state, now), result };
+  return state.stage.responseDueAt === null ? view : { ...view, responseDue: new Date(state.stage.responseDueAt) };
+}

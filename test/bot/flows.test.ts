@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { actionsIn, invokeCard, verbsOn } from './card-queries.js';
+import { cardsIn, type JsonObject, type SentActivity } from './recording-connector.js';
+import { startBotHarness, type BotHarness } from './harness.js';
+
+// Fictional people from graph/samples/organisation.yaml (Northmoor Borough Council).
+const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, IRO
+const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social worker (Children in Care North)
+const TEAM_MANAGER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce, her team manager
+const STRANGER = '0b80a255-53a1-4945-a932-58ef7777682c'; // Kwame Asante, no part in the case
+
+/** Oxfordshire "Resolution and Escalation" alert: stage 1 goes To the social worker, CC the team manager. */
+const raiseForm = (formId: string): JsonObject => ({
+  formId,
+  allocatedWorkerId: WORKER,
+  caseReference: 'LCS-204518',
+  subjectInitials: 'j.t.',
+  policyId: 'oxfordshire',
+  alertTypeId: 'r_and_e',
+  issue: 'The care plan has not been reviewed since the placement move.',
+  impact: 'Contact arrangements are unclear to the child and carers.',
+  resolutionSought: 'A reviewed care plan shared with the carers.',
+  // Oxfordshire sets no stage 1 timescale, so the officer gives one (AMB-04).
+  resolutionSoughtBy: '2026-12-04',
+});
+
+const lastCard = (sent: readonly SentActivity[]) => cardsIn(sent.at(-1)?.activity ?? {}).at(0);
+
+describe('bot flows over HTTP: raise, deliver to the right people, act, update every copy', function () {
+  this.timeout(60_000);
+  let bot: BotHarness;
+  before(async () => {
+    bot = await startBotHarness({ cases: true });
+  });
+  after(async () => {
+    await bot.close();
+  });
+
+  let respondData: JsonObject;
+
+  it('the officer raises from the form; the answer is their status card, and nothing is sent before the outbox runs', async () => {
+    const reply = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-a'));
+    const card = invokeCard(reply.body);
+    const text = JSON.stringify(card);
+    assert.match(text, /LCS-204518/);
+    assert.deepEqual(bot.sentTo(WORKER), []);
+    assert.ok(verbsOn(card).includes('refresh') || verbsOn(card).includes('escalate') || verbsOn(card).includes('resolve'), `officer moves on the status card: ${verbsOn(card).join(',')}`);
+  });
+
+  it('the stage\'s To gets the action card, CC a read-only card, the officer a status card (people who never talked to the bot get a new 1:1 chat)', async () => {
+    const report = await bot.deliver();
+    assert.equal(report.failed, 0, JSON.stringify(report));
+    const workerCard = lastCard(bot.sentTo(WORKER));
+    assert.ok(workerCard, 'the social worker got a card');
+    assert.deepEqual(verbsOn(workerCard).filter((v) => v.startsWith('respond')), ['respondAccept', 'respondPropose', 'respondDecline']);
+    const managerCard = lastCard(bot.sentTo(TEAM_MANAGER));
+    assert.ok(managerCard, 'the team manager (CC) got a card');
+    assert.deepEqual(verbsOn(managerCard).filter((v) => v.startsWith('respond')), [], 'CC cannot respond');
+    assert.ok(lastCard(bot.sentTo(IRO)), 'the officer got their status card');
+    assert.deepEqual(bot.sentTo(STRANGER), []);
+    assert.deepEqual([...bot.installs].sort(), [WORKER, TEAM_MANAGER].sort(), 'the app was installed for the two who never talked to the bot');
+    respondData = actionsIn(workerCard).find((a) => a.verb === 'respondAccept')?.data as JsonObject;
+    assert.equal(typeof respondData.caseId, 'string');
+  });
+
+  it('a CC recipient forging an Accept with the real card data changes nothing and is told why', async () => {
+    const before = bot.connector.sent.length;
+    const reply = await bot.invoke(TEAM_MANAGER, 'respondAccept', respondData);
+    assert.match(JSON.stringify(invokeCard(reply.body)), /Nothing was changed/);
+    assert.match(JSON.stringify(invokeCard(reply.body)), /Only the people/);
+    await bot.deliver();
+    assert.equal(bot.connector.sent.length, before, `nobody was sent anything: ${JSON.stringify(bot.connector.sent.slice(before).map((s) => [s.kind, s.conversationId, s.activity.summary, s.activity.text]))}`);
+  });
+
+  it('someone with no part in the case gets nothing back about it', async () => {
+    const reply = await bot.invoke(STRANGER, 'refresh', respondData);
+    assert.match(JSON.stringify(reply.body), /You have no part in that case/);
+    assert.doesNotMatch(JSON.stringify(reply.body), /LCS-204518/);
+  });
+
+  it('the social worker accepts: their card updates, and every other copy is updated in place', async () => {
+    const reply = await bot.invoke(WORKER, 'respondAccept', respondData);
+    const card = invokeCard(reply.body);
+    assert.deepEqual(verbsOn(card).filter((v) => v.startsWith('respond')), [], 'no respond buttons once accepted');
+    bot.connector.clear();
+    await bot.deliver();
+    const officerUpdate = bot.sentTo(IRO).find((s) => s.kind === 'update');
+    const managerUpdate = bot.sentTo(TEAM_MANAGER).find((s) => s.kind === 'update');
+    assert.ok(officerUpdate, 'the officer\'s card was updated in place');
+    assert.ok(managerUpdate, 'the CC card was updated in place');
+    assert.match(JSON.stringify(officerUpdate.activity), /[Aa]ccepted/);
+  });
+
+  it('a second click on the old card is stale: it changes nothing and says what happened', async () => {
+    const before = bot.connector.sent.length;
+    const reply = await bot.invoke(WORKER, 'respondAccept', respondData);
+    const text = JSON.stringify(invokeCard(reply.body));
+    assert.match(text, /Nothing was changed/);
+    await bot.deliver();
+    assert.equal(bot.connector.sent.length, before);
+  });
+
+  it('the same raise form sent twice raises one case', async () => {
+    const again = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-a'));
+    assert.match(JSON.stringify(invokeCard(again.body)), /LCS-204518/);
+    const other = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-b'));
+    assert.match(JSON.stringify(invokeCard(other.body)), /already exists/);
+  });
+
+  it('previews, notification text and email subjects carry the opaque reference and stage only', () => {
+    const outbound = [
+      ...bot.connector.sent.map((s) => [s.activity.summary, s.activity.text, (cardsIn(s.activity)[0] as JsonObject | undefined)?.fallbackText]),
+      ...bot.mails.map((m) => [m.subject]),
+    ].flat().filter((v): v is string => typeof v === 'string');
+    for (const text of outbound) assert.doesNotMatch(text, /J\.T\.|care plan|placement/i, text);
+  });
+});
