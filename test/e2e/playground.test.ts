@@ -18,6 +18,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, fictional IRO
+const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, fictional social worker
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -48,21 +49,23 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
   let dataDir: string;
   let bot: ManagedProcess | undefined;
   let playground: RunningPlayground | undefined;
+  let workerPlayground: RunningPlayground | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  let workerPage: Page;
 
-  const shoot = async (name: string) => {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `e2e-${name}.png`), fullPage: true });
+  const shoot = async (name: string, on: Page = page) => {
+    await on.screenshot({ path: path.join(SCREENSHOTS, `e2e-${name}.png`), fullPage: true });
   };
-  const send = async (text: string) => {
-    const box = page.getByRole('textbox').first();
+  const send = async (text: string, on: Page = page) => {
+    const box = on.getByRole('textbox').first();
     await box.fill(text);
     await box.press('Enter');
   };
 
   /** Waits for text in the conversation (the chat list's preview, earlier on the page, is not it). */
-  const chatShows = async (text: string) => {
-    await page.getByText(text).last().waitFor({ timeout: 20_000 });
+  const chatShows = async (text: string | RegExp, on: Page = page) => {
+    await on.getByText(text).last().waitFor({ timeout: 20_000 });
   };
 
   before(async () => {
@@ -71,24 +74,26 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     dataDir = await mkdtemp(path.join(tmpdir(), 'resolve-e2e-'));
     const botPort = await freePort();
     // Only PATH and DATA_DIR: whatever the developer's shell sets, this runs in local mode.
-    bot = await startBotProcess({ PATH: process.env.PATH ?? '', DATA_DIR: dataDir }, botPort, 'ignore');
-    playground = await startAgentsPlayground({
-      botEndpoint: `http://127.0.0.1:${botPort}/api/messages`,
-      port: await freePort(),
-      org: await loadOrganisationFile(path.join(REPO_ROOT, 'graph/samples/organisation.yaml')),
-      currentUserId: OFFICER,
-      env: { PATH: process.env.PATH ?? '' },
-      stdio: 'ignore',
-    });
+    // Dudley's quality-of-practice alert goes To the allocated supervising social worker.
+    bot = await startBotProcess({ PATH: process.env.PATH ?? '', DATA_DIR: dataDir, AUTHORITY: 'dudley' }, botPort, 'ignore');
+    const org = await loadOrganisationFile(path.join(REPO_ROOT, 'graph/samples/organisation.yaml'));
+    const playgroundAs = async (currentUserId: string) =>
+      startAgentsPlayground({ botEndpoint: `http://127.0.0.1:${botPort}/api/messages`, port: await freePort(), org, currentUserId, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+    // Two clients on one bot: the officer's and the social worker's.
+    [playground, workerPlayground] = await Promise.all([playgroundAs(OFFICER), playgroundAs(WORKER)]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    workerPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     await page.goto(playground.url);
+    await workerPage.goto(workerPlayground.url);
     await page.getByRole('textbox').first().waitFor({ timeout: 30_000 });
+    await workerPage.getByRole('textbox').first().waitFor({ timeout: 30_000 });
   });
 
   after(async () => {
     await browser?.close();
     await playground?.stop();
+    await workerPlayground?.stop();
     await bot?.stop();
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   });
@@ -106,5 +111,41 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await send('what can you do');
     await chatShows('I did not understand that.');
     await shoot('unknown-command');
+  });
+
+  it('the officer raises from the form and sees the status card; the social worker gets the action card in their own chat', async () => {
+    await send('help', workerPage); // the social worker has talked to the bot, so it can reach her
+    await chatShows('Resolve understands:', workerPage);
+
+    await send('raise');
+    await page.getByRole('button', { name: 'Raise', exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByPlaceholder('e.g. LCS-204518').fill('LCS-204518');
+    await page.getByPlaceholder('e.g. J.T.').fill('J.T.');
+    await page.getByPlaceholder('Pick a person').click();
+    await page.getByRole('option', { name: 'Samira Haddad' }).click();
+    await page.getByRole('combobox', { name: 'Type', exact: true }).click();
+    await page.getByRole('option', { name: 'Quality of Practice Alert' }).click();
+    await page.getByLabel('The issue').fill('The placement plan has not been updated since the move.');
+    await page.getByLabel('Impact on the child').fill('Carers do not know the contact arrangements.');
+    await page.getByLabel(/^Resolution sought(?! by)/).fill('An updated placement plan shared with the carers.');
+    await shoot('raise-form');
+    await page.getByRole('button', { name: 'Raise', exact: true }).click();
+
+    await chatShows('Case LCS-204518');
+    assert.equal(await page.getByRole('button', { name: 'Accept', exact: true }).count(), 0, 'the officer gets no Accept button: that is for the stage\'s To');
+    await shoot('status-card');
+
+    await workerPage.getByRole('button', { name: 'Accept', exact: true }).last().waitFor({ timeout: 30_000 });
+    await chatShows('Case LCS-204518', workerPage);
+    await shoot('action-card', workerPage);
+  });
+
+  it('the social worker accepts on the card: it updates in place, and the officer\'s card follows', async () => {
+    await workerPage.getByRole('button', { name: 'Accept', exact: true }).last().click();
+    await chatShows(/accepted/i, workerPage);
+    await workerPage.getByRole('button', { name: 'Accept', exact: true }).waitFor({ state: 'detached', timeout: 20_000 });
+    await shoot('action-card-accepted', workerPage);
+    await chatShows(/accepted/i);
+    await shoot('status-card-updated');
   });
 });
