@@ -33,7 +33,10 @@ export interface Tx extends Queryable {
 export interface Db extends Queryable {
   readonly kind: DatabaseOptions['kind'];
   readonly inTransaction: false;
-  /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
+  /**
+   * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. Inside `fn`
+   * use only `tx`: on PGlite, a query on the `Db` itself waits for the transaction to end.
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Which of the frozen migrations are applied, and which are not (for readiness checks). */
   migrationsApplied(): Promise<MigrationStatus>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { loadMigrations, migrate, MigrationError } from '../../store/migrate.js';
-import { describeOnEngines } from './engines.js';
+import { openDatabase } from '../../store/db.js';
+import { loadMigrations, migrate, migrationStatus, MigrationError } from '../../store/migrate.js';
+import { describeOnEngines, dropSchema, TEST_DATABASE_URL, uniqueSchema } from './engines.js';
 
 describeOnEngines('store: database and migrations', (ctx) => {
   it('applies every migration file on open and records each one with its checksum', async () => {
@@ -35,6 +36,13 @@ describeOnEngines('store: database and migrations', (ctx) => {
     }
   });
 
+  it('reports a new migration file as pending until it is applied', async () => {
+    const withNew = [...loadMigrations(), { id: '0999_later_change', sql: 'SELECT 1', checksum: 'x' }];
+    const status = await migrationStatus(ctx.db, withNew);
+    assert.equal(status.ok, false);
+    assert.deepEqual(status.pending, ['0999_later_change']);
+  });
+
   it('rolls a transaction back when its function throws', async () => {
     await ctx.db.exec('CREATE TABLE IF NOT EXISTS scratch (n integer)');
     await assert.rejects(
@@ -65,5 +73,24 @@ describeOnEngines('store: database and migrations', (ctx) => {
   it('returns bigint columns as numbers on both engines', async () => {
     const [row] = await ctx.db.query<{ n: unknown }>('SELECT 9007199254740991::bigint AS n');
     assert.equal(row!.n, 9007199254740991);
+  });
+});
+
+describe('store: several instances starting at once on one PostgreSQL schema [postgres]', function () {
+  this.timeout(30_000);
+  it('apply the migrations once between them (serialised by an advisory lock)', async () => {
+    const schema = uniqueSchema();
+    try {
+      const dbs = await Promise.all([1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, schema })));
+      try {
+        const rows = await dbs[0]!.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+        assert.deepEqual(rows.map((r) => r.id), loadMigrations().map((m) => m.id));
+        for (const db of dbs) assert.equal((await db.migrationsApplied()).ok, true);
+      } finally {
+        await Promise.all(dbs.map((db) => db.close()));
+      }
+    } finally {
+      await dropSchema(schema);
+    }
   });
 });
