@@ -72,7 +72,20 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
   pool.on('error', () => {
     /* an idle client lost its connection; the pool replaces it on the next checkout */
   });
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const client = await pool.connect();
+  try {
+    // Instances starting together would race on CREATE SCHEMA IF NOT EXISTS; take turns.
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('resolve:schema:' || $1))`, [schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    await pool.end();
+    throw error;
+  }
+  client.release();
 
   const db: Db = {
     kind: 'postgres',
