@@ -8,7 +8,7 @@ import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'bo
 import { helpCard, isVerb, parseActionData, raiseFormValuesFrom, VERBS, type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData } from '../cards/index.js';
 import type { Policy } from '../domain/policies/index.js';
 import type { ResolveAdapter } from './adapter.js';
-import { COMMAND_HELP, parseChatCommand, type ChatCommand } from './commands.js';
+import { parseChatCommand, type ChatCommand } from './commands.js';
 import { personalReferenceOf, type ConversationReferences } from './conversations.js';
 import { errorFields, type Logger } from './log.js';
 import { checkRaiseSubmission, forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND, renderRaiseForm } from './raise.js';
@@ -35,7 +35,6 @@ export interface BotAppOptions {
   readonly adapter: ResolveAdapter;
   /** Required for proactive messages in Azure mode; absent in local mode. */
   readonly botAppId?: string;
-  readonly botName: string;
   readonly conversations: ConversationReferences;
   /** The escalation ladders the raise form offers. */
   readonly policies: readonly Policy[];
@@ -53,10 +52,6 @@ export const NOT_AVAILABLE = 'That is not available in this version yet. Nothing
 export function actingUserId(context: TurnContext): string | undefined {
   const id = context.activity.from?.aadObjectId;
   return typeof id === 'string' && id.trim() !== '' ? id : undefined;
-}
-
-export function helpText(botName: string): string {
-  return [`**${botName}** understands:`, ...COMMAND_HELP.map((c) => `- **${c.command}**: ${c.does}`)].join('\n');
 }
 
 const cardActivity = (card: AdaptiveCardJson, text?: string) => {
@@ -101,7 +96,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
 
   // ---- chat commands ---------------------------------------------------------------------
   app.message(isCommand('help'), async (context) => {
-    await context.sendActivity(cardActivity(helpCard({ canRaise: true }), helpText(options.botName)));
+    await context.sendActivity(cardActivity(helpCard({ canRaise: true })));
   });
 
   app.message(isCommand('raise'), async (context) => {
@@ -123,7 +118,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
-    await context.sendActivity(`I did not understand that. ${helpText(options.botName)}`);
+    await context.sendActivity(cardActivity(helpCard({ canRaise: true }), 'I did not understand that. Here is what I can do:'));
   });
 
   // ---- Action.Execute (Universal Actions) ---------------------------------------------------

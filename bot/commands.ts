@@ -26,11 +26,3 @@ export function parseChatCommand(text: string | undefined): ChatCommand {
   }
   return { kind: 'unknown' };
 }
-
-/** The commands as help lists them, in order. */
-export const COMMAND_HELP: readonly { readonly command: string; readonly does: string }[] = [
-  { command: 'raise', does: 'open the form to raise a practice alert or dispute' },
-  { command: 'my cases', does: 'list the cases you raised or hold a role on, with their clocks' },
-  { command: 'case <reference>', does: 'show one case, e.g. case RES-2026-0042' },
-  { command: 'help', does: 'show this list' },
-];

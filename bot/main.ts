@@ -94,7 +94,6 @@ async function main(): Promise<void> {
     identity,
     host: config.host,
     port: config.port,
-    botName: config.bot.displayName,
     conversations,
     policies,
     workers,

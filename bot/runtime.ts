@@ -15,7 +15,6 @@ export interface BotRuntimeOptions {
   readonly identity: BotIdentity;
   readonly host: string;
   readonly port: number;
-  readonly botName: string;
   readonly conversations: ConversationReferences;
   readonly policies: readonly Policy[];
   readonly workers?: readonly PersonView[];
@@ -37,7 +36,6 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
   const app = createBotApplication({
     adapter,
     ...(identity.appId !== undefined && { botAppId: identity.appId }),
-    botName: options.botName,
     conversations: options.conversations,
     policies: options.policies,
     ...(options.workers !== undefined && { workers: options.workers }),

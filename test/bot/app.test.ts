@@ -17,9 +17,9 @@ describe('bot/app over HTTP: chat commands', () => {
   it('help replies to the person who asked, in their 1:1 chat, listing every command', async () => {
     const reply = await bot.say(IRO, 'help');
     assert.equal(reply.status, 200);
-    const texts = bot.textsTo(IRO);
-    assert.equal(texts.length, 1);
-    for (const command of ['raise', 'my cases', 'case <reference>', 'help']) assert.match(texts[0] ?? '', new RegExp(command));
+    const cards = bot.cardsTo(IRO);
+    assert.equal(cards.length, 1);
+    for (const command of ['raise', 'my cases', 'case <reference>', 'help']) assert.ok(JSON.stringify(cards[0]).includes(`"${command}"`), command);
     assert.deepEqual(bot.sentTo(MANAGER), []);
     const [sent] = bot.sentTo(IRO);
     assert.equal(sent?.kind, 'reply');
@@ -28,9 +28,8 @@ describe('bot/app over HTTP: chat commands', () => {
 
   it('an unknown command gets "I did not understand" and the help list', async () => {
     await bot.say(IRO, 'please escalate everything');
-    const [text] = bot.textsTo(IRO);
-    assert.match(text ?? '', /^I did not understand that\./);
-    assert.match(text ?? '', /my cases/);
+    assert.match(bot.textsTo(IRO)[0] ?? '', /^I did not understand that\./);
+    assert.match(JSON.stringify(bot.cardsTo(IRO)[0]), /my cases/);
   });
 
   it('"case" without a reference asks which case, with an example', async () => {

@@ -165,7 +165,7 @@ describe('bot inbound in local mode (no app id)', () => {
     try {
       assert.equal((await bot.say(IRO, 'help')).status, 200);
       assert.equal((await bot.say(IRO, 'help', { tenantId: OTHER_TENANT })).status, 403);
-      assert.equal(bot.textsTo(IRO).length, 1);
+      assert.equal(bot.cardsTo(IRO).length, 1);
     } finally {
       await bot.close();
     }

@@ -154,7 +154,6 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     identity,
     host: '127.0.0.1',
     port: 0,
-    botName: 'Resolve',
     conversations,
     policies,
     ...(directory !== undefined && { workers: await caseWorkers(directory) }),

@@ -47,12 +47,11 @@ describe('bot: the raise form over HTTP', () => {
     await bot.close();
   });
 
-  it('"help" answers with the help card (Raise and My cases buttons) and a text fallback', async () => {
+  it('"help" answers with the help card: Raise and My cases buttons', async () => {
     await bot.say(IRO, 'help');
     const [card] = bot.cardsTo(IRO);
     assert.ok(card);
     assert.deepEqual(actionsIn(card).map((a) => a.verb), ['raiseOpen', 'myCases']);
-    assert.match(bot.textsTo(IRO)[0] ?? '', /understands/);
   });
 
   it('"raise" opens the form: an Action.Execute raiseSubmit stamped with a form id, offering each configured ladder', async () => {

@@ -100,10 +100,12 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
 
   it('the signed-in officer types "help" and the bot answers in the chat with every command', async () => {
     await send('help');
-    await chatShows('Resolve understands:');
-    for (const command of ['raise', 'my cases', 'case <reference>']) {
-      assert.ok(await page.getByText(command, { exact: true }).first().isVisible(), `help lists "${command}"`);
+    await chatShows('I carry practice alerts and disputes');
+    // (The help card's "case <reference>" row shows as "case": Teams reads <reference> as markup.)
+    for (const command of ['raise', 'my cases', 'help']) {
+      assert.ok(await page.getByText(command, { exact: true }).last().isVisible(), `help lists "${command}"`);
     }
+    assert.ok(await page.getByRole('button', { name: 'Raise an alert' }).last().isVisible());
     await shoot('help');
   });
 
@@ -115,7 +117,7 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
 
   it('the officer raises from the form and sees the status card; the social worker gets the action card in their own chat', async () => {
     await send('help', workerPage); // the social worker has talked to the bot, so it can reach her
-    await chatShows('Resolve understands:', workerPage);
+    await chatShows('I carry practice alerts and disputes', workerPage);
 
     await send('raise');
     await page.getByRole('button', { name: 'Raise', exact: true }).waitFor({ timeout: 20_000 });
