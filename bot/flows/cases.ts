@@ -8,17 +8,18 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import {
-  actionCard, actionCardPreview, outcomeCard, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
+  actionCard, actionCardPreview, caseDetailCard, myCasesCard, outcomeCard, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
   type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import type { CaseCommand, CaseState } from '../../domain/escalation/index.js';
+import type { CaseCommand, CaseState, CaseSummary } from '../../domain/escalation/index.js';
 import type { Notification } from '../../domain/escalation/notifications.js';
 import { nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import { DuplicateReferenceError } from '../../store/case-summary.js';
-import { CASE_EFFECT_KINDS, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../store/cases.js';
+import { CASE_EFFECT_KINDS, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../store/cases.js';
+import { openCasesFor } from '../../store/case-summary.js';
 import type { Clock } from '../../store/clock.js';
 import type { Db } from '../../store/db.js';
 import { listEffects, type OutboxRecord, type Transport } from '../../store/outbox.js';
@@ -26,7 +27,7 @@ import type { MailSender } from '../../graph/mail.js';
 import type { BotFlows, RaiseResult, Reply } from '../app.js';
 import { parseReceipt, type PersonalMessage, type TeamsReceipt } from '../delivery.js';
 import type { Logger } from '../log.js';
-import { actionCardView, outcomeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
+import { actionCardView, caseView, outcomeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
 
 /** Everyone in a case-holding team: the choices for a case's allocated worker. */
 export async function caseWorkers(directory: Directory): Promise<PersonView[]> {
@@ -231,9 +232,43 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return { recipientId: n.recipient, activity: chaser, ...(email !== undefined && { email }) };
   }
 
+  async function myCases(actorId: string): Promise<Reply> {
+    const rows = await openCasesFor<CaseSummary>(db, actorId);
+    const now = clock.now();
+    return {
+      card: myCasesCard({
+        items: rows.map(({ summary: s, responseDueAt: awaitedBy }) => ({
+          caseId: s.caseId,
+          stageId: s.stageId,
+          version: s.version,
+          reference: s.reference,
+          alertTypeLabel: s.alertTypeLabel,
+          stageLabel: s.stageLabel,
+          ...(s.responseDueAt !== null && { due: new Date(s.responseDueAt) }),
+          overdue: awaitedBy !== null && now.getTime() > awaitedBy.getTime(),
+        })),
+      }),
+    };
+  }
+
+  /** `case <reference>`: the case in full, only to someone with a part in it. */
+  async function caseByReference(actorId: string, reference: string): Promise<Reply> {
+    const found = await findCaseByReference(db, reference);
+    const { state, records } = found === undefined ? { state: undefined, records: [] } : await loadCase(db, found.caseId);
+    const involved = state !== undefined && (state.raisedBy === actorId || state.notified.includes(actorId) || state.actions.some((a) => a.owner === actorId));
+    if (state === undefined || !involved) return { message: `You have no case with the reference ${reference}: check it, or type "my cases".` };
+    const events = records.map((r) => r.event);
+    const policy = options.policies.find((p) => p.id === state.policyId);
+    const names = await namesFor([...state.notified, state.raisedBy, ...events.map((e) => e.actor), ...state.actions.map((a) => a.owner)]);
+    const status = statusCardView(state, events, policy, names, clock.now());
+    return { card: caseDetailCard({ ...caseView(state, policy, names, clock.now()), withTo: status.withTo, cc: status.cc, history: status.history }) };
+  }
+
   return {
     raise: (actorId, form, policy, raw) => raise(actorId, form, policy, raw ?? {}),
     caseAction,
+    myCases,
+    caseByReference,
     compose,
   };
 }

@@ -100,6 +100,25 @@ describe('bot flows over HTTP: raise, deliver to the right people, act, update e
     assert.equal(bot.connector.sent.length, before);
   });
 
+  it('"my cases" lists the case for each person with a part in it, and for nobody else', async () => {
+    bot.connector.clear();
+    await bot.say(WORKER, 'my cases');
+    await bot.say(STRANGER, 'my cases');
+    assert.match(JSON.stringify(bot.cardsTo(WORKER)), /LCS-204518/);
+    assert.doesNotMatch(JSON.stringify(bot.cardsTo(STRANGER)), /LCS-204518/);
+  });
+
+  it('"case <reference>" shows the case in full to someone with a part in it, and nothing to anyone else', async () => {
+    bot.connector.clear();
+    await bot.say(TEAM_MANAGER, 'case lcs-204518');
+    await bot.say(STRANGER, 'case LCS-204518');
+    const detail = JSON.stringify(bot.cardsTo(TEAM_MANAGER));
+    assert.match(detail, /LCS-204518/);
+    assert.match(detail, /Samira Haddad/);
+    assert.deepEqual(bot.cardsTo(STRANGER), []);
+    assert.match(bot.textsTo(STRANGER)[0] ?? '', /You have no case with the reference LCS-204518/);
+  });
+
   it('the same raise form sent twice raises one case', async () => {
     const again = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-a'));
     assert.match(JSON.stringify(invokeCard(again.body)), /LCS-204518/);
