@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import type { Queryable, Tx } from './db.js';
+import type { Db, Queryable, Tx } from './db.js';
 
 /** The least an event must carry to be stored: its type and when it happened (ISO 8601). */
 export interface StoredEvent {
@@ -173,10 +173,18 @@ export type ChainVerification =
 
 /**
  * Walks the whole chain in sequence order and recomputes every hash. Names the first sequence
- * number that is missing, out of place, or whose contents no longer match its hash.
+ * number that is missing, out of place, or whose contents no longer match its hash. Given the
+ * database, it reads one consistent snapshot, so appends made meanwhile do not confuse it.
  */
-export async function verifyChain(q: Queryable, options: { batchSize?: number } = {}): Promise<ChainVerification> {
-  const batchSize = options.batchSize ?? 1000;
+export async function verifyChain(source: Db | Tx, options: { batchSize?: number } = {}): Promise<ChainVerification> {
+  if (source.inTransaction) return walkChain(source, options.batchSize ?? 1000);
+  return source.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return walkChain(tx, options.batchSize ?? 1000);
+  });
+}
+
+async function walkChain(q: Queryable, batchSize: number): Promise<ChainVerification> {
   let expected = 1;
   let prevHash = GENESIS_HASH;
   for (;;) {

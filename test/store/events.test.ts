@@ -104,6 +104,16 @@ describeOnEngines('store: event streams', (ctx) => {
     assert.equal((await verifyChain(ctx.db)).ok, true);
   });
 
+  it('verifies one consistent snapshot while other writers keep appending', async () => {
+    const stream = `case-${randomUUID()}`;
+    const writing = (async () => {
+      for (let v = 0; v < 30; v++) await append(ctx.db, stream, v, [note(stream, `busy ${v}`)]);
+    })();
+    const checks = await Promise.all([1, 2, 3, 4, 5].map(() => verifyChain(ctx.db, { batchSize: 2 })));
+    await writing;
+    assert.ok(checks.every((c) => c.ok), JSON.stringify(checks.filter((c) => !c.ok)));
+  });
+
   it('the database itself refuses UPDATE, DELETE and TRUNCATE on events', async () => {
     const stream = `case-${randomUUID()}`;
     await append(ctx.db, stream, 0, [note(stream, 'permanent')]);
@@ -133,7 +143,11 @@ describeOnEngines('store: audit chain verification against a superuser tampering
   });
 
   it('an empty store verifies with the genesis hash', async () => {
-    const empty = await verifyChain({ query: async <R>(sql: string) => (sql.includes('audit_head') ? [{ seq: 0, hash: GENESIS_HASH }] : []) as R[], exec: async () => undefined });
+    const empty = await verifyChain({
+      inTransaction: true,
+      query: async <R>(sql: string) => (sql.includes('audit_head') ? [{ seq: 0, hash: GENESIS_HASH }] : []) as R[],
+      exec: async () => undefined,
+    });
     assert.deepEqual(empty, { ok: true, head: GENESIS_HASH, count: 0 });
   });
 
