@@ -161,6 +161,22 @@ describeOnEngines('store: outbox delivery', (ctx) => {
     assert.equal(transport.calls.length, 20);
   });
 
+  it('two deliverers working the same outbox at once send each effect exactly once when every send is confirmed', async () => {
+    const clock = clockForTest();
+    const keys = new Set<string>();
+    for (let i = 0; i < 20; i++) for (const k of await queue(clock, 5)) keys.add(k);
+    const transport = scripted({ outcome: 'delivered' });
+    const fast = new Pacer({ destination: { perSecond: 1_000 }, tenant: { perSecond: 100_000 } });
+    const workers = ['deliverer-a', 'deliverer-b'].map((workerId) => deliverer(clock, transport, { workerId, batchSize: 7, pacer: fast }));
+    await Promise.all(workers.map(async (w) => {
+      while ((await w.runOnce()).claimed > 0);
+    }));
+    const sent = transport.calls.map((c) => c.idempotencyKey);
+    assert.equal(sent.length, keys.size);
+    assert.deepEqual(new Set(sent), keys);
+    assert.equal(workers[0]!.totals.delivered + workers[1]!.totals.delivered, keys.size);
+  });
+
   it('paces a tenant at 50 messages a second across its conversations', async () => {
     const clock = clockForTest();
     for (let i = 0; i < 12; i++) await queue(clock, 5, `conversation-${randomUUID()}`, 'tenant-busy');
