@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { TestClock } from '../../store/clock.js';
 import { handleCommand, handleCommandIn } from '../../store/command.js';
 import type { Db, Tx } from '../../store/db.js';
@@ -54,6 +55,30 @@ describeOnEngines('store: durable deadlines', (ctx) => {
     assert.deepEqual(await sync(ctx.db, stream, [{ key: 'c', kind: 'k', dueAt: t(4) }], clock.now()), { added: [], moved: [], cancelled: ['a', 'b'] });
     const rows = await listDeadlines(ctx.db, stream);
     assert.deepEqual(rows.map((r) => [r.key, r.status]), [['a', 'cancelled'], ['b', 'cancelled'], ['c', 'scheduled']]);
+  });
+
+  it('after any sequence of syncs, the scheduled deadlines are exactly the last desired set (property)', async () => {
+    const now = clockForTest().now();
+    const desiredSet = fc.uniqueArray(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), hours: fc.integer({ min: 1, max: 4 }) }), { selector: (d) => d.key, maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(desiredSet, { minLength: 1, maxLength: 5 }), async (steps) => {
+        const stream = `case-${randomUUID()}`;
+        let previous = new Map<string, number>();
+        for (const step of steps) {
+          const desired = step.map((d) => ({ key: d.key, kind: 'k', dueAt: new Date(now.getTime() + d.hours * HOUR) }));
+          const diff = await sync(ctx.db, stream, desired, now);
+          const wanted = new Map(step.map((d) => [d.key, d.hours]));
+          const rows = await listDeadlines(ctx.db, stream);
+          const scheduled = new Map(rows.filter((r) => r.status === 'scheduled').map((r) => [r.key, (r.dueAt.getTime() - now.getTime()) / HOUR]));
+          assert.deepEqual(scheduled, wanted);
+          assert.deepEqual(diff.added.sort(), [...wanted.keys()].filter((k) => !previous.has(k)).sort());
+          assert.deepEqual(diff.moved.sort(), [...wanted.keys()].filter((k) => previous.has(k) && previous.get(k) !== wanted.get(k)).sort());
+          assert.deepEqual(diff.cancelled.sort(), [...previous.keys()].filter((k) => !wanted.has(k)).sort());
+          previous = wanted;
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('refuses a desired set with the same key twice', async () => {
