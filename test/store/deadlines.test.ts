@@ -67,7 +67,7 @@ describeOnEngines('store: durable deadlines', (ctx) => {
         for (const step of steps) {
           const desired = step.map((d) => ({ key: d.key, kind: 'k', dueAt: new Date(now.getTime() + d.hours * HOUR) }));
           const diff = await sync(ctx.db, stream, desired, now);
-          const wanted = new Map(step.map((d) => [d.key, d.hours]));
+          const wanted = new Map<string, number>(step.map((d) => [d.key, d.hours]));
           const rows = await listDeadlines(ctx.db, stream);
           const scheduled = new Map(rows.filter((r) => r.status === 'scheduled').map((r) => [r.key, (r.dueAt.getTime() - now.getTime()) / HOUR]));
           assert.deepEqual(scheduled, wanted);
