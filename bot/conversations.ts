@@ -41,10 +41,7 @@ export function asConversationReference(stored: StoredConversationReference): Pa
   return stored as Partial<ConversationReference>;
 }
 
-/**
- * Keeps references in process memory only; they are lost on restart. For tests, and for local
- * runs until the store's table for them exists.
- */
+/** Keeps references in process memory only; they are lost on restart. For tests without a store. */
 export function createVolatileConversationReferences(): ConversationReferences {
   const byUser = new Map<string, StoredConversationReference>();
   return {

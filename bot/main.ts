@@ -15,7 +15,7 @@ import { openDatabase } from '../store/db.js';
 import { createDeadlineDispatcher } from '../store/deadlines.js';
 import { createOutboxDeliverer } from '../store/outbox.js';
 import type { BotCredentialMaterial, BotIdentity } from './adapter.js';
-import { createVolatileConversationReferences } from './conversations.js';
+import { createStoredConversationReferences } from './conversation-store.js';
 import { createPersonalDelivery } from './delivery.js';
 import { caseWorkers, createCaseFlows, createCaseTransport } from './flows/cases.js';
 import { createLogger, errorFields, logLevelFrom, type Logger } from './log.js';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     credential: await credentialMaterial(config),
   };
   const tenant = config.bot.tenantId;
-  const conversations = createVolatileConversationReferences();
+  const conversations = createStoredConversationReferences(db, systemClock);
   const flows = createCaseFlows({ db, clock: systemClock, calendar, policies, directory: graph.directory, ...(tenant !== undefined && { tenant }), logger });
   const running = await startBot({
     identity,

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { BotIdentity } from '../../bot/adapter.js';
 import type { BotFlows } from '../../bot/app.js';
 import { getPolicy, type Policy } from '../../domain/policies/index.js';
+import { createStoredConversationReferences } from '../../bot/conversation-store.js';
 import { createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
 import { createLogger } from '../../bot/log.js';
 import { databaseReadiness } from '../../bot/readiness.js';
@@ -123,9 +124,10 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const connector = await startRecordingConnector();
   const logs: JsonObject[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as JsonObject) });
-  const conversations = createVolatileConversationReferences();
   const db = options.database === true || options.cases === true ? await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY }) : undefined;
   const clock = new TestClock(HARNESS_START);
+  // In the store when there is one (as in production), else in memory.
+  const conversations = db !== undefined ? createStoredConversationReferences(db, clock) : createVolatileConversationReferences();
   const mails: MailMessage[] = [];
   const installs: string[] = [];
   const mail: MailSender = {
