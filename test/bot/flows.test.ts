@@ -91,6 +91,21 @@ describe('bot flows over HTTP: raise, deliver to the right people, act, update e
     assert.match(JSON.stringify(officerUpdate.activity), /[Aa]ccepted/);
   });
 
+  it('the social worker agrees an action with an owner and due date, and the owner marks it done', async () => {
+    const accepted = lastCard(bot.sentTo(WORKER)) ?? {};
+    const refreshed = invokeCard((await bot.invoke(WORKER, 'refresh', respondData)).body);
+    const agree = actionsIn(refreshed).find((a) => a.verb === 'agreeAction');
+    assert.ok(agree, `an Agree action button once accepted (had ${verbsOn(accepted).join(',')})`);
+    const agreed = invokeCard(
+      (await bot.invoke(WORKER, 'agreeAction', { ...(agree.data as JsonObject), actionOwnerId: WORKER, actionDue: '2026-12-02', actionText: 'Share the updated placement plan with the carers' })).body,
+    );
+    const done = actionsIn(agreed).find((a) => a.verb === 'completeAction');
+    assert.ok(done, 'the owner sees Mark done');
+    const completed = invokeCard((await bot.invoke(WORKER, 'completeAction', done.data as JsonObject)).body);
+    assert.equal(actionsIn(completed).find((a) => a.verb === 'completeAction'), undefined, 'no Mark done once done');
+    await bot.deliver();
+  });
+
   it('a second click on the old card is stale: it changes nothing and says what happened', async () => {
     const before = bot.connector.sent.length;
     const reply = await bot.invoke(WORKER, 'respondAccept', respondData);
