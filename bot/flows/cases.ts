@@ -27,6 +27,7 @@ import type { MailSender } from '../../graph/mail.js';
 import type { BotFlows, RaiseResult, Reply } from '../app.js';
 import { parseReceipt, type PersonalMessage, type TeamsReceipt } from '../delivery.js';
 import type { Logger } from '../log.js';
+import { caseContextOf, keepCaseContext } from './case-context.js';
 import { actionCardView, caseView, outcomeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
 
 /** Everyone in a case-holding team: the choices for a case's allocated worker. */
@@ -75,21 +76,41 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return unique(found.flat().map((p) => p.id));
   }
 
+  /** Who a stage of this case would go to (To, CC), from the case's allocated worker; undefined when unknown. */
+  async function routeTo(state: CaseState, policy: Policy, stageId: string): Promise<{ to: string[]; cc: string[] } | undefined> {
+    const context = await caseContextOf(db, state.caseId);
+    if (context === undefined) return undefined;
+    const roles = recipientRoles(policy, stageId);
+    try {
+      const to = await peopleForRoles(roles.to, context.allocatedWorkerId, state.raisedBy);
+      const cc = (await peopleForRoles(roles.cc, context.allocatedWorkerId, state.raisedBy)).filter((id) => !to.includes(id));
+      return { to, cc };
+    } catch (error) {
+      if (error instanceof InvalidInputError) return undefined;
+      throw error;
+    }
+  }
+
   /** The card this person should hold for the case now: To gets actions, the officer the status, others read-only. */
   async function cardFor(state: CaseState, viewerId: string): Promise<{ card: AdaptiveCardJson; preview: string }> {
     const policy = options.policies.find((p) => p.id === state.policyId);
     const { records } = await loadCase(db, state.caseId);
     const events = records.map((r) => r.event);
-    const names = await namesFor([...state.notified, state.raisedBy, ...state.stage.to, ...state.stage.cc, ...events.map((e) => e.actor), ...state.actions.map((a) => a.owner)]);
-    const now = clock.now();
     const role = viewerRole(state, viewerId);
+    const next = role === 'officer' && policy !== undefined ? nextStage(policy, state.stage.stageId) : undefined;
+    const route = next === undefined || policy === undefined ? undefined : await routeTo(state, policy, next.id);
+    const names = await namesFor([
+      ...state.notified, state.raisedBy, ...state.stage.to, ...state.stage.cc, ...events.map((e) => e.actor), ...state.actions.map((a) => a.owner),
+      ...(route?.to ?? []), ...(route?.cc ?? []),
+    ]);
+    const now = clock.now();
     if (role === 'to') {
       const view = actionCardView(state, policy, names, now, viewerId);
       return { card: actionCard(view), preview: actionCardPreview(view) };
     }
     if (role === 'officer') {
-      const next = policy === undefined ? undefined : nextStage(policy, state.stage.stageId);
-      const view = statusCardView(state, events, policy, names, now, next === undefined ? {} : { nextStage: { stageId: next.id, label: next.label, to: [], cc: [] } });
+      const who = (ids: readonly string[] = []) => ids.map((id) => ({ id, name: names(id) }));
+      const view = statusCardView(state, events, policy, names, now, next === undefined ? {} : { nextStage: { stageId: next.id, label: next.label, to: who(route?.to), cc: who(route?.cc) } });
       return { card: statusCard(view), preview: statusCardPreview(view) };
     }
     const view = readOnlyCardView(state, policy, names, now);
@@ -140,6 +161,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       to,
       cc,
     } as CaseCommand;
+    await keepCaseContext(db, clock, caseId, { allocatedWorkerId });
     let outcome;
     try {
       outcome = await handleCaseCommand(store, command);
@@ -156,6 +178,32 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     }
     logger.info('case.raised', { caseId, userId: actorId, to: to.length, cc: cc.length });
     return { ok: true, card: (await cardFor(outcome.state!, actorId)).card };
+  }
+
+  async function movingCommand(actorId: string, action: CaseAction, state: CaseState): Promise<CaseCommand | string | undefined> {
+    const policy = options.policies.find((p) => p.id === state.policyId);
+    if (policy === undefined) return undefined;
+    const base = { caseId: action.data.caseId, actor: actorId, expectedVersion: action.data.version, stageId: action.data.stageId };
+    if (action.verb === 'escalate') {
+      const next = nextStage(policy, state.stage.stageId);
+      if (next === undefined) return `${state.stage.stageLabel} is the last stage of ${policy.authority}'s ladder: there is nowhere to escalate to. Nothing was changed.`;
+      const route = await routeTo(state, policy, next.id);
+      if (route === undefined || route.to.length === 0) return `Nobody in the directory holds the roles ${next.label} goes to for this case. Nothing was changed.`;
+      return {
+        type: 'escalate', ...base, reason: action.data.escalateReason ?? '',
+        ...(action.data.escalateSoughtBy !== undefined && { resolutionSoughtBy: action.data.escalateSoughtBy }), to: route.to, cc: route.cc,
+      } as CaseCommand;
+    }
+    if (action.verb === 'bypass') {
+      const route = await routeTo(state, policy, action.data.bypassStageId);
+      if (route === undefined || route.to.length === 0) return 'Nobody in the directory holds the roles that stage goes to for this case. Nothing was changed.';
+      return {
+        type: 'bypass', ...base, targetStageId: action.data.bypassStageId, reason: action.data.bypassReason,
+        lineManagerDiscussed: action.data.discussedWithLineManager, emergency: action.data.emergency,
+        ...(action.data.bypassSoughtBy !== undefined && { resolutionSoughtBy: action.data.bypassSoughtBy }), to: route.to, cc: route.cc,
+      } as CaseCommand;
+    }
+    return commandFor(actorId, action);
   }
 
   function commandFor(actorId: string, action: CaseAction): CaseCommand | undefined {
@@ -186,8 +234,9 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     const involved = state !== undefined && (state.raisedBy === actorId || state.notified.includes(actorId) || state.actions.some((a) => a.owner === actorId));
     if (state === undefined || !involved) return { message: 'You have no part in that case, or it does not exist. Nothing was changed.' };
     if (action.verb === 'refresh' || action.verb === 'openCase') return { card: (await cardFor(state, actorId)).card };
-    const command = commandFor(actorId, action);
+    const command = await movingCommand(actorId, action, state);
     if (command === undefined) return { message: 'That is not available in this version yet. Nothing was changed.' };
+    if (typeof command === 'string') return { card: outcomeCard(outcomeView(state, clock.now(), { kind: 'refused', reason: command })) };
     const outcome = await handleCaseCommand(store, command);
     if (!outcome.ok) {
       logger.info('case.refused', { caseId: state.caseId, userId: actorId, code: outcome.refusal.code });
@@ -198,13 +247,16 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return { card: (await cardFor(outcome.state!, actorId)).card };
   }
 
-  /** Where this person's card for the case landed first, so updates replace it. */
+  /**
+   * Where this person's case card landed in Teams, so updates replace it: the first card (new or
+   * update) delivered in Teams; updates keep its receipt, and chasers are separate messages.
+   */
   async function earlierCard(caseId: string, recipient: string): Promise<TeamsReceipt | undefined> {
     const sent = await listEffects(db, { streamId: caseId, destination: `teams:${recipient}` });
     for (const effect of sent) {
-      const payload = effect.payload as Partial<Notification>;
+      const { purpose } = effect.payload as Partial<Notification>;
       const receipt = parseReceipt(effect.receipt);
-      if (effect.status === 'delivered' && payload.purpose === 'card-new' && receipt?.channel === 'teams') return receipt;
+      if (effect.status === 'delivered' && (purpose === 'card-new' || purpose === 'card-update') && receipt?.channel === 'teams') return receipt;
     }
     return undefined;
   }

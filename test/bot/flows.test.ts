@@ -115,11 +115,28 @@ describe('bot flows over HTTP: raise, deliver to the right people, act, update e
     assert.equal(bot.connector.sent.length, before);
   });
 
-  it('"my cases" lists the case for each person with a part in it, and for nobody else', async () => {
+  it('the officer escalates: the next stage\'s people (found from the allocated worker) get their cards, and earlier copies update', async () => {
+    const statusCard = invokeCard((await bot.invoke(IRO, 'refresh', respondData)).body);
+    assert.match(JSON.stringify(statusCard), /Farah Siddiqui/, 'the status card says who stage 2 would reach');
+    const escalate = actionsIn(statusCard).find((a) => a.verb === 'escalate');
+    assert.ok(escalate, `Escalate on the officer's card (had ${verbsOn(statusCard).join(',')})`);
+    const reply = await bot.invoke(IRO, 'escalate', { ...(escalate.data as JsonObject), escalateReason: 'No progress on the care plan review.', escalateSoughtBy: '2026-11-27' });
+    const after = JSON.stringify(invokeCard(reply.body));
+    assert.doesNotMatch(after, /Nothing was changed/);
+    assert.match(after, /Stage 2/);
     bot.connector.clear();
-    await bot.say(WORKER, 'my cases');
+    const report = await bot.deliver();
+    assert.equal(report.failed, 0, JSON.stringify(report));
+    const ascm = 'a712755f-6cac-44d5-99d5-269512e74f7b'; // Farah Siddiqui, operations manager (ASCM)
+    assert.ok(verbsOn(lastCard(bot.sentTo(ascm))).includes('respondAccept'), 'stage 2 To gets the action card');
+    assert.ok(bot.sentTo(WORKER).some((x) => x.kind === 'update'), 'the social worker\'s card is updated in place');
+  });
+
+  it('"my cases" lists the open case for the officer and the stage\'s people now, and for nobody else', async () => {
+    bot.connector.clear();
+    await bot.say(IRO, 'my cases');
     await bot.say(STRANGER, 'my cases');
-    assert.match(JSON.stringify(bot.cardsTo(WORKER)), /LCS-204518/);
+    assert.match(JSON.stringify(bot.cardsTo(IRO)), /LCS-204518/);
     assert.doesNotMatch(JSON.stringify(bot.cardsTo(STRANGER)), /LCS-204518/);
   });
 
