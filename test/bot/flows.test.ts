@@ -17,7 +17,8 @@ const raiseForm = (formId: string): JsonObject => ({
   subjectInitials: 'j.t.',
   policyId: 'oxfordshire',
   alertTypeId: 'r_and_e',
-  issue: 'The care plan has not been reviewed since the placement move.',
+  // Officers write freely inside the bot; a child's name must never reach a preview or a subject.
+  issue: 'Jamie Thompson\'s care plan has not been reviewed since the placement move.',
   impact: 'Contact arrangements are unclear to the child and carers.',
   resolutionSought: 'A reviewed care plan shared with the carers.',
   // Oxfordshire sets no stage 1 timescale, so the officer gives one (AMB-04).

@@ -30,7 +30,7 @@ import type { TeamsInstaller } from '../../graph/teams-install.js';
 import { TestClock } from '../../store/clock.js';
 import { createOutboxDeliverer, type DeliveryReport } from '../../store/outbox.js';
 import { Pacer } from '../../store/pacer.js';
-import { cardsIn, startRecordingConnector, type JsonObject, type RecordingConnector, type SentActivity } from './recording-connector.js';
+import { cardsIn, OUTBOUND, startRecordingConnector, type JsonObject, type RecordingConnector, type SentActivity } from './recording-connector.js';
 
 /** The fictional tenant every harness activity comes from unless a test says otherwise. */
 export const TEST_TENANT_ID = '7d1f3c2a-0b4e-4f6a-9c8d-2e5b1a0f9c31';
@@ -133,6 +133,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const mail: MailSender = {
     send: async (message) => {
       mails.push(message);
+      OUTBOUND.emails.push({ subject: message.subject, html: message.html, ...(message.text !== undefined && { text: message.text }) });
       return { via: 'file', duplicate: false };
     },
   };

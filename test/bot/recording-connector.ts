@@ -68,6 +68,9 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
+/** Everything any recording connector in this test run was sent, and every email a harness sent: for the privacy scan. */
+export const OUTBOUND: { readonly activities: JsonObject[]; readonly emails: { subject: string; html: string; text?: string }[] } = { activities: [], emails: [] };
+
 const ACTIVITIES = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
 const CONVERSATIONS = /^\/v3\/conversations\/?$/;
 
@@ -109,7 +112,8 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
       const failure = failures.get(conversationId);
       if (failure !== undefined) return fail(res, failure);
 
-      const record = (kind: SentActivity['kind'], activityId: string, replyToId?: string) =>
+      const record = (kind: SentActivity['kind'], activityId: string, replyToId?: string) => {
+        OUTBOUND.activities.push(body);
         sent.push({
           kind,
           conversationId,
@@ -118,6 +122,7 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
           activity: body,
           ...(authorization !== undefined && { authorization }),
         });
+      };
 
       if (req.method === 'POST') {
         counter += 1;
