@@ -25,10 +25,15 @@ async function latest(db: Db, userId: string): Promise<{ version: number; refere
 }
 
 export function createStoredConversationReferences(db: Db, clock: Clock): ConversationReferences {
+  /** What this process last saw stored per person, so an unchanged reference costs no query. */
+  const seen = new Map<string, string>();
   return {
     save: async (userId, reference) => {
+      const text = canonicalJson(reference);
+      if (seen.get(userId.toLowerCase()) === text) return;
       const known = await latest(db, userId);
-      if (known.reference !== undefined && canonicalJson(known.reference) === canonicalJson(reference)) return;
+      seen.set(userId.toLowerCase(), text);
+      if (known.reference !== undefined && canonicalJson(known.reference) === text) return;
       const now = clock.now();
       const event: ReferenceKept = { type: 'ConversationReferenceKept', at: now.toISOString(), userId, reference };
       try {

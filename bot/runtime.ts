@@ -22,6 +22,7 @@ export interface BotRuntimeOptions {
   readonly readiness: () => Promise<Readiness>;
   readonly logger: Logger;
   readonly drainTimeoutMs?: number;
+  readonly observe?: (path: string, status: number, ms: number) => void;
 }
 
 export interface RunningBot {
@@ -57,6 +58,7 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
     readiness: options.readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
+    ...(options.observe !== undefined && { observe: options.observe }),
   });
   return { adapter, app, server };
 }

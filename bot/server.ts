@@ -3,6 +3,7 @@
  * It knows nothing of the Bot Framework; the messages endpoint is a function handed in.
  */
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import restify from 'restify';
 import { errorFields, type Logger } from './log.js';
 
@@ -31,6 +32,8 @@ export interface BotServerOptions {
   readonly drainTimeoutMs?: number;
   /** Largest accepted request body. Default 1 MiB (Teams activities are far smaller). */
   readonly maxBodyBytes?: number;
+  /** Told of every answered request: its path, status and server-side time in milliseconds (metrics, benchmarks). */
+  readonly observe?: (path: string, status: number, ms: number) => void;
 }
 
 export interface BotServer {
@@ -56,8 +59,10 @@ export async function startBotServer(options: BotServerOptions): Promise<BotServ
       return next(false);
     }
     inFlight += 1;
+    const started = performance.now();
     res.once('close', () => {
       inFlight -= 1;
+      options.observe?.(req.getPath(), res.statusCode, performance.now() - started);
       if (inFlight === 0) drained?.();
     });
     return next();

@@ -94,9 +94,9 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
   /** The card this person should hold for the case now: To gets actions, the officer the status, others read-only. */
   async function cardFor(state: CaseState, viewerId: string): Promise<{ card: AdaptiveCardJson; preview: string }> {
     const policy = options.policies.find((p) => p.id === state.policyId);
-    const { records } = await loadCase(db, state.caseId);
-    const events = records.map((r) => r.event);
     const role = viewerRole(state, viewerId);
+    // Only the officer's card shows the history; the others need the state alone.
+    const events = role === 'officer' ? (await loadCase(db, state.caseId)).records.map((r) => r.event) : [];
     const next = role === 'officer' && policy !== undefined ? nextStage(policy, state.stage.stageId) : undefined;
     const route = next === undefined || policy === undefined ? undefined : await routeTo(state, policy, next.id);
     const names = await namesFor([
