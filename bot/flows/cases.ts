@@ -224,6 +224,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
         return { type: 'resolve', ...base, outcome: action.data.outcome, ...(action.data.learningPoints !== undefined && { keyLearningPoints: action.data.learningPoints }) } as CaseCommand;
       case 'withdraw':
         return { type: 'withdraw', ...base, reason: action.data.withdrawReason } as CaseCommand;
+      case 'referCafcass':
+        return { type: 'refer-to-cafcass', ...base, reason: action.data.cafcassReason } as CaseCommand;
       default:
         return undefined;
     }

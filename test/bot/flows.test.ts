@@ -159,6 +159,20 @@ describe('bot flows over HTTP: raise, deliver to the right people, act, update e
     assert.match(JSON.stringify(invokeCard(other.body)), /already exists/);
   });
 
+  it('the officer withdraws another case with a reason: it closes, and a click on its old card is refused', async () => {
+    const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-c'), caseReference: 'LCS-204519' })).body);
+    const withdraw = actionsIn(raised).find((a) => a.verb === 'withdraw');
+    assert.ok(withdraw, 'Withdraw on the officer\'s card');
+    await bot.deliver();
+    const workerCard = lastCard(bot.sentTo(WORKER));
+    const accept = actionsIn(workerCard).find((a) => a.verb === 'respondAccept')?.data as JsonObject;
+    const closed = JSON.stringify(invokeCard((await bot.invoke(IRO, 'withdraw', { ...(withdraw.data as JsonObject), withdrawReason: 'Raised against the wrong case.' })).body));
+    assert.doesNotMatch(closed, /Nothing was changed/);
+    assert.match(closed, /[Ww]ithdrawn/);
+    const late = JSON.stringify(invokeCard((await bot.invoke(WORKER, 'respondAccept', accept)).body));
+    assert.match(late, /Nothing was changed/);
+  });
+
   it('previews, notification text and email subjects carry the opaque reference and stage only', () => {
     const outbound = [
       ...bot.connector.sent.map((s) => [s.activity.summary, s.activity.text, (cardsIn(s.activity)[0] as JsonObject | undefined)?.fallbackText]),
