@@ -7,15 +7,13 @@
  * 3. Teams cannot reach them for good: send the email the composer provided.
  * Throttling and server errors are retried by the outbox (honouring Retry-After).
  */
-import type { Activity, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import { CardFactory, type Activity, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { MailSender } from '../graph/mail.js';
 import type { TeamsInstaller } from '../graph/teams-install.js';
 import type { DeliveryResult, OutboxRecord, Transport } from '../store/outbox.js';
 import type { ResolveAdapter } from './adapter.js';
 import { asConversationReference, personalReferenceOf, type ConversationReferences } from './conversations.js';
 import { errorFields, type Logger } from './log.js';
-
-export type JsonObject = Record<string, unknown>;
 
 /** Where a Teams message landed: kept as the outbox receipt, so a later update can replace it. */
 export interface TeamsReceipt {
@@ -35,8 +33,12 @@ export type Receipt = TeamsReceipt | EmailReceipt;
 export interface PersonalMessage {
   /** Entra object id. */
   readonly recipientId: string;
-  /** Text and/or Adaptive Card attachments. Previews carry the opaque reference only. */
-  readonly activity: Partial<Activity>;
+  /** The Adaptive Card to send (or to replace the earlier one with). */
+  readonly card?: object;
+  /** Message text shown with the card; the opaque reference and stage only. */
+  readonly text?: string;
+  /** The notification preview; the opaque reference and stage only. */
+  readonly preview?: string;
   /** Replace this earlier message in place (a card update) instead of sending a new one. */
   readonly replaces?: TeamsReceipt;
   /** Sent when Teams cannot reach the person. Subjects carry the opaque reference only. */
@@ -60,6 +62,16 @@ export interface PersonalDeliveryOptions {
 
 /** The Bot Framework token audience of the public cloud's connector. */
 const CONNECTOR_AUDIENCE = 'https://api.botframework.com';
+
+/** The Bot Framework activity for a message. */
+export function toActivity(message: PersonalMessage): Partial<Activity> {
+  return {
+    type: 'message',
+    ...(message.text !== undefined && { text: message.text }),
+    ...(message.preview !== undefined && { summary: message.preview }),
+    ...(message.card !== undefined && { attachments: [CardFactory.adaptiveCard(message.card)] }),
+  };
+}
 
 export function parseReceipt(receipt: string | null | undefined): Receipt | undefined {
   if (receipt === null || receipt === undefined) return undefined;
@@ -129,7 +141,7 @@ export function createPersonalDelivery(options: PersonalDeliveryOptions): Transp
   const sendVia = (reference: Partial<ConversationReference>, message: PersonalMessage) =>
     inTurn(
       (logic) => adapter.continueConversationAsync(botAppId, reference, logic),
-      async (context) => receiptOf(context, (await context.sendActivity(message.activity))?.id),
+      async (context) => receiptOf(context, (await context.sendActivity(toActivity(message)))?.id),
     );
 
   const update = (message: PersonalMessage, replaces: TeamsReceipt) =>
@@ -141,7 +153,7 @@ export function createPersonalDelivery(options: PersonalDeliveryOptions): Transp
           logic,
         ),
       async (context) => {
-        await context.updateActivity({ ...message.activity, id: replaces.activityId, type: message.activity.type ?? 'message' });
+        await context.updateActivity({ ...toActivity(message), id: replaces.activityId });
         return replaces;
       },
     );
@@ -160,7 +172,7 @@ export function createPersonalDelivery(options: PersonalDeliveryOptions): Transp
       async (context) => {
         const reference = personalReferenceOf({ ...context.activity, from: { id: message.recipientId, aadObjectId: message.recipientId, name: '' } });
         if (reference !== undefined) await conversations.save(reference.userId, reference.reference);
-        return receiptOf(context, (await context.sendActivity(message.activity))?.id);
+        return receiptOf(context, (await context.sendActivity(toActivity(message)))?.id);
       },
     );
   };

@@ -5,8 +5,6 @@
  * together; the domain checks every command (stale cards, other people's cases).
  */
 import { randomUUID } from 'node:crypto';
-import type { Activity } from 'botbuilder';
-import { CardFactory, MessageFactory } from 'botbuilder';
 import {
   actionCard, actionCardPreview, caseDetailCard, myCasesCard, outcomeCard, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
   type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData,
@@ -276,14 +274,13 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       html: `<p>${subject}. Open Resolve in Microsoft Teams and type <b>case ${state.reference}</b> to see it.</p>`,
     };
     const { card, preview } = await cardFor(state, n.recipient);
-    const activity: Partial<Activity> = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), summary: preview };
     if (n.purpose === 'card-update') {
       const replaces = await earlierCard(state.caseId, n.recipient);
-      return { recipientId: n.recipient, activity, ...(replaces !== undefined && { replaces }) };
+      return { recipientId: n.recipient, card, preview, ...(replaces !== undefined && { replaces }) };
     }
-    if (n.purpose === 'card-new') return { recipientId: n.recipient, activity, ...(email !== undefined && { email }) };
-    const chaser: Partial<Activity> = { type: 'message', text: `${subject}: ${n.purpose === 'reminder' ? 'a response is due soon' : n.purpose === 'overdue' ? 'the response is overdue' : 'needs your attention'}.`, attachments: activity.attachments ?? [] };
-    return { recipientId: n.recipient, activity: chaser, ...(email !== undefined && { email }) };
+    if (n.purpose === 'card-new') return { recipientId: n.recipient, card, preview, ...(email !== undefined && { email }) };
+    const what = n.purpose === 'reminder' ? 'a response is due soon' : n.purpose === 'overdue' ? 'the response is overdue' : 'needs your attention';
+    return { recipientId: n.recipient, card, preview, text: `${subject}: ${what}.`, ...(email !== undefined && { email }) };
   }
 
   async function myCases(actorId: string): Promise<Reply> {

@@ -12,9 +12,8 @@ const MANAGER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce
 const NEWCOMER = 'a712755f-6cac-44d5-99d5-269512e74f7b'; // Farah Siddiqui, never talked to the bot
 
 const card = (title: string) => ({
-  type: 'message',
-  summary: 'Case LCS-204518: stage 1',
-  attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: title }] } }],
+  preview: 'Case LCS-204518: stage 1',
+  card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: title }] },
 });
 
 const silent = createLogger({ level: 'silent' });
@@ -54,7 +53,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
   it('someone who has talked to the bot gets the card in their stored 1:1 conversation, with a receipt', async () => {
     await bot.say(MANAGER, 'help');
     bot.connector.clear();
-    const result = await transportFor({ recipientId: MANAGER, activity: card('Action needed') })(effect('k1'));
+    const result = await transportFor({ recipientId: MANAGER, ...card('Action needed') })(effect('k1'));
     assert.equal(result.outcome, 'delivered');
     const [sent] = bot.sentTo(MANAGER);
     // botbuilder posts proactive messages as replies to the continuation; in a 1:1 chat Teams shows a new message.
@@ -67,11 +66,11 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
 
   it('an update replaces the earlier card in place (same activity id), not a new message', async () => {
     await bot.say(MANAGER, 'help');
-    const first = await transportFor({ recipientId: MANAGER, activity: card('v1') })(effect('k1'));
+    const first = await transportFor({ recipientId: MANAGER, ...card('v1') })(effect('k1'));
     const receipt = parseReceipt(first.outcome === 'delivered' ? first.receipt : undefined);
     assert.equal(receipt?.channel, 'teams');
     bot.connector.clear();
-    const second = await transportFor({ recipientId: MANAGER, activity: card('v2'), replaces: receipt as never })(effect('k2'));
+    const second = await transportFor({ recipientId: MANAGER, ...card('v2'), replaces: receipt as never })(effect('k2'));
     assert.equal(second.outcome, 'delivered');
     const [updated] = bot.sentTo(MANAGER);
     assert.equal(updated?.kind, 'update');
@@ -81,7 +80,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
 
   it('someone who never talked to the bot: the app is installed for them and a 1:1 conversation created with their Entra id', async () => {
     installResult = { status: 'ready', chatId: '19:newcomer@unq.gbl.spaces', installed: true };
-    const result = await transportFor({ recipientId: NEWCOMER, activity: card('Action needed') })(effect('k3'));
+    const result = await transportFor({ recipientId: NEWCOMER, ...card('Action needed') })(effect('k3'));
     assert.equal(result.outcome, 'delivered');
     assert.deepEqual(installs, [NEWCOMER]);
     const [created] = bot.connector.created;
@@ -93,7 +92,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
 
   it('falls back to email when the app cannot be installed, with the outbox key as the idempotency key', async () => {
     const email = { to: 'farah.siddiqui@northmoor.example', subject: 'Resolve: case LCS-204518 needs your response', html: '<p>Open Resolve in Teams.</p>' };
-    const result = await transportFor({ recipientId: NEWCOMER, activity: card('x'), email })(effect('k4'));
+    const result = await transportFor({ recipientId: NEWCOMER, ...card('x'), email })(effect('k4'));
     assert.deepEqual(result, { outcome: 'delivered', receipt: JSON.stringify({ channel: 'email' }) });
     assert.equal(mails.length, 1);
     assert.equal(mails[0]?.idempotencyKey, 'k4');
@@ -106,14 +105,14 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
     bot.connector.clear();
     bot.connector.failConversation(bot.conversationIdOf(MANAGER), { status: 403 });
     const email = { to: 'bethan.pryce@northmoor.example', subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
-    const result = await transportFor({ recipientId: MANAGER, activity: card('x'), email })(effect('k5'));
+    const result = await transportFor({ recipientId: MANAGER, ...card('x'), email })(effect('k5'));
     assert.equal(result.outcome, 'delivered');
     assert.deepEqual(installs, [MANAGER]);
     assert.equal(mails.length, 1);
   });
 
   it('without an email fallback, unreachable in Teams is a rejection the outbox records as failed', async () => {
-    const result = await transportFor({ recipientId: NEWCOMER, activity: card('x') })(effect('k6'));
+    const result = await transportFor({ recipientId: NEWCOMER, ...card('x') })(effect('k6'));
     assert.equal(result.outcome, 'rejected');
   });
 
@@ -122,7 +121,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
     await bot.say(MANAGER, 'help');
     bot.connector.failConversation(bot.conversationIdOf(MANAGER), { status: 429, retryAfterSeconds: 1 });
     const email = { to: 'bethan.pryce@northmoor.example', subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
-    const result = await transportFor({ recipientId: MANAGER, activity: card('x'), email })(effect('k7'));
+    const result = await transportFor({ recipientId: MANAGER, ...card('x'), email })(effect('k7'));
     assert.equal(result.outcome, 'retry');
     assert.equal(result.outcome === 'retry' ? result.retryAfterMs : undefined, 1000);
     assert.deepEqual(mails, []);
