@@ -74,15 +74,37 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return unique(found.flat().map((p) => p.id));
   }
 
+  /**
+   * The people a stage's roles reach for a case. Someone on automatic replies now is covered by
+   * their cover (else their manager), who joins To; the absent person is copied, so the card is
+   * there when they return and the officer's card shows who has it.
+   */
+  async function route(roles: { readonly to: readonly RoleKey[]; readonly cc: readonly RoleKey[] }, allocatedWorkerId: string, officerId: string): Promise<{ to: string[]; cc: string[] }> {
+    const addressed = await peopleForRoles(roles.to, allocatedWorkerId, officerId);
+    const now = clock.now();
+    const to: string[] = [];
+    const away: string[] = [];
+    for (const id of addressed) {
+      const cover = await directory.cover(id, now);
+      if (cover === undefined) {
+        to.push(id);
+      } else {
+        to.push(cover.person.id);
+        away.push(id);
+        logger.info('route.covered', { personId: id, coverId: cover.person.id });
+      }
+    }
+    const toIds = unique(to);
+    const cc = unique([...away, ...(await peopleForRoles(roles.cc, allocatedWorkerId, officerId))]).filter((id) => !toIds.includes(id));
+    return { to: toIds, cc };
+  }
+
   /** Who a stage of this case would go to (To, CC), from the case's allocated worker; undefined when unknown. */
   async function routeTo(state: CaseState, policy: Policy, stageId: string): Promise<{ to: string[]; cc: string[] } | undefined> {
     const context = await caseContextOf(db, state.caseId);
     if (context === undefined) return undefined;
-    const roles = recipientRoles(policy, stageId);
     try {
-      const to = await peopleForRoles(roles.to, context.allocatedWorkerId, state.raisedBy);
-      const cc = (await peopleForRoles(roles.cc, context.allocatedWorkerId, state.raisedBy)).filter((id) => !to.includes(id));
-      return { to, cc };
+      return await route(recipientRoles(policy, stageId), context.allocatedWorkerId, state.raisedBy);
     } catch (error) {
       if (error instanceof InvalidInputError) return undefined;
       throw error;
@@ -128,8 +150,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     let to: string[];
     let cc: string[];
     try {
-      to = await peopleForRoles(roles.to, allocatedWorkerId, actorId);
-      cc = (await peopleForRoles(roles.cc, allocatedWorkerId, actorId)).filter((id) => !to.includes(id));
+      ({ to, cc } = await route(roles, allocatedWorkerId, actorId));
     } catch (error) {
       if (error instanceof InvalidInputError) return { ok: false, formError: error.message };
       throw error;

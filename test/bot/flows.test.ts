@@ -27,6 +27,24 @@ const raiseForm = (formId: string): JsonObject => ({
 
 const lastCard = (sent: readonly SentActivity[]) => cardsIn(sent.at(-1)?.activity ?? {}).at(0);
 
+describe('bot flows: someone on automatic replies is covered', function () {
+  this.timeout(60_000);
+  it('a team manager away over Christmas is covered by their cover, who gets the action card; the absent manager is copied', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      bot.clock.advance(29 * 24 * 3600 * 1000); // 22 December 2026: Bethan Pryce's automatic replies are on
+      const kwame = STRANGER; // Kwame Asante covers for Bethan Pryce
+      const reply = await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-x'), alertTypeId: 'informal', resolutionSoughtBy: '2027-01-08' });
+      assert.match(JSON.stringify(invokeCard(reply.body)), /Kwame Asante/, 'the officer\'s card shows who has it');
+      await bot.deliver();
+      assert.ok(verbsOn(lastCard(bot.sentTo(kwame))).includes('respondAccept'), 'the cover gets the action card');
+      assert.deepEqual(verbsOn(lastCard(bot.sentTo(TEAM_MANAGER))).filter((v) => v.startsWith('respond')), [], 'the absent manager is copied, read-only');
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
 describe('bot flows over HTTP: raise, deliver to the right people, act, update every copy', function () {
   this.timeout(60_000);
   let bot: BotHarness;
