@@ -47,6 +47,7 @@ export interface BotAppOptions {
 export type BotApplication = Application<TurnState>;
 
 export const NOT_AVAILABLE = 'That is not available in this version yet. Nothing was changed.';
+export const ONLY_IN_PRIVATE = 'I show cases only in your 1:1 chat with me, so that nobody else in this conversation sees them. Message me there.';
 
 /** The Entra object id of the person acting, from the activity itself. */
 export function actingUserId(context: TurnContext): string | undefined {
@@ -103,14 +104,24 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     await context.sendActivity(cardActivity(form()));
   });
 
+  /** Case details go to people one by one: never into a group chat or channel, where anyone may read them. */
+  const inPrivate = async (context: TurnContext, reply: () => Promise<Reply>) => {
+    const type = context.activity.conversation?.conversationType;
+    if (type !== undefined && type !== 'personal') {
+      await context.sendActivity(ONLY_IN_PRIVATE);
+      return;
+    }
+    await send(context, await reply());
+  };
+
   app.message(isCommand('my-cases'), async (context) => {
-    await send(context, flows.myCases ? await flows.myCases(actingUserId(context)!) : { message: NOT_AVAILABLE });
+    await inPrivate(context, async () => (flows.myCases ? flows.myCases(actingUserId(context)!) : { message: NOT_AVAILABLE }));
   });
 
   app.message(isCommand('case'), async (context) => {
     const command = parseChatCommand(context.activity.text);
     if (command.kind !== 'case') return;
-    await send(context, flows.caseByReference ? await flows.caseByReference(actingUserId(context)!, command.reference) : { message: NOT_AVAILABLE });
+    await inPrivate(context, async () => (flows.caseByReference ? flows.caseByReference(actingUserId(context)!, command.reference) : { message: NOT_AVAILABLE }));
   });
 
   app.message(isCommand('case-without-reference'), async (context) => {
@@ -188,10 +199,11 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   app.messageExtensions.submitAction(RAISE_FROM_MESSAGE_COMMAND, async (context, _state, data) => {
     const { formAgain, reply } = await submitRaise(actingUserId(context)!, data);
     if ('message' in reply) return reply.message;
-    // A form with faults stays open in the dialog; a raised case closes it and posts its card.
+    // A form with faults stays open in the dialog. A raised case is never posted where the
+    // message was (a group chat or channel may hold anyone): its card reaches the officer's own
+    // chat with the bot through the outbox, like everyone else's.
     if (formAgain) return { title: 'Raise an alert', width: 'large', height: 'large', card: CardFactory.adaptiveCard(forDialog(reply.card)) };
-    await context.sendActivity(cardActivity(reply.card));
-    return null;
+    return 'Raised. Your card for it is in your chat with Resolve, and the people it goes to have theirs.';
   });
 
   app.error(async (context, error) => {

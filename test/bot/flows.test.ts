@@ -170,6 +170,14 @@ describe('bot flows over HTTP: raise, deliver to the right people, act, update e
     assert.match(bot.textsTo(STRANGER)[0] ?? '', /You have no case with the reference LCS-204518/);
   });
 
+  it('"case <reference>" in a group chat shows nothing there and points to the 1:1 chat', async () => {
+    bot.connector.clear();
+    await bot.say(IRO, 'case LCS-204518', { conversationType: 'groupChat' });
+    const sent = bot.connector.sent.map((x) => JSON.stringify(x.activity)).join(' ');
+    assert.doesNotMatch(sent, /LCS-204518|Samira/);
+    assert.match(sent, /only in your 1:1 chat/);
+  });
+
   it('the same raise form sent twice raises one case', async () => {
     const again = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-a'));
     assert.match(JSON.stringify(invokeCard(again.body)), /LCS-204518/);

@@ -131,7 +131,7 @@ describe('bot: the raise form over HTTP', () => {
     assert.equal(submit?.type, 'Action.Submit', 'dialogs take Action.Submit');
   });
 
-  it('submitting the dialog with mistakes keeps it open with the faults; a valid one raises and posts the card', async () => {
+  it('submitting the dialog with mistakes keeps it open with the faults; a valid one raises and posts nothing where the message was', async () => {
     const submit = (data: JsonObject) =>
       bot.post({ ...bot.activityFromUser(IRO, ''), type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'raiseFromMessage', data } });
     const faulty = await submit({ ...validForm('form-2'), issue: '' });
@@ -143,7 +143,8 @@ describe('bot: the raise form over HTTP', () => {
     const ok = await submit(validForm('form-3'));
     assert.equal(ok.status, 200);
     assert.equal(firstRaised()?.actorId, IRO);
-    assert.match(JSON.stringify(bot.cardsTo(IRO)), /Raised/);
+    assert.match(JSON.stringify(ok.body), /Raised\. Your card for it is in your chat with Resolve/);
+    assert.deepEqual(bot.connector.sent, [], 'no card in the chat or channel the message came from');
   });
 
   it('messageText turns a Teams HTML body into plain text', () => {
