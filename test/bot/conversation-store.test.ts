@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createStoredConversationReferences } from '../../bot/conversation-store.js';
 import { TestClock } from '../../store/clock.js';
+import { findConversationReference } from '../../store/conversation-references.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';
-import { readStream } from '../../store/events.js';
 
 const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad (fictional)
 const reference = (conversationId: string) => ({ channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', conversation: { id: conversationId, conversationType: 'personal' } });
 
-describe('bot/conversation-store: conversation references in the event store', () => {
+describe('bot/conversation-store: conversation references kept as operational data, not audit records', () => {
   let db: Db;
   before(async () => {
     db = await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY });
@@ -24,12 +24,20 @@ describe('bot/conversation-store: conversation references in the event store', (
   });
 
   it('writes only when the reference changes, and the latest one wins', async () => {
-    const refs = createStoredConversationReferences(db, new TestClock('2026-11-23T12:00:00Z'));
+    const clock = new TestClock('2026-11-23T12:00:00Z');
+    const refs = createStoredConversationReferences(db, clock);
     await refs.save(WORKER, reference('a:1'));
+    clock.advance(60_000);
     await refs.save(WORKER, reference('a:1'));
-    assert.equal((await readStream(db, `conversation-reference/${WORKER}`)).version, 1);
+    assert.equal((await findConversationReference(db, WORKER))?.updatedAt.toISOString(), '2026-11-23T10:00:00.000Z', 'unchanged: not rewritten');
     await refs.save(WORKER, reference('a:2'));
-    assert.equal((await readStream(db, `conversation-reference/${WORKER}`)).version, 2);
+    assert.equal((await findConversationReference(db, WORKER))?.updatedAt.toISOString(), '2026-11-23T12:01:00.000Z');
     assert.deepEqual(await refs.find(WORKER), reference('a:2'));
+  });
+
+  it('nothing about conversations goes into the hash-chained event store', async () => {
+    await createStoredConversationReferences(db, new TestClock('2026-11-23T13:00:00Z')).save('5796a670-482c-490e-8d97-82bfcdc83011', reference('a:3'));
+    const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    assert.equal(rows[0]?.n, 0);
   });
 });
