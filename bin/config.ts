@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
+import { policyIds } from '../domain/policies/index.js';
 import { roleKeySchema, type RoleKey } from '../domain/policies/roles.js';
 
 /** The shipped fictional organisation: beside the sources, or two levels up when run from dist/. */
@@ -150,7 +151,11 @@ const envSchema = z.object({
     z
       .string()
       .trim()
-      .regex(/^[a-z][a-z0-9-]*$/, 'must be an authority key in lower case, for example oxfordshire, dudley, somerset or cheshire-east')
+      .toLowerCase()
+      .transform((key) => key.replace(/-/g, '_'))
+      .refine((key) => policyIds().includes(key), {
+        message: `must name a built-in ladder: one of ${policyIds().join(', ')} (or set POLICY_FILE to your own)`,
+      })
       .default('oxfordshire'),
   ),
   POLICY_FILE: optionalText,

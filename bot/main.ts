@@ -37,7 +37,7 @@ async function credentialMaterial(config: AppConfig): Promise<BotCredentialMater
 async function loadPolicies(config: AppConfig): Promise<Policy[]> {
   const { file, authority } = config.policy;
   if (file !== undefined) return [parsePolicy(await readFile(file, 'utf8'), /\.json$/i.test(file) ? 'json' : 'yaml', file)];
-  return [getPolicy(authority.replace(/-/g, '_'))];
+  return [getPolicy(authority)];
 }
 
 /** Stops on SIGTERM / SIGINT: each step in order (errors logged, not fatal), then exit 0. */

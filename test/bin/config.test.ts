@@ -90,6 +90,12 @@ describe('bin/config loadConfig', () => {
     assert.match(problems.get('PUBLIC_BASE_URL')!, /https/);
   });
 
+  it('AUTHORITY names a shipped ladder, written with a hyphen or an underscore; an unknown one lists the known ladders', () => {
+    assert.equal(loadConfig({ AUTHORITY: 'cheshire-east' }).policy.authority, 'cheshire_east');
+    assert.equal(loadConfig({ AUTHORITY: 'Dudley' }).policy.authority, 'dudley');
+    assert.match(problemsOf({ AUTHORITY: 'kent' }).get('AUTHORITY')!, /one of dudley, somerset, oxfordshire, cheshire_east/);
+  });
+
   it('the error message lists every variable at fault', () => {
     assert.throws(() => loadConfig({ PORT: 'abc', CLOSURE_DAYS: '2026-02-30' }), (e: Error) => /PORT/.test(e.message) && /CLOSURE_DAYS/.test(e.message) && /env\.sample/.test(e.message));
   });
