@@ -23,8 +23,8 @@ export type RaiseResult = { readonly ok: true; readonly card: AdaptiveCardJson }
  * first. Missing ones answer that the feature is not available yet.
  */
 export interface BotFlows {
-  /** `raw` is the untrusted card data as sent, for inputs the bot adds to the form (allocated worker). */
-  raise?(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy, raw: Readonly<Record<string, unknown>>): Promise<RaiseResult>;
+  /** A checked raise form (its allocated worker is one the form offered) for the chosen policy. */
+  raise?(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy): Promise<RaiseResult>;
   /** Any case action (respond, agree, escalate, refresh...): the card to show the actor. */
   caseAction?(actorId: string, action: Exclude<ParsedAction, { verb: 'raiseOpen' | 'raiseUpdate' | 'raiseSubmit' | 'myCases' }>): Promise<Reply>;
   myCases?(actorId: string): Promise<Reply>;
@@ -38,7 +38,7 @@ export interface BotAppOptions {
   readonly conversations: ConversationReferences;
   /** The escalation ladders the raise form offers. */
   readonly policies: readonly Policy[];
-  /** Who can be a case's allocated worker (the raise form's choice list); empty leaves it out. */
+  /** Who can be a case's allocated worker (the raise form's choice list); with none, nothing can be raised. */
   readonly workers?: readonly PersonView[];
   readonly flows?: BotFlows;
   readonly logger: Logger;
@@ -137,10 +137,9 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   async function submitRaise(actorId: string, data: unknown): Promise<{ readonly formAgain: boolean; readonly reply: Reply }> {
     const checked = checkRaiseSubmission(policies, data, workers);
     if (!checked.ok) return 'damaged' in checked ? { formAgain: false, reply: { message: checked.damaged } } : { formAgain: true, reply: { card: checked.card } };
-    const raw = data as Readonly<Record<string, unknown>>;
-    const result: RaiseResult = flows.raise ? await flows.raise(actorId, checked.form, checked.policy, raw) : { ok: false, formError: NOT_AVAILABLE };
+    const result: RaiseResult = flows.raise ? await flows.raise(actorId, checked.form, checked.policy) : { ok: false, formError: NOT_AVAILABLE };
     if (result.ok) return { formAgain: false, reply: { card: result.card } };
-    const card = form({ formId: checked.form.formId, raw: data, values: raiseFormValuesFrom(data), formError: result.formError });
+    const card = form({ formId: checked.form.formId, values: raiseFormValuesFrom(data), formError: result.formError });
     return { formAgain: true, reply: { card } };
   }
 
@@ -154,7 +153,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
       case 'raiseOpen':
         return { card: form() };
       case 'raiseUpdate':
-        return { card: form({ formId: action.data.formId, raw: data, values: raiseFormValuesFrom(data) }) };
+        return { card: form({ formId: action.data.formId, values: raiseFormValuesFrom(data) }) };
       case 'myCases':
         return flows.myCases ? flows.myCases(actorId) : { message: NOT_AVAILABLE };
       case 'raiseSubmit':

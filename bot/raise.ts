@@ -15,7 +15,6 @@ import {
   type RaisePolicyOption,
   type VerbData,
 } from '../cards/index.js';
-import { choiceInput } from '../cards/inputs.js';
 import type { Policy } from '../domain/policies/index.js';
 
 /** The manifest's message-extension command (manifest/manifest.template.json). */
@@ -36,48 +35,18 @@ export function raisePolicyOption(policy: Policy): RaisePolicyOption {
 export interface RaiseFormInput {
   readonly policies: readonly Policy[];
   /** Social workers and supervising social workers to choose the allocated one from. */
-  readonly workers?: readonly PersonView[];
+  readonly workers: readonly PersonView[];
   readonly formId?: string;
   readonly values?: Partial<RaiseFormValues>;
   readonly errors?: Partial<Record<RaiseField, string>>;
   readonly formError?: string;
 }
 
-/** The input id of the allocated worker choice the bot adds to the form. */
-export const ALLOCATED_WORKER_INPUT = 'allocatedWorkerId';
-
-/**
- * Roles resolve from the case's allocated worker, which the form in cards/ does not ask for
- * yet: the bot adds that choice just before the policy (pending a field in the form itself).
- */
-function withAllocatedWorker(card: AdaptiveCardJson, workers: readonly PersonView[], value: unknown): AdaptiveCardJson {
-  if (workers.length === 0) return card;
-  const at = card.body.findIndex((e) => e.id === 'policyId');
-  const chosen = typeof value === 'string' && workers.some((w) => w.id === value) ? value : undefined;
-  const input = choiceInput({
-    id: ALLOCATED_WORKER_INPUT,
-    label: 'Allocated social worker',
-    isRequired: true,
-    errorMessage: 'Pick the allocated social worker or supervising social worker',
-    style: 'filtered',
-    placeholder: 'Pick a person',
-    choices: workers.map((w) => ({ title: w.name, value: w.id })),
-    value: chosen,
-  });
-  const body = [...card.body];
-  body.splice(at < 0 ? body.length : at, 0, ...input);
-  return { ...card, body };
-}
-
-export function renderRaiseForm(input: RaiseFormInput & { readonly raw?: unknown }): AdaptiveCardJson {
-  const raw = typeof input.raw === 'object' && input.raw !== null ? (input.raw as Record<string, unknown>) : {};
-  return withAllocatedWorker(renderCardsRaiseForm(input), input.workers ?? [], raw[ALLOCATED_WORKER_INPUT]);
-}
-
-function renderCardsRaiseForm(input: RaiseFormInput): AdaptiveCardJson {
+export function renderRaiseForm(input: RaiseFormInput): AdaptiveCardJson {
   return raiseForm({
     formId: input.formId ?? randomUUID(),
     policies: input.policies.map(raisePolicyOption),
+    workers: input.workers,
     ...(input.values !== undefined && { values: input.values }),
     ...(input.errors !== undefined && { errors: input.errors }),
     ...(input.formError !== undefined && { formError: input.formError }),
@@ -91,19 +60,22 @@ export type RaiseCheck =
   | { readonly ok: false; readonly damaged: string };
 
 /** Checks a submitted raise form; on any fault, the form again with the values and the faults. */
-export function checkRaiseSubmission(policies: readonly Policy[], data: unknown, workers: readonly PersonView[] = []): RaiseCheck {
+export function checkRaiseSubmission(policies: readonly Policy[], data: unknown, workers: readonly PersonView[]): RaiseCheck {
   const formId = typeof data === 'object' && data !== null ? (data as { formId?: unknown }).formId : undefined;
   if (typeof formId !== 'string' || formId === '' || formId.length > 128) {
     return { ok: false, damaged: 'This form is damaged or was not sent by Resolve: type "raise" for a new one. Nothing was changed.' };
   }
   const again = (errors: Partial<Record<RaiseField, string>>, formError?: string) => ({
     ok: false as const,
-    card: renderRaiseForm({ policies, workers, raw: data, formId, values: raiseFormValuesFrom(data), errors, ...(formError !== undefined && { formError }) }),
+    card: renderRaiseForm({ policies, workers, formId, values: raiseFormValuesFrom(data), errors, ...(formError !== undefined && { formError }) }),
   });
   const parsed = parseActionData(VERBS.raiseSubmit, data);
   if (!parsed.ok) return again(parsed.fieldErrors as Partial<Record<RaiseField, string>>);
   if (parsed.action.verb !== VERBS.raiseSubmit) return again({}, 'This is not a raise form.');
   const form = parsed.action.data;
+  if (!workers.some((w) => w.id === form.allocatedWorkerId)) {
+    return again({ allocatedWorkerId: 'Allocated social worker is not one of the people offered: pick one from the list' });
+  }
   const policy = policies.find((p) => p.id === form.policyId);
   if (policy === undefined) return again({ policyId: 'Policy is not one of the choices offered: pick one from the list' });
   if (form.entryStageId !== undefined && !policy.stages.some((s) => s.id === form.entryStageId)) {

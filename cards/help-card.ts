@@ -16,7 +16,8 @@ export function helpCard(view: HelpView): AdaptiveCardJson {
       factSet([
         ['raise', view.canRaise ? 'Raise a good-practice notification, practice alert or dispute' : undefined],
         ['my cases', 'The cases you raised, or that wait for you, with their deadlines'],
-        ['case <reference>', 'One case: where it is, with whom, and what happened'],
+        // Not "case <reference>": Teams reads <reference> as markup and shows only "case".
+        ['case REFERENCE', 'One case, e.g. case LCS-204518: where it is, with whom, and what happened'],
         ['help', 'This card'],
       ]),
       view.canRaise && text('From any message in Teams, choose … > Raise alert from this message to start a form with its text.', { isSubtle: true, size: 'Small' }),

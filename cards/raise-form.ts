@@ -18,6 +18,7 @@ import {
 export const RAISE_FIELD_LABELS: Readonly<Record<RaiseField, string>> = {
   caseReference: 'Case reference',
   subjectInitials: 'Child or carer initials',
+  allocatedWorkerId: 'Allocated social worker (or supervising social worker)',
   policyId: 'Policy',
   alertTypeId: 'Type',
   entryStageId: 'Entry stage (leave empty for the type\'s usual stage)',
@@ -69,6 +70,7 @@ export function raiseForm(view: RaiseFormView): AdaptiveCardJson {
         regex: INITIALS_PATTERN, placeholder: 'e.g. J.T.',
         errorMessage: 'Initials only, e.g. J.T.; never a full name',
       }),
+      ...workerInput(view, values.allocatedWorkerId, errors.allocatedWorkerId),
       ...policyInputs(view, policy),
       ...choiceInput({
         ...field('alertTypeId'), value: values.alertTypeId, isRequired: true, errorMessage: 'Pick the type',
@@ -101,6 +103,23 @@ function errorSummary(view: RaiseFormView): CardElement | undefined {
     view.formError,
   ].filter((l): l is string => typeof l === 'string');
   return container(lines.map((l) => text(l, { color: 'Attention', weight: 'Bolder' })), { style: 'attention' });
+}
+
+/** The case's allocated worker, from the people the view offers; the people every stage reaches are found from them. */
+function workerInput(view: RaiseFormView, value: string | undefined, error: string | undefined): CardElement[] {
+  if (view.workers.length === 0) {
+    return [
+      text(RAISE_FIELD_LABELS.allocatedWorkerId, { weight: 'Bolder' }),
+      text('No social workers are set up to choose from, so nothing can be raised yet: ask your administrator to add the case-holding teams to the organisation directory.', { color: 'Attention', size: 'Small', spacing: 'None' }),
+    ];
+  }
+  const offered = value !== undefined && view.workers.some((w) => w.id === value) ? value : undefined;
+  return choiceInput({
+    id: 'allocatedWorkerId', label: RAISE_FIELD_LABELS.allocatedWorkerId, error, value: offered,
+    isRequired: true, style: 'filtered', placeholder: 'Pick a person',
+    errorMessage: 'Pick the child\'s allocated social worker, or the foster carer\'s supervising social worker',
+    choices: view.workers.map((w) => ({ title: w.name, value: w.id })),
+  });
 }
 
 function policyInputs(view: RaiseFormView, policy: RaisePolicyOption): CardElement[] {

@@ -42,7 +42,7 @@ export const CASE_REFERENCE_PATTERN = '^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9/_.-]{0,
 /** Initials only: up to four letters, each optionally followed by a dot (stored upper-case, e.g. J.T.). */
 export const INITIALS_PATTERN = '^[A-Za-z](\\.?[A-Za-z]){0,3}\\.?$';
 
-const DAMAGED = 'the card is damaged or was not sent by Resolve; open the case again with "case <reference>"';
+const DAMAGED = 'the card is damaged or was not sent by Resolve; open the case again by typing "case" and its reference';
 const nf = new Intl.NumberFormat('en-GB');
 
 type Ctx = z.RefinementCtx;
@@ -174,6 +174,13 @@ export const raiseSubmitSchema = z.object({
     if (!new RegExp(INITIALS_PATTERN).test(t)) return fail(ctx, 'Initials only, e.g. J.T. (at most 4 letters), never a full name');
     return t.toUpperCase();
   }),
+  /** The allocated social worker or supervising social worker; whether they are one offered is the bot's check. */
+  allocatedWorkerId: z.unknown().transform((value, ctx): string => {
+    const t = readText(value, 'Allocated social worker', ctx);
+    if (t === undefined) return fail(ctx, 'Allocated social worker is required: pick the child\'s allocated social worker, or the foster carer\'s supervising social worker, from the list');
+    if (t.length > MAX_ID_LENGTH || !/^[\x21-\x7e]+$/.test(t)) return fail(ctx, 'Allocated social worker is not one of the people offered: pick one from the list');
+    return t;
+  }),
   policyId: chosenId('Policy'),
   alertTypeId: chosenId('Type'),
   /** Empty: the alert type's own entry stage (the domain's default); a later one is a bypass. */
@@ -199,6 +206,7 @@ export const raiseDraftSchema = z.object({
   formId: opaqueId('formId'),
   caseReference: looseText,
   subjectInitials: looseText,
+  allocatedWorkerId: looseText,
   policyId: looseText,
   alertTypeId: looseText,
   entryStageId: looseText,

@@ -199,6 +199,8 @@ export interface BriefingCardView {
 export interface RaiseFormValues {
   readonly caseReference: string;
   readonly subjectInitials: string;
+  /** Entra object id of the allocated social worker (child) or supervising social worker (carer). */
+  readonly allocatedWorkerId: string;
   readonly policyId: string;
   readonly alertTypeId: string;
   readonly entryStageId: string;
@@ -232,6 +234,11 @@ export interface RaiseFormView {
   /** Opaque id of this form, so a double submit raises once. */
   readonly formId: string;
   readonly policies: readonly RaisePolicyOption[];
+  /**
+   * The social workers and supervising social workers the case's allocated worker is chosen from
+   * (the directory's case-holding teams). Every stage's people are found from that choice.
+   */
+  readonly workers: readonly PersonView[];
   readonly values?: Partial<RaiseFormValues>;
   readonly errors?: Partial<Record<RaiseField, string>>;
   /** A fault not tied to one field (e.g. the domain refused the raise). */

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  actionCard, actionCardPreview, caseDetailCard, myCasesCard, outcomeCard, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
+  actionCard, actionCardPreview, caseDetailCard, chaserCard, chaserCardPreview, myCasesCard, outcomeCard, readOnlyCard, readOnlyCardPreview, statusCard,
+  statusCardPreview,
   type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
@@ -25,8 +26,7 @@ import type { MailSender } from '../../graph/mail.js';
 import type { BotFlows, RaiseResult, Reply } from '../app.js';
 import { parseReceipt, type PersonalMessage, type TeamsReceipt } from '../delivery.js';
 import type { Logger } from '../log.js';
-import { caseContextOf, keepCaseContext } from './case-context.js';
-import { actionCardView, caseView, outcomeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
+import { actionCardView, caseView, escalatePromptView, outcomeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
 
 /** Everyone in a case-holding team: the choices for a case's allocated worker. */
 export async function caseWorkers(directory: Directory): Promise<PersonView[]> {
@@ -53,6 +53,17 @@ export interface CaseFlows extends BotFlows {
 type CaseAction = Parameters<NonNullable<BotFlows['caseAction']>>[1];
 
 const unique = (ids: readonly string[]) => [...new Set(ids)];
+
+/** The reason recorded when the officer escalates from the overdue reminder in one click, without writing one. */
+export const ONE_CLICK_ESCALATION_REASON = 'No response by the due date (escalated from the overdue reminder).';
+
+const NO_ALLOCATED_WORKER = 'This case was raised before Resolve recorded its allocated worker, so it cannot tell who the next stage goes to; ask your administrator. Nothing was changed.';
+
+/** Open, nobody has responded at this stage, and the response was due by now. */
+function responseOverdue(state: CaseState, now: Date): boolean {
+  const due = state.stage.responseDueAt;
+  return state.status === 'open' && state.stage.response === null && due !== null && now.getTime() >= Date.parse(due);
+}
 
 export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
   const { db, clock, directory, logger } = options;
@@ -99,20 +110,22 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return { to: toIds, cc };
   }
 
-  /** Who a stage of this case would go to (To, CC), from the case's allocated worker; undefined when unknown. */
+  /** Who a stage of this case would go to (To, CC), from the allocated worker recorded when it was raised; undefined when unknown. */
   async function routeTo(state: CaseState, policy: Policy, stageId: string): Promise<{ to: string[]; cc: string[] } | undefined> {
-    const context = await caseContextOf(db, state.caseId);
-    if (context === undefined) return undefined;
+    if (state.allocatedWorkerId === null) return undefined;
     try {
-      return await route(recipientRoles(policy, stageId), context.allocatedWorkerId, state.raisedBy);
+      return await route(recipientRoles(policy, stageId), state.allocatedWorkerId, state.raisedBy);
     } catch (error) {
       if (error instanceof InvalidInputError) return undefined;
       throw error;
     }
   }
 
-  /** The card this person should hold for the case now: To gets actions, the officer the status, others read-only. */
-  async function cardFor(state: CaseState, viewerId: string): Promise<{ card: AdaptiveCardJson; preview: string }> {
+  /**
+   * The card this person should hold for the case now: To gets actions, the officer the status, others read-only.
+   * With `escalatePrompt`, the officer gets the overdue chaser with its one-click Escalate while the response is still overdue.
+   */
+  async function cardFor(state: CaseState, viewerId: string, escalatePrompt = false): Promise<{ card: AdaptiveCardJson; preview: string }> {
     const policy = options.policies.find((p) => p.id === state.policyId);
     const role = viewerRole(state, viewerId);
     // Only the officer's card shows the history; the others need the state alone.
@@ -130,17 +143,20 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     }
     if (role === 'officer') {
       const who = (ids: readonly string[] = []) => ids.map((id) => ({ id, name: names(id) }));
-      const view = statusCardView(state, events, policy, names, now, next === undefined ? {} : { nextStage: { stageId: next.id, label: next.label, to: who(route?.to), cc: who(route?.cc) } });
+      const nextStageView = next === undefined ? undefined : { stageId: next.id, label: next.label, to: who(route?.to), cc: who(route?.cc) };
+      const prompt = escalatePrompt && responseOverdue(state, now) ? escalatePromptView(state, names, route !== undefined && route.to.length > 0 ? nextStageView : undefined) : undefined;
+      if (prompt !== undefined) return { card: chaserCard(prompt), preview: chaserCardPreview(prompt) };
+      const view = statusCardView(state, events, policy, names, now, nextStageView === undefined ? {} : { nextStage: nextStageView });
       return { card: statusCard(view), preview: statusCardPreview(view) };
     }
     const view = readOnlyCardView(state, policy, names, now);
     return { card: readOnlyCard(view), preview: readOnlyCardPreview(view) };
   }
 
-  async function raise(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy, raw: Readonly<Record<string, unknown>>): Promise<RaiseResult> {
-    const allocatedWorkerId = typeof raw.allocatedWorkerId === 'string' ? raw.allocatedWorkerId.trim() : '';
-    if (allocatedWorkerId === '' || (await directory.person(allocatedWorkerId)) === undefined) {
-      return { ok: false, formError: 'Choose the allocated social worker (or supervising social worker) from the list, so the alert reaches the right people.' };
+  async function raise(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy): Promise<RaiseResult> {
+    const { allocatedWorkerId } = form;
+    if ((await directory.person(allocatedWorkerId)) === undefined) {
+      return { ok: false, formError: 'The allocated social worker chosen is no longer in the directory: choose the allocated social worker (or supervising social worker) from the list again.' };
     }
     const type = policy.alertTypes.find((t) => t.id === form.alertTypeId);
     const chosen = form.entryStageId;
@@ -165,6 +181,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       actor: actorId,
       reference: form.caseReference,
       subjectInitials: form.subjectInitials.toUpperCase(),
+      allocatedWorkerId,
       policyId: policy.id,
       alertTypeId: form.alertTypeId,
       ...(chosen !== undefined && { entryStageId: chosen }),
@@ -180,7 +197,6 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       to,
       cc,
     } as CaseCommand;
-    await keepCaseContext(db, clock, caseId, { allocatedWorkerId });
     let outcome;
     try {
       outcome = await handleCaseCommand(store, command);
@@ -206,14 +222,19 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     if (action.verb === 'escalate') {
       const next = nextStage(policy, state.stage.stageId);
       if (next === undefined) return `${state.stage.stageLabel} is the last stage of ${policy.authority}'s ladder: there is nowhere to escalate to. Nothing was changed.`;
+      // The overdue chaser's one-click Escalate sends no reason: the overdue response is the reason.
+      const reason = action.data.escalateReason ?? (responseOverdue(state, clock.now()) ? ONE_CLICK_ESCALATION_REASON : undefined);
+      if (reason === undefined) return `Say why it needs ${next.label}: a reason for escalating is required. Nothing was changed.`;
+      if (state.allocatedWorkerId === null) return NO_ALLOCATED_WORKER;
       const route = await routeTo(state, policy, next.id);
       if (route === undefined || route.to.length === 0) return `Nobody in the directory holds the roles ${next.label} goes to for this case. Nothing was changed.`;
       return {
-        type: 'escalate', ...base, reason: action.data.escalateReason ?? '',
+        type: 'escalate', ...base, reason,
         ...(action.data.escalateSoughtBy !== undefined && { resolutionSoughtBy: action.data.escalateSoughtBy }), to: route.to, cc: route.cc,
       } as CaseCommand;
     }
     if (action.verb === 'bypass') {
+      if (state.allocatedWorkerId === null) return NO_ALLOCATED_WORKER;
       const route = await routeTo(state, policy, action.data.bypassStageId);
       if (route === undefined || route.to.length === 0) return 'Nobody in the directory holds the roles that stage goes to for this case. Nothing was changed.';
       return {
@@ -294,13 +315,16 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       subject: n.purpose === 'overdue' ? `${subject}: response overdue` : `${subject}: for your attention`,
       html: `<p>${subject}. Open Resolve in Microsoft Teams and type <b>case ${state.reference}</b> to see it.</p>`,
     };
-    const { card, preview } = await cardFor(state, n.recipient);
+    const { card, preview } = await cardFor(state, n.recipient, n.purpose === 'escalate-prompt');
     if (n.purpose === 'card-update') {
       const replaces = await earlierCard(state.caseId, n.recipient);
       return { recipientId: n.recipient, card, preview, ...(replaces !== undefined && { replaces }) };
     }
     if (n.purpose === 'card-new') return { recipientId: n.recipient, card, preview, ...(email !== undefined && { email }) };
-    const what = n.purpose === 'reminder' ? 'a response is due soon' : n.purpose === 'overdue' ? 'the response is overdue' : 'needs your attention';
+    const what = n.purpose === 'reminder' ? 'a response is due soon'
+      : n.purpose === 'overdue' ? 'the response is overdue'
+      : n.purpose === 'escalate-prompt' ? 'the response is overdue; you decide whether to escalate'
+      : 'needs your attention';
     return { recipientId: n.recipient, card, preview, text: `${subject}: ${what}.`, ...(email !== undefined && { email }) };
   }
 
@@ -337,7 +361,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
   }
 
   return {
-    raise: (actorId, form, policy, raw) => raise(actorId, form, policy, raw ?? {}),
+    raise,
     caseAction,
     myCases,
     caseByReference,

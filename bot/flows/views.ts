@@ -4,8 +4,8 @@
  * button is a hint for the card only: the domain checks every command again.
  */
 import type {
-  ActionCardView, CaseActionName, CaseEventView, CaseHeaderView, CaseStatus, CaseView, OutcomeView, PersonView,
-  ReadOnlyCardView, ResponseKind as CardResponseKind, StatusCardView,
+  ActionCardView, CaseActionName, CaseEventView, CaseHeaderView, CaseStatus, CaseView, ChaserCardView, OutcomeView, PersonView,
+  ReadOnlyCardView, ResponseKind as CardResponseKind, StageRouteView, StatusCardView,
 } from '../../cards/index.js';
 import type { CaseEvent, CaseState, ResponseKind } from '../../domain/escalation/index.js';
 import { cardHolders } from '../../domain/escalation/notifications.js';
@@ -176,6 +176,24 @@ export function statusCardView(
     ...(extras.nextStage !== undefined && { nextStage: extras.nextStage }),
     bypassTargets,
     allowed: officerActions(state, policy, extras.nextStage !== undefined, bypassTargets.length > 0),
+  };
+}
+
+/**
+ * The officer's overdue chaser (the escalate prompt): who holds the case, and the one-click
+ * Escalate to the next stage when there is one. Undefined when the stage has no due time.
+ */
+export function escalatePromptView(state: CaseState, nameOf: NameOf, nextStage: StageRouteView | undefined): ChaserCardView | undefined {
+  const due = state.stage.responseDueAt;
+  if (due === null) return undefined;
+  return {
+    header: caseHeader(state),
+    kind: 'overdue',
+    audience: 'officer',
+    responseDue: new Date(due),
+    withTo: state.stage.to.map(person(nameOf)),
+    viewerIds: [state.raisedBy],
+    ...(nextStage !== undefined && { nextStage }),
   };
 }
 

@@ -26,9 +26,10 @@ export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: st
         stage = e.stage.stageLabel;
         lines.push(`Case ${e.reference} (${e.subjectInitials}): ${e.alertTypeLabel}, ${e.authority}.`);
         const copied = e.stage.cc.length ? ` ${e.stage.ccLabel}: ${names(e.stage.cc)}.` : '';
+        const worker = e.allocatedWorkerId ? ` Allocated worker: ${nameOf(e.allocatedWorkerId)}.` : '';
         const bypass = e.bypass ? ` Entered at this stage by bypass: ${e.bypass.reason}${e.bypass.lineManagerDiscussed ? ' (discussed with line manager)' : ''}${e.bypass.emergency ? ' (emergency)' : ''}.` : '';
         const due = e.stage.responseDueAt ? ` Response due ${at(e.stage.responseDueAt)}.` : '';
-        line = `${who} ${e.kind === 'notification' ? 'sent' : 'raised'} a ${e.alertTypeLabel}. To: ${names(e.stage.to)}.${copied}${bypass}` +
+        line = `${who} ${e.kind === 'notification' ? 'sent' : 'raised'} a ${e.alertTypeLabel}. To: ${names(e.stage.to)}.${copied}${worker}${bypass}` +
           `${quoted('Category', e.category)}${quoted('Issue', e.issue)}${quoted('Impact on the child', e.impactOnChild)}${quoted('Resolution sought', e.resolutionSought)}${due}`;
         break;
       }

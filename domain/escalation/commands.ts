@@ -41,6 +41,13 @@ export const raiseCommandSchema = z.object({
     .regex(/^[A-Z](\.?[A-Z]){0,3}\.?$/, 'must be initials only, e.g. "J.T."'),
   policyId: z.string().trim().min(1),
   alertTypeId: z.string().trim().min(1),
+  /**
+   * Entra object id of the case's allocated worker: the child's allocated social worker, or the
+   * foster carer's supervising social worker. Every stage's roles (team manager, service manager,
+   * Director...) are found from them. Required for alerts and disputes (`decide` refuses without
+   * it); a notification may leave it out.
+   */
+  allocatedWorkerId: personId.optional(),
   /** Defaults to the alert type's entry stage; a later stage is a bypass. */
   entryStageId: z.string().trim().min(1).optional(),
   category: optionalWords('the category'),

@@ -20,6 +20,7 @@ export type RefusalCode =
   | 'unknown-stage'
   | 'unknown-severity-flag'
   | 'unknown-category'
+  | 'allocated-worker-required'
   | 'not-an-entry-stage'
   | 'alerts-suspended'
   | 'no-addressee'
@@ -240,6 +241,12 @@ function raise(state: CaseState | undefined, cmd: Cmd<'raise'>, ctx: DecideConte
   if (cmd.category !== undefined && categories.length > 0 && !categories.includes(cmd.category)) {
     return refuse('unknown-category', `"${cmd.category}" is not a category for a ${type.label}; choose one of: ${categories.join('; ')}.`);
   }
+  if (type.kind !== 'notification' && cmd.allocatedWorkerId === undefined) {
+    return refuse(
+      'allocated-worker-required',
+      `A ${type.label} needs the case's allocated worker: give the child's allocated social worker, or the foster carer's supervising social worker, so that every stage reaches the right people.`,
+    );
+  }
   const base = {
     type: 'CaseRaised' as const,
     ...header(cmd, ctx),
@@ -251,6 +258,7 @@ function raise(state: CaseState | undefined, cmd: Cmd<'raise'>, ctx: DecideConte
     alertTypeId: type.id,
     alertTypeLabel: type.label,
     kind: type.kind,
+    allocatedWorkerId: cmd.allocatedWorkerId ?? null,
     category: cmd.category ?? null,
     issue: cmd.issue,
     impactOnChild: cmd.impactOnChild,

@@ -58,6 +58,12 @@ export interface CaseFacts {
   readonly alertTypeId: string;
   readonly alertTypeLabel: string;
   readonly kind: AlertKind;
+  /**
+   * Entra object id of the allocated social worker (child) or supervising social worker (foster
+   * carer): the person every stage's roles are resolved from. Always set for alerts and disputes;
+   * null for a notification raised without one.
+   */
+  readonly allocatedWorkerId: string | null;
   readonly category: string | null;
   readonly issue: string;
   readonly impactOnChild: string;

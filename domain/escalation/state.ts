@@ -75,6 +75,8 @@ function raised(event: CaseRaised): CaseState {
   const { type: _type, caseId, at: _at, actor: _actor, stage: _stage, bypass: _bypass, overallLimitAt: _limit, cafcassPromptAt: _prompt, ...facts } = event;
   return {
     ...facts,
+    // Streams written before the allocated worker was recorded in the raise have none.
+    allocatedWorkerId: event.allocatedWorkerId ?? null,
     caseId,
     raisedBy: event.actor,
     raisedAt: event.at,

@@ -13,6 +13,8 @@ export interface CaseSummary {
   stageId: string;
   stageLabel: string;
   raisedBy: string;
+  /** The allocated social worker or supervising social worker the stages' roles are found from. */
+  allocatedWorkerId: string | null;
   addressees: string[];
   copied: string[];
   /** Owners of actions not yet complete. */
@@ -39,6 +41,7 @@ export function summarise(state: CaseState, now: Date): CaseSummary {
     stageId: stage.stageId,
     stageLabel: stage.stageLabel,
     raisedBy: state.raisedBy,
+    allocatedWorkerId: state.allocatedWorkerId,
     addressees: [...stage.to],
     copied: [...stage.cc],
     actionOwners: [...new Set(state.actions.filter((a) => a.completedAt === null).map((a) => a.owner))],

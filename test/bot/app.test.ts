@@ -19,7 +19,7 @@ describe('bot/app over HTTP: chat commands', () => {
     assert.equal(reply.status, 200);
     const cards = bot.cardsTo(IRO);
     assert.equal(cards.length, 1);
-    for (const command of ['raise', 'my cases', 'case <reference>', 'help']) assert.ok(JSON.stringify(cards[0]).includes(`"${command}"`), command);
+    for (const command of ['raise', 'my cases', 'case REFERENCE', 'help']) assert.ok(JSON.stringify(cards[0]).includes(`"${command}"`), command);
     assert.deepEqual(bot.sentTo(MANAGER), []);
     const [sent] = bot.sentTo(IRO);
     assert.equal(sent?.kind, 'reply');

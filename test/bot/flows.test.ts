@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { ONE_CLICK_ESCALATION_REASON } from '../../bot/flows/cases.js';
+import type { CaseEvent } from '../../domain/escalation/index.js';
+import { loadCase } from '../../store/cases.js';
+import type { Db } from '../../store/db.js';
 import { actionsIn, invokeCard, verbsOn } from './card-queries.js';
 import { cardsIn, type JsonObject, type SentActivity } from './recording-connector.js';
 import { startBotHarness, type BotHarness } from './harness.js';
@@ -8,6 +12,9 @@ const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, IRO
 const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social worker (Children in Care North)
 const TEAM_MANAGER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce, her team manager
 const STRANGER = '0b80a255-53a1-4945-a932-58ef7777682c'; // Kwame Asante, no part in the case
+const ASCM = 'a712755f-6cac-44d5-99d5-269512e74f7b'; // Farah Siddiqui, operations manager (ASCM) over Samira's team
+const NIAMH = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, supervising social worker (Fostering Support)
+const KWAME = STRANGER; // Kwame Asante manages Niamh's team, Fostering Support
 
 /** Oxfordshire "Resolution and Escalation" alert: stage 1 goes To the social worker, CC the team manager. */
 const raiseForm = (formId: string): JsonObject => ({
@@ -26,6 +33,93 @@ const raiseForm = (formId: string): JsonObject => ({
 });
 
 const lastCard = (sent: readonly SentActivity[]) => cardsIn(sent.at(-1)?.activity ?? {}).at(0);
+
+async function eventsOf(db: Db | undefined, caseId: string): Promise<CaseEvent[]> {
+  assert.ok(db, 'the harness has a database');
+  return (await loadCase(db, caseId)).records.map((r) => r.event);
+}
+
+describe('bot flows: later stages reach the people of the allocated worker recorded in the case', function () {
+  this.timeout(60_000);
+  it('the raise records the allocated worker in the case itself (no side stream), and escalation resolves the next stage\'s people from it', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      // Oxfordshire informal resolution goes To the social worker and team manager; Stage 1 To the social worker, CC the team manager.
+      const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', {
+        ...raiseForm('form-niamh'), caseReference: 'LCS-310077', allocatedWorkerId: NIAMH, alertTypeId: 'informal', resolutionSoughtBy: '2026-11-27',
+      })).body);
+      const escalate = actionsIn(raised).find((a) => a.verb === 'escalate');
+      assert.ok(escalate, `Escalate on the officer's card (had ${verbsOn(raised).join(',')})`);
+      const caseId = String((escalate.data as JsonObject).caseId);
+      const [first] = await eventsOf(bot.db, caseId);
+      assert.ok(first?.type === 'CaseRaised');
+      assert.equal(first.allocatedWorkerId, NIAMH, 'the allocated worker is a fact of the raise');
+      const streams = await bot.db!.query<{ stream_id: string }>('SELECT DISTINCT stream_id FROM events');
+      assert.deepEqual(streams.map((s) => s.stream_id), [caseId], 'one stream: the case; no case-context side stream');
+      assert.match(JSON.stringify(raised), /Kwame Asante/, 'the status card says Stage 1 would copy Niamh\'s team manager');
+
+      const reply = await bot.invoke(IRO, 'escalate', { ...(escalate.data as JsonObject), escalateReason: 'No agreement reached informally.', escalateSoughtBy: '2026-12-04' });
+      assert.doesNotMatch(JSON.stringify(invokeCard(reply.body)), /Nothing was changed/);
+      const escalated = (await eventsOf(bot.db, caseId)).find((e) => e.type === 'StageEscalated');
+      assert.ok(escalated?.type === 'StageEscalated');
+      assert.deepEqual([escalated.stage.stageId, escalated.stage.to, escalated.stage.cc], ['stage1', [NIAMH], [KWAME]]);
+      await bot.deliver();
+      assert.deepEqual(bot.sentTo(TEAM_MANAGER), [], 'the team manager of another team (Samira\'s) is told nothing');
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('bot flows: one-click escalation from the overdue chaser', function () {
+  this.timeout(60_000);
+  it('§8.4: the officer gets the "escalate now?" chaser when no response came by the due date, and its one-click Escalate moves the case on with a recorded reason', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      // Stage 1 response due Friday 27 November 2026, 17:00.
+      await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-late'), resolutionSoughtBy: '2026-11-27' });
+      await bot.deliver();
+      bot.clock.advance(7 * 24 * 3600 * 1000); // Monday 30 November, 10:00: nobody responded
+      const fired = await bot.fireDeadlines();
+      assert.ok(fired.fired >= 1, JSON.stringify(fired));
+      bot.connector.clear();
+      await bot.deliver();
+      const chaser = bot.cardsTo(IRO).find((c) => /Response overdue/.test(String(c.fallbackText)));
+      assert.ok(chaser, `the officer got the overdue chaser (got ${bot.cardsTo(IRO).map((c) => String(c.fallbackText)).join(' | ')})`);
+      const oneClick = actionsIn(chaser).find((a) => a.verb === 'escalate');
+      assert.ok(oneClick, 'the chaser has Escalate');
+      assert.equal(oneClick.associatedInputs, 'none', 'one click: no reason to type');
+      assert.match(JSON.stringify(chaser), /Farah Siddiqui/, 'the chaser says who Stage 2 would reach');
+
+      const reply = await bot.invoke(IRO, 'escalate', oneClick.data as JsonObject);
+      const after = JSON.stringify(invokeCard(reply.body));
+      assert.doesNotMatch(after, /Nothing was changed/);
+      assert.match(after, /Stage 2/);
+      const caseId = String((oneClick.data as JsonObject).caseId);
+      const escalated = (await eventsOf(bot.db, caseId)).find((e) => e.type === 'StageEscalated');
+      assert.ok(escalated?.type === 'StageEscalated');
+      assert.equal(escalated.reason, ONE_CLICK_ESCALATION_REASON);
+      assert.deepEqual(escalated.stage.to, [ASCM]);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('§8.4: before the response is overdue, Escalate without a reason changes nothing and asks for one', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-early'), resolutionSoughtBy: '2026-11-27' })).body);
+      const escalate = actionsIn(raised).find((a) => a.verb === 'escalate');
+      assert.ok(escalate);
+      const reply = JSON.stringify(invokeCard((await bot.invoke(IRO, 'escalate', escalate.data as JsonObject)).body));
+      assert.match(reply, /Say why it needs Stage 2: a reason for escalating is required\. Nothing was changed\./);
+      const events = await eventsOf(bot.db, String((escalate.data as JsonObject).caseId));
+      assert.deepEqual(events.map((e) => e.type), ['CaseRaised']);
+    } finally {
+      await bot.close();
+    }
+  });
+});
 
 describe('bot flows: someone on automatic replies is covered', function () {
   this.timeout(60_000);

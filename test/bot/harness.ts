@@ -28,6 +28,8 @@ import { createOrgFileDirectory, loadOrganisationFile } from '../../graph/direct
 import type { MailMessage, MailSender } from '../../graph/mail.js';
 import type { TeamsInstaller } from '../../graph/teams-install.js';
 import { TestClock } from '../../store/clock.js';
+import { caseDeadlineHandler } from '../../store/cases.js';
+import { createDeadlineDispatcher, type DispatchReport } from '../../store/deadlines.js';
 import { createOutboxDeliverer, type DeliveryReport } from '../../store/outbox.js';
 import { Pacer } from '../../store/pacer.js';
 import { cardsIn, OUTBOUND, startRecordingConnector, type JsonObject, type RecordingConnector, type SentActivity } from './recording-connector.js';
@@ -87,6 +89,8 @@ export interface BotHarness {
   readonly installs: readonly string[];
   /** With `cases`: delivers everything the outbox holds now (repeats until a pass claims nothing). */
   deliver(): Promise<DeliveryReport>;
+  /** With `cases`: fires every case deadline due by the test clock (reminders, overdue notices), as the dispatcher would. */
+  fireDeadlines(): Promise<DispatchReport>;
   /** Every log line the bot wrote, parsed. */
   readonly logs: readonly JsonObject[];
   /** The 1:1 conversation id the harness uses for this person. */
@@ -143,7 +147,9 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
       return { status: 'ready', chatId: `19:${userId}@unq.gbl.spaces`, installed: true };
     },
   };
-  const directory = options.cases === true ? createOrgFileDirectory(await loadOrganisationFile(SAMPLE_ORGANISATION)) : undefined;
+  // The sample organisation's case workers are the raise form's choices, with or without the case flows.
+  const sampleDirectory = createOrgFileDirectory(await loadOrganisationFile(SAMPLE_ORGANISATION));
+  const directory = options.cases === true ? sampleDirectory : undefined;
   const policies = options.policies ?? [getPolicy('oxfordshire'), getPolicy('dudley')];
   const caseFlows =
     db !== undefined && directory !== undefined
@@ -159,7 +165,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     port: 0,
     conversations,
     policies,
-    ...(directory !== undefined && { workers: await caseWorkers(directory) }),
+    workers: await caseWorkers(sampleDirectory),
     ...((options.flows ?? caseFlows) !== undefined && { flows: options.flows ?? caseFlows }),
     readiness,
     logger,
@@ -181,6 +187,16 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
             }),
           }),
           pacer: new Pacer({ destination: { perSecond: 1000, burst: 1000 }, tenant: { perSecond: 1000, burst: 1000 } }),
+        })
+      : undefined;
+
+  const deadlines =
+    db !== undefined && caseFlows !== undefined
+      ? createDeadlineDispatcher({
+          db,
+          clock,
+          workerId: 'harness',
+          handler: caseDeadlineHandler({ policyFor: (id) => policies.find((p) => p.id === id) ?? getPolicy(id), calendar: createWorkingCalendar(), tenant: TEST_TENANT_ID }),
         })
       : undefined;
 
@@ -246,6 +262,10 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
         for (const key of Object.keys(total) as (keyof DeliveryReport)[]) total[key] += report[key];
         if (report.claimed === 0) return total;
       }
+    },
+    fireDeadlines: async () => {
+      if (deadlines === undefined) throw new Error('fireDeadlines() needs startBotHarness({ cases: true })');
+      return deadlines.runOnce();
     },
     logs,
     conversationIdOf,

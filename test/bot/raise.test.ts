@@ -9,12 +9,14 @@ import { startBotHarness, type BotHarness } from './harness.js';
 // Fictional people from graph/samples/organisation.yaml.
 const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo
 const OTHER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce
+const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social worker
 
 /** A complete, valid Dudley raise form as Teams posts it (inputs are strings). */
 const validForm = (formId = 'form-1'): JsonObject => ({
   formId,
   caseReference: 'LCS-204518',
   subjectInitials: 'J.T.',
+  allocatedWorkerId: WORKER,
   policyId: 'dudley',
   alertTypeId: 'qop',
   entryStageId: 'qop_alert',
@@ -78,6 +80,30 @@ describe('bot: the raise form over HTTP', () => {
     assert.equal(inputValue(card, 'caseReference'), 'Jamie Thompson', 'the faulty value is shown for correction');
     assert.equal((actionsIn(card).find((a) => a.verb === 'raiseSubmit')?.data as JsonObject).formId, 'form-1', 'same form id');
     assert.deepEqual(raised, []);
+  });
+
+  it('the form asks for the allocated worker, offering the organisation\'s case workers by name', async () => {
+    await bot.say(IRO, 'raise');
+    const [card] = bot.cardsTo(IRO);
+    const text = JSON.stringify(card);
+    assert.match(text, /"id":"allocatedWorkerId"/);
+    assert.match(text, /\{"title":"Samira Haddad","value":"3c3ae353-fb14-428e-90b4-01a6c1cc0aff"\}/);
+  });
+
+  it('a missing allocated worker, or one the form did not offer, comes back on its own field; nothing is raised', async () => {
+    const { allocatedWorkerId: _none, ...missing } = validForm();
+    const noWorker = invokeCard((await bot.invoke(IRO, 'raiseSubmit', missing)).body);
+    assert.match(JSON.stringify(noWorker), /Please correct this field: Allocated social worker \(or supervising social worker\)/);
+    assert.match(JSON.stringify(noWorker), /Allocated social worker is required/);
+    assert.equal(inputValue(noWorker, 'issue'), validForm().issue, 'everything typed is kept');
+    const stranger = invokeCard((await bot.invoke(IRO, 'raiseSubmit', { ...validForm(), allocatedWorkerId: '00000000-0000-4000-8000-000000000000' })).body);
+    assert.match(JSON.stringify(stranger), /Allocated social worker is not one of the people offered/);
+    assert.deepEqual(raised, []);
+  });
+
+  it('the allocated worker chosen reaches the raise flow in the checked form', async () => {
+    await bot.invoke(IRO, 'raiseSubmit', validForm());
+    assert.equal(firstRaised()?.form.allocatedWorkerId, WORKER);
   });
 
   it('a stage that is not on the chosen ladder is refused on the entry-stage field', async () => {

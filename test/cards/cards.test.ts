@@ -4,9 +4,9 @@ import {
   AGREED_ACTIONS_SHOWN, MAX_CARD_BYTES, SHORTENED_MARK, actionCard, briefingCard, cardBytes, caseDetailCard, chaserCard, helpCard, myCasesCard, outcomeCard, raiseForm, readOnlyCard,
   statusCard,
 } from '../../cards/index.js';
-import { walk } from './catalog.js';
+import { allCards, walk } from './catalog.js';
 import * as f from './fixtures.js';
-import { allText, buttonTitles, executes, input, showCardNamed } from './helpers.js';
+import { allText, buttonTitles, executes, input, showCardNamed, texts } from './helpers.js';
 
 const caseKey = { caseId: f.header.caseId, stageId: f.header.stageId, version: f.header.version };
 
@@ -217,9 +217,21 @@ describe('cards: the outcome card after a click (issue 4: a stale card never act
 
 describe('cards: help, my cases, case detail, chaser and briefing', () => {
   it('help lists the commands; only officers get the Raise button', () => {
-    assert.match(allText(helpCard({ canRaise: true })), /case <reference>/);
+    assert.match(allText(helpCard({ canRaise: true })), /case REFERENCE/);
     assert.deepEqual(buttonTitles(helpCard({ canRaise: true })), ['Raise an alert', 'My cases']);
     assert.deepEqual(buttonTitles(helpCard({ canRaise: false })), ['My cases']);
+  });
+
+  it('help names the case command in words Teams shows as typed: no <reference>, which Teams reads as markup and hides', () => {
+    const text = allText(helpCard({ canRaise: true }));
+    assert.doesNotMatch(text, /<reference>/);
+    assert.match(text, /^case REFERENCE: One case, e\.g\. case LCS-204518/m);
+  });
+
+  it('no card text holds anything Teams would read as an HTML tag (so nothing typed in angle brackets disappears)', () => {
+    for (const { name, card } of allCards()) {
+      for (const t of texts(card)) assert.doesNotMatch(t, /<\/?[A-Za-z][^>]*>/, `${name}: ${t}`);
+    }
   });
 
   it('my cases with no cases says so', () => {
@@ -271,7 +283,7 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
 describe('cards: the raise form (issue 4: mistakes come back field by field, with nothing lost)', () => {
   it('has every field the issue names', () => {
     const card = raiseForm(f.raiseViews.blank!);
-    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertTypeId', 'entryStageId', 'category', 'issue', 'impact', 'resolutionSought', 'resolutionSoughtBy']) {
+    for (const id of ['caseReference', 'subjectInitials', 'allocatedWorkerId', 'policyId', 'alertTypeId', 'entryStageId', 'category', 'issue', 'impact', 'resolutionSought', 'resolutionSoughtBy']) {
       assert.ok(input(card, id), id);
     }
     assert.equal(input(card, 'resolutionSoughtBy')?.type, 'Input.Date');
@@ -324,12 +336,13 @@ describe('cards: the raise form (issue 4: mistakes come back field by field, wit
     assert.equal(input(card, 'resolutionSoughtBy')?.value, '2026-02-30');
     assert.equal(input(card, 'entryStageId')?.value, 'formal');
     assert.equal(input(card, 'alertTypeId')?.value, 'dispute');
+    assert.equal(input(card, 'allocatedWorkerId')?.value, f.people.socialWorker.id);
     assert.equal(input(card, 'severityFlags')?.value, 'serious_safeguarding,human_rights_breach');
   });
 
   it('required fields are marked required, with a pattern for the case reference and the initials', () => {
     const card = raiseForm(f.raiseViews.blank!);
-    for (const id of ['caseReference', 'subjectInitials', 'policyId', 'alertTypeId', 'issue', 'impact', 'resolutionSought']) {
+    for (const id of ['caseReference', 'subjectInitials', 'allocatedWorkerId', 'policyId', 'alertTypeId', 'issue', 'impact', 'resolutionSought']) {
       assert.equal(input(card, id)?.isRequired, true, id);
     }
     assert.ok(new RegExp(String(input(card, 'caseReference')?.regex)).test('LCS-204518'));
@@ -337,8 +350,33 @@ describe('cards: the raise form (issue 4: mistakes come back field by field, wit
     assert.ok(!new RegExp(String(input(card, 'subjectInitials')?.regex)).test('Jayden Thornbury'));
   });
 
+  it('the allocated worker is chosen from the case workers the view offers, by name, sending the Entra object id', () => {
+    const card = raiseForm(f.raiseViews.blank!);
+    const choice = input(card, 'allocatedWorkerId');
+    assert.equal(choice?.type, 'Input.ChoiceSet');
+    assert.equal(choice?.style, 'filtered');
+    assert.deepEqual(choice?.choices, f.caseWorkers.map((w) => ({ title: w.name, value: w.id })));
+    assert.equal(choice?.value, undefined, 'nobody is preselected');
+    const typed = (id: string) => raiseForm({ ...f.raiseViews.blank!, values: { allocatedWorkerId: id } });
+    assert.equal(input(typed('c5d7e1a2-8b3f-4c6d-9e0a-1b2c3d4e0a06'), 'allocatedWorkerId')?.value, 'c5d7e1a2-8b3f-4c6d-9e0a-1b2c3d4e0a06');
+    assert.equal(input(typed('someone-not-offered'), 'allocatedWorkerId')?.value, undefined, 'a value not offered is not shown as chosen');
+  });
+
+  it('a missing allocated worker comes back under its own field, named in the summary', () => {
+    const message = 'Allocated social worker is required: pick one from the list';
+    const card = raiseForm({ ...f.raiseViews.blank!, errors: { allocatedWorkerId: message } });
+    assert.equal(input(card, 'allocatedWorkerId')?.errorMessage, message);
+    assert.match(allText(card), /Please correct this field: Allocated social worker \(or supervising social worker\)\./);
+  });
+
+  it('with no case workers to choose from, the form says so and who can fix it', () => {
+    const card = raiseForm(f.raiseViewWithoutWorkers);
+    assert.match(allText(card), /No social workers are set up to choose from.*ask your administrator/);
+    assert.equal(input(card, 'allocatedWorkerId'), undefined, 'no empty choice list');
+  });
+
   it('with no policy configured, refuses to draw and says what to do', () => {
-    assert.throws(() => raiseForm({ formId: 'form_1', policies: [] }),
+    assert.throws(() => raiseForm({ formId: 'form_1', policies: [], workers: f.caseWorkers }),
       (e: unknown) => e instanceof InvalidInputError && /at least one escalation policy/.test(e.message));
   });
 });

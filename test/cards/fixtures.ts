@@ -196,14 +196,24 @@ export const somersetPolicy: RaisePolicyOption = {
   ],
 };
 
+/** The case workers the raise form offers as the allocated worker. */
+export const caseWorkers: readonly PersonView[] = [
+  people.socialWorker,
+  { id: 'c5d7e1a2-8b3f-4c6d-9e0a-1b2c3d4e0a06', name: 'Olu Bankole' },
+];
+
+/** A directory with no case-holding teams: nobody to choose as the allocated worker. */
+export const raiseViewWithoutWorkers: RaiseFormView = { formId: 'form_5QK5', policies: [dudleyPolicy], workers: [] };
+
 export const raiseViews: Record<string, RaiseFormView> = {
-  blank: { formId: 'form_5QK2', policies: [dudleyPolicy] },
-  prefilledFromMessage: { formId: 'form_5QK3', policies: [dudleyPolicy, somersetPolicy], values: { issue: freeText.issue } },
+  blank: { formId: 'form_5QK2', policies: [dudleyPolicy], workers: caseWorkers },
+  prefilledFromMessage: { formId: 'form_5QK3', policies: [dudleyPolicy, somersetPolicy], workers: caseWorkers, values: { issue: freeText.issue } },
   withErrors: {
     formId: 'form_5QK4',
     policies: [somersetPolicy],
+    workers: caseWorkers,
     values: {
-      caseReference: 'Jayden', subjectInitials: child.initials, policyId: 'somerset-fro', alertTypeId: 'dispute',
+      caseReference: 'Jayden', subjectInitials: child.initials, allocatedWorkerId: people.socialWorker.id, policyId: 'somerset-fro', alertTypeId: 'dispute',
       entryStageId: 'formal', issue: freeText.issue, impact: '', resolutionSought: freeText.resolutionSought,
       resolutionSoughtBy: '2026-02-30', severityFlags: ['serious_safeguarding', 'human_rights_breach'],
     },

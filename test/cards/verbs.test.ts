@@ -7,7 +7,7 @@ import {
 
 const key = { caseId: 'case_01HV8Z6K3M2Q', stageId: 'stage1', version: 4 };
 const raise = {
-  formId: 'form_5QK2', caseReference: 'LCS-204518', subjectInitials: 'J.T.', policyId: 'dudley-firo',
+  formId: 'form_5QK2', caseReference: 'LCS-204518', subjectInitials: 'J.T.', allocatedWorkerId: 'a41e6b77-9c3d-4a2b-b1f0-6d8e2c4f0a03', policyId: 'dudley-firo',
   alertTypeId: 'qop', entryStageId: 'stage1', category: 'Key documents not provided',
   issue: 'Care plan not updated since the move.', impact: 'Contact has stopped.', resolutionSought: 'An updated plan.',
   resolutionSoughtBy: '2026-03-13', severityFlags: 'serious_safeguarding,human_rights_breach', bypassReason: '',
@@ -67,7 +67,7 @@ describe('cards/verbs: the data each Action.Execute verb carries is checked as u
 
   it('a forged payload gets a message that says the card is damaged and how to carry on', () => {
     const result = refused('respondAccept', { ...key, caseId: { $ne: null } });
-    assert.equal(result.fieldErrors.caseId, 'caseId must be text, not object: the card is damaged or was not sent by Resolve; open the case again with "case <reference>"');
+    assert.equal(result.fieldErrors.caseId, 'caseId must be text, not object: the card is damaged or was not sent by Resolve; open the case again by typing "case" and its reference');
   });
 
   it('a version that is not a whole number (text, negative, fractional) is refused', () => {
@@ -159,6 +159,12 @@ describe('cards/verbs: the raise form payload', () => {
     assert.equal(result.action.data.resolutionSoughtBy, '2026-03-13');
     assert.equal(result.action.data.bypassReason, undefined);
     assert.equal(result.action.data.emergency, false);
+    assert.equal(result.action.data.allocatedWorkerId, 'a41e6b77-9c3d-4a2b-b1f0-6d8e2c4f0a03');
+  });
+
+  it('an allocated worker that is not an id (a typed name, an object) is refused on its own field', () => {
+    assert.match(refused('raiseSubmit', { ...raise, allocatedWorkerId: 'Grace Mbeki' }).fieldErrors.allocatedWorkerId ?? '', /not one of the people offered/);
+    assert.match(refused('raiseSubmit', { ...raise, allocatedWorkerId: { id: 'x' } }).fieldErrors.allocatedWorkerId ?? '', /must be text/);
   });
 
   it('a case reference must be a case-system id with a digit, so a child\'s name is refused', () => {
@@ -179,8 +185,9 @@ describe('cards/verbs: the raise form payload', () => {
   it('every missing required field is reported at once, each under its own input id', () => {
     const result = refused('raiseSubmit', { formId: 'form_5QK2' });
     assert.deepEqual(Object.keys(result.fieldErrors).sort(), [
-      'alertTypeId', 'caseReference', 'impact', 'issue', 'policyId', 'resolutionSought', 'subjectInitials',
+      'alertTypeId', 'allocatedWorkerId', 'caseReference', 'impact', 'issue', 'policyId', 'resolutionSought', 'subjectInitials',
     ]);
+    assert.match(result.fieldErrors.allocatedWorkerId ?? '', /Allocated social worker is required: pick the child's allocated social worker, or the foster carer's supervising social worker/);
   });
 
   it('a type or severity flag that is not an offered id (an object, a sentence) is refused', () => {

@@ -101,8 +101,7 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
   it('the signed-in officer types "help" and the bot answers in the chat with every command', async () => {
     await send('help');
     await chatShows('I carry practice alerts and disputes');
-    // (The help card's "case <reference>" row shows as "case": Teams reads <reference> as markup.)
-    for (const command of ['raise', 'my cases', 'help']) {
+    for (const command of ['raise', 'my cases', 'case REFERENCE', 'help']) {
       assert.ok(await page.getByText(command, { exact: true }).last().isVisible(), `help lists "${command}"`);
     }
     assert.ok(await page.getByRole('button', { name: 'Raise an alert' }).last().isVisible());

@@ -31,6 +31,7 @@ describeOnEngines('store: escalation cases on the store (domain wired in)', (ctx
       actor: IRO,
       reference,
       subjectInitials: 'J.T.',
+      allocatedWorkerId: SW,
       policyId: 'oxfordshire',
       alertTypeId: 'r_and_e',
       entryStageId: 'stage1',

@@ -30,7 +30,7 @@ describeOnEngines('bin/commands: resolve audit verify and resolve case export', 
     const clock = new TestClock('2026-03-09T10:00:00.000Z');
     const options = { db: ctx.db, clock, policyFor: getPolicy, calendar: createWorkingCalendar() };
     await handleCaseCommand(options, {
-      type: 'raise', caseId, actor: 'iro-priya-okonjo', reference, subjectInitials: 'J.T.', policyId: 'oxfordshire', alertTypeId: 'r_and_e',
+      type: 'raise', caseId, actor: 'iro-priya-okonjo', reference, subjectInitials: 'J.T.', allocatedWorkerId: 'sw-tom-adeyemi', policyId: 'oxfordshire', alertTypeId: 'r_and_e',
       entryStageId: 'stage1', issue: 'Statutory visits are overdue.', impactOnChild: 'The child has not been seen in placement.',
       resolutionSought: 'A visit this week.', resolutionSoughtBy: '2026-03-13', to: ['sw-tom-adeyemi'], cc: ['tm-rosa-lindqvist'],
     });

@@ -86,6 +86,7 @@ export function raiseStep(overrides: Partial<RaiseStep> & { policyId: string; al
     actor: people.officer,
     reference: 'RES-2026-0142',
     subjectInitials: 'J.T.',
+    allocatedWorkerId: people.sw,
     issue: 'Statutory visits have not taken place since January.',
     impactOnChild: 'J.T. has not seen their social worker and is anxious about contact.',
     resolutionSought: 'A visit within the week and a plan for monthly visits.',

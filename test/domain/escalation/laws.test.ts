@@ -59,6 +59,7 @@ function raiseCommand(policy: Policy, s: typeof start extends fc.Arbitrary<infer
     actor: people.officer,
     reference: 'RES-2026-0999',
     subjectInitials: 'A.B.',
+    allocatedWorkerId: people.sw,
     policyId: policy.id,
     alertTypeId: type.id,
     entryStageId: type.kind === 'notification' || s.entryPick === undefined ? undefined : pickOf(policy.stages, s.entryPick).id,

@@ -26,6 +26,7 @@ const raise: CaseCommand = {
   actor: IRO,
   reference: 'OX-2026-0142',
   subjectInitials: 'J.T.',
+  allocatedWorkerId: SW,
   policyId: 'oxfordshire',
   alertTypeId: 'r_and_e',
   entryStageId: 'stage1',

@@ -224,6 +224,34 @@ describe('domain/escalation: raising a case', () => {
       );
     });
 
+    it('an alert or dispute raised without the allocated worker is refused, saying whom to give', () => {
+      const s = Scenario.of('dudley');
+      const { allocatedWorkerId: _none, ...withoutWorker } = raiseStep({ policyId: 'dudley', alertTypeId: 'qop' });
+      assert.deepEqual(s.refused(withoutWorker, TUE_3_MARCH), {
+        code: 'allocated-worker-required',
+        message: 'A Quality of Practice Alert needs the case\'s allocated worker: give the child\'s allocated social worker, or the foster carer\'s supervising social worker, so that every stage reaches the right people.',
+      });
+      assert.equal(s.refused(withoutWorker, TUE_3_MARCH).code, 'allocated-worker-required');
+      const { allocatedWorkerId: _also, ...dispute } = raiseStep({ policyId: 'dudley', alertTypeId: 'drp', resolutionSoughtBy: '2026-03-06' });
+      assert.equal(s.refused(dispute, TUE_3_MARCH).code, 'allocated-worker-required');
+      assert.equal(s.events.length, 0, 'nothing was recorded');
+    });
+
+    it('the allocated worker is recorded in the raise and kept in the case state for later stages', () => {
+      const s = Scenario.of('oxfordshire');
+      s.do(raiseStep({ policyId: 'oxfordshire', alertTypeId: 'r_and_e', allocatedWorkerId: people.sw, resolutionSoughtBy: '2026-03-10' }), TUE_3_MARCH);
+      assert.equal(raised(s).allocatedWorkerId, people.sw);
+      s.do({ type: 'escalate', actor: people.officer, stageId: 'stage1', reason: 'No reply.', to: [people.om] }, '2026-03-11T10:00:00Z');
+      assert.equal(s.state.allocatedWorkerId, people.sw);
+    });
+
+    it('D-P4: a good-practice notification may be sent without an allocated worker', () => {
+      const s = Scenario.of('dudley');
+      const { allocatedWorkerId: _none, ...withoutWorker } = raiseStep({ policyId: 'dudley', alertTypeId: 'good_practice' });
+      s.do(withoutWorker, TUE_3_MARCH);
+      assert.equal(s.state.allocatedWorkerId, null);
+    });
+
     it('a raise for another ladder than the one deciding is refused', () => {
       const s = Scenario.of('dudley');
       assert.equal(s.refused(raiseStep({ policyId: 'somerset', alertTypeId: 'informal' }), TUE_3_MARCH).code, 'policy-mismatch');
@@ -245,7 +273,7 @@ describe('domain/escalation: raising a case', () => {
       assert.equal(event.policyVersion, '1.0.0');
       assert.deepEqual(JSON.parse(JSON.stringify(event)), event);
       assert.deepEqual(Object.keys(event).sort(), [
-        'actor', 'alertTypeId', 'alertTypeLabel', 'at', 'authority', 'bypass', 'cafcassPromptAt', 'caseId', 'category', 'impactOnChild',
+        'actor', 'alertTypeId', 'alertTypeLabel', 'allocatedWorkerId', 'at', 'authority', 'bypass', 'cafcassPromptAt', 'caseId', 'category', 'impactOnChild',
         'issue', 'kind', 'overallLimitAt', 'policyId', 'policyVersion', 'reference', 'resolutionSought', 'severityFlags', 'stage',
         'subjectInitials', 'type',
       ]);

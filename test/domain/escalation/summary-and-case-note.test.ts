@@ -33,7 +33,7 @@ describe('domain/escalation: projections and the case record', () => {
       assert.deepEqual(before, {
         caseId: 'case-0001', reference: 'RES-2026-0142', policyId: 'cheshire_east', kind: 'alert', alertTypeId: 'informal',
         alertTypeLabel: 'Informal practice alert', status: 'open', stageId: 'informal', stageLabel: 'Informal practice alert',
-        raisedBy: people.officer, addressees: [people.tm], copied: [people.sw], actionOwners: [],
+        raisedBy: people.officer, allocatedWorkerId: people.sw, addressees: [people.tm], copied: [people.sw], actionOwners: [],
         responseDueAt: '2026-03-09T17:00:00.000Z', overdue: false, overallLimitAt: '2026-03-30T16:00:00.000Z',
         version: 1, updatedAt: '2026-03-02T10:00:00.000Z',
       });
@@ -58,7 +58,7 @@ describe('domain/escalation: projections and the case record', () => {
     it('lists who did what, when in Europe/London time (GMT then BST, Easter skipped) and at which stage', () => {
       assert.equal(caseNoteText(somersetCase().events, nameOf), [
         'Case RES-2026-0142 (J.T.): Formal Issue Resolution, Somerset Council.',
-        '20/03/2026 10:15 [Formal Issue Resolution (Stage 2)] Priya Okonjo (FRO) raised a Formal Issue Resolution. To: Kofi Hale, Aisha Bell. CC: Tomasz Wren.' +
+        '20/03/2026 10:15 [Formal Issue Resolution (Stage 2)] Priya Okonjo (FRO) raised a Formal Issue Resolution. To: Kofi Hale, Aisha Bell. CC: Tomasz Wren. Allocated worker: Tomasz Wren.' +
           ' Category: Statutory requirements for the foster carer(s) not being met. Issue: Statutory visits have not taken place since January.' +
           ' Impact on the child: J.T. has not seen their social worker and is anxious about contact. Resolution sought: A visit within the week and a plan for monthly visits.' +
           ' Response due 27/03/2026 17:00.',
