@@ -73,36 +73,47 @@ const COLUMNS = 'case_id, reference, status, is_open, stage_id, response_due_at,
  * is the response due time while a response is still awaited (it drives the overdue query).
  */
 export async function upsertCaseSummary(tx: Tx, summary: CaseSummaryInput, state: { readonly isOpen: boolean; readonly awaitingResponseBy: string | null }): Promise<void> {
-  const [clash] = await tx.query<{ case_id: string }>('SELECT case_id FROM case_summary WHERE reference = $1 AND case_id <> $2', [summary.reference, summary.caseId]);
-  if (clash) throw new DuplicateReferenceError(summary.reference);
-  await tx.query(
-    `INSERT INTO case_summary (case_id, reference, policy_id, kind, status, is_open, stage_id, stage_label, raised_by, addressees, copied,
-                               response_due_at, overall_limit_at, updated_at, version, summary)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15, $16::jsonb)
-     ON CONFLICT (case_id) DO UPDATE SET
-       reference = excluded.reference, policy_id = excluded.policy_id, kind = excluded.kind, status = excluded.status,
-       is_open = excluded.is_open, stage_id = excluded.stage_id, stage_label = excluded.stage_label, raised_by = excluded.raised_by,
-       addressees = excluded.addressees, copied = excluded.copied, response_due_at = excluded.response_due_at,
-       overall_limit_at = excluded.overall_limit_at, updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary`,
-    [
-      summary.caseId,
-      summary.reference,
-      summary.policyId,
-      summary.kind,
-      summary.status,
-      state.isOpen,
-      summary.stageId,
-      summary.stageLabel,
-      summary.raisedBy,
-      JSON.stringify(summary.addressees),
-      JSON.stringify(summary.copied),
-      state.awaitingResponseBy,
-      summary.overallLimitAt,
-      summary.updatedAt,
-      summary.version,
-      JSON.stringify(summary),
-    ],
-  );
+  // One statement: the row is written only when no other case holds the reference. A race with
+  // another case taking it at the same moment ends on the unique index, reported the same way.
+  let written: unknown[];
+  try {
+    written = await tx.query(
+      `INSERT INTO case_summary (case_id, reference, policy_id, kind, status, is_open, stage_id, stage_label, raised_by, addressees, copied,
+                                 response_due_at, overall_limit_at, updated_at, version, summary)
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::text, $8::text, $9::text, $10::jsonb, $11::jsonb,
+              $12::timestamptz, $13::timestamptz, $14::timestamptz, $15::integer, $16::jsonb
+        WHERE NOT EXISTS (SELECT 1 FROM case_summary WHERE reference = $2::text AND case_id <> $1::text)
+       ON CONFLICT (case_id) DO UPDATE SET
+         reference = excluded.reference, policy_id = excluded.policy_id, kind = excluded.kind, status = excluded.status,
+         is_open = excluded.is_open, stage_id = excluded.stage_id, stage_label = excluded.stage_label, raised_by = excluded.raised_by,
+         addressees = excluded.addressees, copied = excluded.copied, response_due_at = excluded.response_due_at,
+         overall_limit_at = excluded.overall_limit_at, updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary
+       RETURNING case_id`,
+      [
+        summary.caseId,
+        summary.reference,
+        summary.policyId,
+        summary.kind,
+        summary.status,
+        state.isOpen,
+        summary.stageId,
+        summary.stageLabel,
+        summary.raisedBy,
+        JSON.stringify(summary.addressees),
+        JSON.stringify(summary.copied),
+        state.awaitingResponseBy,
+        summary.overallLimitAt,
+        summary.updatedAt,
+        summary.version,
+        JSON.stringify(summary),
+      ],
+    );
+  } catch (error) {
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === 'case_summary_reference_key') throw new DuplicateReferenceError(summary.reference);
+    throw error;
+  }
+  if (written.length === 0) throw new DuplicateReferenceError(summary.reference);
 }
 
 export async function findCaseSummary<S extends CaseSummaryInput>(q: Queryable, by: { readonly reference: string } | { readonly caseId: string }): Promise<CaseSummaryRow<S> | undefined> {

@@ -6,7 +6,7 @@
 import type { Clock } from './clock.js';
 import type { Db, Tx } from './db.js';
 import { syncDeadlines, type DeadlineDiff, type DesiredDeadline } from './deadlines.js';
-import { appendToStream, ConcurrencyConflict, lockStream, readStream, streamVersion, type EventRecord, type StoredEvent } from './events.js';
+import { appendToLockedStream, ConcurrencyConflict, lockStream, readStream, type EventRecord, type StoredEvent } from './events.js';
 import { enqueueEffects, type OutboxEffect } from './outbox.js';
 
 export interface Refusal {
@@ -54,8 +54,10 @@ export function foldEvents<S, E>(evolve: (state: S | undefined, event: E) => S, 
 }
 
 /**
- * Runs the command inside `tx`, once. Throws `ConcurrencyConflict` when another writer moved
- * the stream on between the read and the write; the caller retries the whole cycle.
+ * Runs the command inside `tx`, once. The stream's lock is taken before the stream is read, and
+ * every writer of a stream takes it, so the decision is made on the version the events are
+ * appended after. Should a writer ever skip the lock, the unique (stream, version) index refuses
+ * the append as `ConcurrencyConflict`, and the caller retries the whole cycle.
  */
 export async function handleCommandIn<S, C, E extends StoredEvent>(
   tx: Tx,
@@ -64,6 +66,7 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
   command: C,
   now: Date,
 ): Promise<CommandOutcome<S, E>> {
+  await lockStream(tx, streamId);
   const { version, records } = await readStream<E>(tx, streamId);
   const before = foldEvents(model.evolve, records.map((r) => r.event));
   const decision = model.decide(before, command, now);
@@ -73,15 +76,11 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
 
   const after = foldEvents(model.evolve, decision.events, before) as S;
   const change: StreamChange<S, E> = { streamId, before, after, events: decision.events, version: version + decision.events.length, now };
-  await lockStream(tx, streamId);
-  const current = await streamVersion(tx, streamId);
-  if (current !== version) throw new ConcurrencyConflict(streamId, version, current);
-
-  const deadlines = model.deadlinesOf ? await syncDeadlines(tx, streamId, model.deadlinesOf(after, now), now) : none;
+  const deadlines = model.deadlinesOf ? await syncDeadlines(tx, streamId, model.deadlinesOf(after, now), now, { streamLocked: true }) : none;
   if (model.project) await model.project(tx, change);
   if (model.effectsOf) await enqueueEffects(tx, model.effectsOf(change), { streamId, now });
   // The append goes last: it holds the global audit-head lock until commit.
-  const written = await appendToStream(tx, streamId, version, decision.events, now);
+  const written = await appendToLockedStream(tx, streamId, version, decision.events, now);
   return { ok: true, state: after, records: written, version: change.version, deadlines, attempts: 1 };
 }
 

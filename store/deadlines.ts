@@ -100,28 +100,33 @@ export async function listDeadlines(q: Queryable, streamId: string): Promise<Dea
  * Makes the stream's deadlines match `desired`: new keys are added, changed due times moved,
  * scheduled deadlines no longer wanted cancelled. A fired deadline stays fired unless it is
  * wanted again at a different time (re-armed). Moving or cancelling a deadline takes a new
- * fencing token, so a dispatcher holding the old claim cannot fire it.
+ * fencing token, so a dispatcher holding the old claim cannot fire it. It takes the stream's
+ * lock first, unless `streamLocked` says this transaction already holds it.
  */
-export async function syncDeadlines(tx: Tx, streamId: string, desired: readonly DesiredDeadline[], now: Date): Promise<DeadlineDiff> {
-  await lockStream(tx, streamId);
+export async function syncDeadlines(
+  tx: Tx,
+  streamId: string,
+  desired: readonly DesiredDeadline[],
+  now: Date,
+  options: { readonly streamLocked?: boolean } = {},
+): Promise<DeadlineDiff> {
   const keys = new Set<string>();
   for (const d of desired) {
     if (keys.has(d.key)) throw new TypeError(`Deadline key ${d.key} appears twice for stream ${streamId}: keys must be unique within a stream.`);
     keys.add(d.key);
   }
+  if (options.streamLocked !== true) await lockStream(tx, streamId);
   const existing = new Map((await listDeadlines(tx, streamId)).map((r) => [r.key, r]));
   const diff: DeadlineDiff = { added: [], moved: [], cancelled: [] };
   const at = now.toISOString();
+  const added: { key: string; kind: string; due: string; data: string }[] = [];
 
   for (const d of desired) {
     const due = dueInstant(d, streamId);
     const data = JSON.stringify(d.data ?? {});
     const row = existing.get(d.key);
     if (row === undefined) {
-      await tx.query(
-        `INSERT INTO deadlines (stream_id, key, kind, due_at, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $6)`,
-        [streamId, d.key, d.kind, due.toISOString(), data, at],
-      );
+      added.push({ key: d.key, kind: d.kind, due: due.toISOString(), data });
       diff.added.push(d.key);
       continue;
     }
@@ -138,14 +143,22 @@ export async function syncDeadlines(tx: Tx, streamId: string, desired: readonly 
     if (row.status === 'scheduled' && !sameTime) diff.moved.push(d.key);
     else if (row.status !== 'scheduled') diff.added.push(d.key);
   }
-  for (const row of existing.values()) {
-    if (row.status === 'scheduled' && !keys.has(row.key)) {
-      await tx.query(
-        `UPDATE deadlines SET status = 'cancelled', claimed_by = NULL, lease_until = NULL, fencing_token = nextval('deadline_fencing_token'), updated_at = $2 WHERE id = $1`,
-        [row.id, at],
-      );
-      diff.cancelled.push(row.key);
-    }
+  if (added.length > 0) {
+    await tx.query(
+      `INSERT INTO deadlines (stream_id, key, kind, due_at, data, created_at, updated_at)
+       SELECT $1, a.key, a.kind, a.due, a.data::jsonb, $6, $6
+         FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS a(key, kind, due, data)`,
+      [streamId, added.map((a) => a.key), added.map((a) => a.kind), added.map((a) => a.due), added.map((a) => a.data), at],
+    );
+  }
+  const cancelled = [...existing.values()].filter((row) => row.status === 'scheduled' && !keys.has(row.key));
+  if (cancelled.length > 0) {
+    await tx.query(
+      `UPDATE deadlines SET status = 'cancelled', claimed_by = NULL, lease_until = NULL, fencing_token = nextval('deadline_fencing_token'), updated_at = $2
+        WHERE id = ANY($1::bigint[])`,
+      [cancelled.map((row) => row.id), at],
+    );
+    diff.cancelled.push(...cancelled.map((row) => row.key));
   }
   return diff;
 }

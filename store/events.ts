@@ -124,46 +124,68 @@ export async function appendToStream<E extends StoredEvent>(
   events: readonly E[],
   recordedAt: Date,
 ): Promise<EventRecord<E>[]> {
-  const occurred = events.map((e) => checkEvent(e, streamId));
+  events.forEach((e) => checkEvent(e, streamId));
   await lockStream(tx, streamId);
   const actual = await streamVersion(tx, streamId);
   if (actual !== expectedVersion) throw new ConcurrencyConflict(streamId, expectedVersion, actual);
+  return appendToLockedStream(tx, streamId, expectedVersion, events, recordedAt);
+}
+
+/**
+ * The append itself, for a caller that has already taken `lockStream` in this transaction and
+ * seen the stream at `expectedVersion` under that lock (as `handleCommandIn` does), so the
+ * lock and the version check are not repeated. Two statements hold the audit head: reading it
+ * (`FOR UPDATE`), then one statement that inserts the events and moves the head.
+ */
+export async function appendToLockedStream<E extends StoredEvent>(
+  tx: Tx,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly E[],
+  recordedAt: Date,
+): Promise<EventRecord<E>[]> {
+  const occurred = events.map((e) => checkEvent(e, streamId));
   if (events.length === 0) return [];
+  // Everything that needs no lock is ready before the head is taken.
+  const recorded = recordedAt.toISOString();
+  const bodies = events.map((event, i) => ({
+    streamId,
+    version: expectedVersion + i + 1,
+    type: event.type,
+    occurredAt: occurred[i]!,
+    recordedAt: recorded,
+    event: JSON.parse(JSON.stringify(event)) as E,
+  }));
 
   const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id FOR UPDATE');
   if (!head) throw new Error('The audit head row is missing: the event store was damaged; run "resolve audit verify".');
-  const recorded = recordedAt.toISOString();
   const records: EventRecord<E>[] = [];
   let prevHash = head.hash;
-  events.forEach((event, i) => {
-    const body = {
-      seq: head.seq + i + 1,
-      streamId,
-      version: expectedVersion + i + 1,
-      type: event.type,
-      occurredAt: occurred[i]!,
-      recordedAt: recorded,
-      event: JSON.parse(JSON.stringify(event)) as E,
-    };
-    const hash = chainHash(prevHash, body);
-    records.push({ ...body, prevHash, hash });
+  bodies.forEach((body, i) => {
+    const numbered = { seq: head.seq + i + 1, ...body };
+    const hash = chainHash(prevHash, numbered);
+    records.push({ ...numbered, prevHash, hash });
     prevHash = hash;
   });
 
-  const params: unknown[] = [];
+  const last = records.at(-1)!;
+  const params: unknown[] = [last.seq, last.hash];
   const tuples = records.map((r) => {
     const n = params.push(r.seq, r.streamId, r.version, r.type, r.occurredAt, r.recordedAt, JSON.stringify(r.event), r.prevHash, r.hash);
     const p = (k: number) => `$${n - 9 + k}`;
-    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}::jsonb, ${p(8)}, ${p(9)})`;
+    return `(${p(1)}::bigint, ${p(2)}, ${p(3)}::integer, ${p(4)}, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}::jsonb, ${p(8)}, ${p(9)})`;
   });
   try {
-    await tx.query(`INSERT INTO events (${COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+    // A data-modifying CTE always runs to completion, so the events and the head move together.
+    await tx.query(
+      `WITH appended AS (INSERT INTO events (${COLUMNS}) VALUES ${tuples.join(', ')})
+       UPDATE audit_head SET seq = $1::bigint, hash = $2 WHERE id`,
+      params,
+    );
   } catch (error) {
     if ((error as { code?: string }).code === '23505') throw new ConcurrencyConflict(streamId, expectedVersion, await streamVersion(tx, streamId).catch(() => -1));
     throw error;
   }
-  const last = records.at(-1)!;
-  await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id', [last.seq, last.hash]);
   return records;
 }
 

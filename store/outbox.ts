@@ -102,19 +102,30 @@ function toRecord(row: OutboxRow): OutboxRecord {
 
 /** Queues effects; an idempotency key already queued is skipped. Returns how many were new. */
 export async function enqueueEffects(q: Queryable, effects: readonly OutboxEffect[], options: { readonly streamId?: string; readonly now: Date }): Promise<number> {
-  let added = 0;
   for (const e of effects) {
     if (e.idempotencyKey.trim() === '') throw new TypeError(`An outbox effect of kind ${e.kind} has an empty idempotency key: give every effect a stable, unique key.`);
-    const notBefore = e.notBefore === undefined ? options.now : new Date(e.notBefore);
-    const rows = await q.query(
-      `INSERT INTO outbox (idempotency_key, stream_id, destination, tenant, kind, payload, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $8)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [e.idempotencyKey, options.streamId ?? null, e.destination, e.tenant ?? '', e.kind, JSON.stringify(e.payload ?? null), notBefore.toISOString(), options.now.toISOString()],
-    );
-    added += rows.length;
   }
-  return added;
+  if (effects.length === 0) return 0;
+  // One statement for them all; a key already queued, or repeated here, keeps its first row.
+  const rows = await q.query(
+    `INSERT INTO outbox (idempotency_key, stream_id, destination, tenant, kind, payload, next_attempt_at, created_at, updated_at)
+     SELECT e.key, $1::text, e.destination, e.tenant, e.kind, e.payload::jsonb, e.not_before, $2::timestamptz, $2::timestamptz
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) WITH ORDINALITY
+            AS e(key, destination, tenant, kind, payload, not_before, n)
+      ORDER BY e.n
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [
+      options.streamId ?? null,
+      options.now.toISOString(),
+      effects.map((e) => e.idempotencyKey),
+      effects.map((e) => e.destination),
+      effects.map((e) => e.tenant ?? ''),
+      effects.map((e) => e.kind),
+      effects.map((e) => JSON.stringify(e.payload ?? null)),
+      effects.map((e) => (e.notBefore === undefined ? options.now : new Date(e.notBefore)).toISOString()),
+    ],
+  );
+  return rows.length;
 }
 
 export async function findEffect(q: Queryable, idempotencyKey: string): Promise<OutboxRecord | undefined> {

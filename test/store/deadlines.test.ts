@@ -249,3 +249,26 @@ describeOnEngines('store: durable deadlines', (ctx) => {
     assert.equal((await listDeadlines(ctx.db, stream))[0]!.status, 'scheduled');
   });
 });
+
+describeOnEngines('store: syncing several deadlines in one call', (ctx) => {
+  it('adds several new deadlines and cancels several old ones in one sync, each cancelled one with a new fencing token', async () => {
+    const streamId = `case-${randomUUID()}`;
+    const now = new Date('2026-04-06T08:00:00.000Z');
+    const want = (...keys: string[]) => keys.map((key, i) => ({ key, kind: 'chase', dueAt: `2026-04-1${i}T16:00:00.000Z`, data: { key } }));
+    const first = await ctx.db.transaction((tx) => syncDeadlines(tx, streamId, want('a', 'b', 'c'), now));
+    assert.deepEqual(first, { added: ['a', 'b', 'c'], moved: [], cancelled: [] });
+    const tokens = new Map((await listDeadlines(ctx.db, streamId)).map((d) => [d.key, d.fencingToken]));
+    const second = await ctx.db.transaction((tx) => syncDeadlines(tx, streamId, want('a', 'd', 'e'), now));
+    assert.deepEqual(second, { added: ['d', 'e'], moved: [], cancelled: ['b', 'c'] });
+    const rows = await listDeadlines(ctx.db, streamId);
+    assert.deepEqual(rows.map((d) => [d.key, d.status, d.dueAt.toISOString(), d.data]).sort(), [
+      ['a', 'scheduled', '2026-04-10T16:00:00.000Z', { key: 'a' }],
+      ['b', 'cancelled', '2026-04-11T16:00:00.000Z', { key: 'b' }],
+      ['c', 'cancelled', '2026-04-12T16:00:00.000Z', { key: 'c' }],
+      ['d', 'scheduled', '2026-04-11T16:00:00.000Z', { key: 'd' }],
+      ['e', 'scheduled', '2026-04-12T16:00:00.000Z', { key: 'e' }],
+    ]);
+    for (const d of rows.filter((r) => r.status === 'cancelled')) assert.ok(d.fencingToken > tokens.get(d.key)!, `${d.key} took a new token`);
+    assert.equal(rows.find((d) => d.key === 'a')!.fencingToken, tokens.get('a'), 'an unchanged deadline keeps its token');
+  });
+});

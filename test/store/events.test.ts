@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/db.js';
-import { appendToStream, ConcurrencyConflict, GENESIS_HASH, readStream, verifyChain, type StoredEvent } from '../../store/events.js';
+import { appendToLockedStream, appendToStream, ConcurrencyConflict, GENESIS_HASH, lockStream, readStream, verifyChain, type StoredEvent } from '../../store/events.js';
 import { canonicalJson } from '../../store/canonical-json.js';
 import { describeOnEngines } from './engines.js';
 
@@ -216,5 +216,39 @@ describeOnEngines('store: audit chain verification against a superuser tampering
       await tamper(ctx.db, 'UPDATE events SET event = $2::jsonb, hash = $3 WHERE seq = $1', [seq, JSON.stringify(original!.event), original!.hash]);
     }
     assert.equal((await verifyChain(ctx.db)).ok, true);
+  });
+});
+
+describeOnEngines('store: the append after the stream lock (the command path)', (ctx) => {
+  it('chains several events of one append on the gap-free sequence, each linked to the one before, and moves the head with them', async () => {
+    const streamId = `case-${randomUUID()}`;
+    const [before] = await ctx.db.query<{ seq: number }>('SELECT seq FROM audit_head');
+    const written = await ctx.db.transaction(async (tx) => {
+      await lockStream(tx, streamId);
+      return appendToLockedStream(tx, streamId, 0, [note(streamId, 'first'), note(streamId, 'second'), note(streamId, 'third')], T0);
+    });
+    assert.deepEqual(written.map((r) => r.seq), [before!.seq + 1, before!.seq + 2, before!.seq + 3]);
+    assert.deepEqual(written.map((r) => r.version), [1, 2, 3]);
+    assert.equal(written[1]!.prevHash, written[0]!.hash);
+    assert.equal(written[2]!.prevHash, written[1]!.hash);
+    assert.deepEqual(await ctx.db.query('SELECT seq, hash FROM audit_head'), [{ seq: written[2]!.seq, hash: written[2]!.hash }]);
+    const check = await verifyChain(ctx.db);
+    assert.ok(check.ok, JSON.stringify(check));
+  });
+
+  it('refuses, as a ConcurrencyConflict, a position already taken even when the caller skipped the version check', async () => {
+    const streamId = `case-${randomUUID()}`;
+    await append(ctx.db, streamId, 0, [note(streamId, 'first')]);
+    const [head] = await ctx.db.query<{ seq: number }>('SELECT seq FROM audit_head');
+    await assert.rejects(
+      ctx.db.transaction(async (tx) => {
+        await lockStream(tx, streamId);
+        return appendToLockedStream(tx, streamId, 0, [note(streamId, 'stale')], T0);
+      }),
+      (error: unknown) => error instanceof ConcurrencyConflict && error.streamId === streamId && error.expectedVersion === 0,
+    );
+    assert.deepEqual(await ctx.db.query<{ seq: number }>('SELECT seq FROM audit_head'), [{ seq: head!.seq }], 'the head did not move');
+    const check = await verifyChain(ctx.db);
+    assert.ok(check.ok, JSON.stringify(check));
   });
 });

@@ -187,3 +187,26 @@ describeOnEngines('store: outbox delivery', (ctx) => {
     assert.equal(first.deferred, 10);
   });
 });
+
+describeOnEngines('store: queueing effects', (ctx) => {
+  it('queues effects given together in one call, and a key repeated in the call or already queued is kept once, with its first payload', async () => {
+    const now = new Date('2026-02-02T09:00:00.000Z');
+    const [a, b] = [`effect-${randomUUID()}`, `effect-${randomUUID()}`];
+    const effect = (key: string, n: number) => ({ idempotencyKey: key, destination: `conversation-${key}`, kind: 'card', payload: { n } });
+    assert.equal(await enqueueEffects(ctx.db, [effect(a, 1), effect(b, 2), effect(a, 3)], { streamId: 'case-q', now }), 2);
+    assert.equal(await enqueueEffects(ctx.db, [effect(b, 4)], { now }), 0);
+    assert.deepEqual((await findEffect(ctx.db, a))?.payload, { n: 1 });
+    assert.deepEqual((await findEffect(ctx.db, b))?.payload, { n: 2 });
+    assert.equal((await findEffect(ctx.db, b))?.streamId, 'case-q');
+  });
+
+  it('queues nothing when one effect of the call has an empty idempotency key, and says what to give', async () => {
+    const now = new Date('2026-02-02T09:00:00.000Z');
+    const good = `effect-${randomUUID()}`;
+    await assert.rejects(
+      enqueueEffects(ctx.db, [{ idempotencyKey: good, destination: 'conversation-x', kind: 'card', payload: {} }, { idempotencyKey: ' ', destination: 'conversation-x', kind: 'card', payload: {} }], { now }),
+      /empty idempotency key: give every effect a stable, unique key/,
+    );
+    assert.equal(await findEffect(ctx.db, good), undefined);
+  });
+});
