@@ -57,6 +57,8 @@ const unique = (ids: readonly string[]) => [...new Set(ids)];
 /** The reason recorded when the officer escalates from the overdue reminder in one click, without writing one. */
 export const ONE_CLICK_ESCALATION_REASON = 'No response by the due date (escalated from the overdue reminder).';
 
+const STALE_CARD = 'This case has changed since your card was shown: look at the latest card and act again. Nothing was changed.';
+
 const NO_ALLOCATED_WORKER = 'This case was raised before Resolve recorded its allocated worker, so it cannot tell who the next stage goes to; ask your administrator. Nothing was changed.';
 
 /** Open, nobody has responded at this stage, and the response was due by now. */
@@ -220,6 +222,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     if (policy === undefined) return undefined;
     const base = { caseId: action.data.caseId, actor: actorId, expectedVersion: action.data.version, stageId: action.data.stageId };
     if (action.verb === 'escalate') {
+      // An old card (a chaser clicked after the case moved on) is refused before any of the checks below.
+      if (state.status === 'open' && (action.data.stageId !== state.stage.stageId || action.data.version !== state.version)) return STALE_CARD;
       const next = nextStage(policy, state.stage.stageId);
       if (next === undefined) return `${state.stage.stageLabel} is the last stage of ${policy.authority}'s ladder: there is nowhere to escalate to. Nothing was changed.`;
       // The overdue chaser's one-click Escalate sends no reason: the overdue response is the reason.

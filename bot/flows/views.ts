@@ -192,7 +192,9 @@ export function escalatePromptView(state: CaseState, nameOf: NameOf, nextStage: 
     audience: 'officer',
     responseDue: new Date(due),
     withTo: state.stage.to.map(person(nameOf)),
-    viewerIds: [state.raisedBy],
+    // No auto-refresh: viewing the prompt must not turn it into the status card and lose the one
+    // click. A click after the case has moved on is refused by the domain (stale version).
+    viewerIds: [],
     ...(nextStage !== undefined && { nextStage }),
   };
 }

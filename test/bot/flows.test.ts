@@ -89,6 +89,7 @@ describe('bot flows: one-click escalation from the overdue chaser', function () 
       const oneClick = actionsIn(chaser).find((a) => a.verb === 'escalate');
       assert.ok(oneClick, 'the chaser has Escalate');
       assert.equal(oneClick.associatedInputs, 'none', 'one click: no reason to type');
+      assert.equal(chaser.refresh, undefined, 'the prompt stays as sent: viewing it does not refresh it into the status card');
       assert.match(JSON.stringify(chaser), /Farah Siddiqui/, 'the chaser says who Stage 2 would reach');
 
       const reply = await bot.invoke(IRO, 'escalate', oneClick.data as JsonObject);
@@ -100,6 +101,10 @@ describe('bot flows: one-click escalation from the overdue chaser', function () 
       assert.ok(escalated?.type === 'StageEscalated');
       assert.equal(escalated.reason, ONE_CLICK_ESCALATION_REASON);
       assert.deepEqual(escalated.stage.to, [ASCM]);
+
+      const again = JSON.stringify(invokeCard((await bot.invoke(IRO, 'escalate', oneClick.data as JsonObject)).body));
+      assert.match(again, /This case has changed since your card was shown.*Nothing was changed/, 'a second click on the old chaser does nothing');
+      assert.equal((await eventsOf(bot.db, caseId)).filter((e) => e.type === 'StageEscalated').length, 1);
     } finally {
       await bot.close();
     }
