@@ -134,8 +134,9 @@ export async function appendToStream<E extends StoredEvent>(
 /**
  * The append itself, for a caller that has already taken `lockStream` in this transaction and
  * seen the stream at `expectedVersion` under that lock (as `handleCommandIn` does), so the
- * lock and the version check are not repeated. Two statements hold the audit head: reading it
- * (`FOR UPDATE`), then one statement that inserts the events and moves the head.
+ * lock and the version check are not repeated. The audit head is held by one statement
+ * (`append_chained_events`, migration 0006): everything else is prepared before it, and every
+ * hash it returns is checked against `chainHash` before the transaction may commit.
  */
 export async function appendToLockedStream<E extends StoredEvent>(
   tx: Tx,
@@ -146,7 +147,6 @@ export async function appendToLockedStream<E extends StoredEvent>(
 ): Promise<EventRecord<E>[]> {
   const occurred = events.map((e) => checkEvent(e, streamId));
   if (events.length === 0) return [];
-  // Everything that needs no lock is ready before the head is taken.
   const recorded = recordedAt.toISOString();
   const bodies = events.map((event, i) => ({
     streamId,
@@ -156,37 +156,39 @@ export async function appendToLockedStream<E extends StoredEvent>(
     recordedAt: recorded,
     event: JSON.parse(JSON.stringify(event)) as E,
   }));
+  // The canonical JSON sorts keys, so `seq` falls between recordedAt and streamId.
+  const split = bodies.map((b) => ({
+    before: `${canonicalJson({ event: b.event, occurredAt: b.occurredAt, recordedAt: b.recordedAt }).slice(0, -1)},"seq":`,
+    after: `,${canonicalJson({ streamId: b.streamId, type: b.type, version: b.version }).slice(1)}`,
+  }));
 
-  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id FOR UPDATE');
-  if (!head) throw new Error('The audit head row is missing: the event store was damaged; run "resolve audit verify".');
-  const records: EventRecord<E>[] = [];
-  let prevHash = head.hash;
-  bodies.forEach((body, i) => {
-    const numbered = { seq: head.seq + i + 1, ...body };
-    const hash = chainHash(prevHash, numbered);
-    records.push({ ...numbered, prevHash, hash });
-    prevHash = hash;
-  });
-
-  const last = records.at(-1)!;
-  const params: unknown[] = [last.seq, last.hash];
-  const tuples = records.map((r) => {
-    const n = params.push(r.seq, r.streamId, r.version, r.type, r.occurredAt, r.recordedAt, JSON.stringify(r.event), r.prevHash, r.hash);
-    const p = (k: number) => `$${n - 9 + k}`;
-    return `(${p(1)}::bigint, ${p(2)}, ${p(3)}::integer, ${p(4)}, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}::jsonb, ${p(8)}, ${p(9)})`;
-  });
+  let rows: { appended_seq: number; appended_prev_hash: string; appended_hash: string }[];
   try {
-    // A data-modifying CTE always runs to completion, so the events and the head move together.
-    await tx.query(
-      `WITH appended AS (INSERT INTO events (${COLUMNS}) VALUES ${tuples.join(', ')})
-       UPDATE audit_head SET seq = $1::bigint, hash = $2 WHERE id`,
-      params,
+    rows = await tx.query(
+      'SELECT appended_seq, appended_prev_hash, appended_hash FROM append_chained_events($1, $2, $3::text[], $4::timestamptz[], $5, $6::text[], $7::text[], $8::text[])',
+      [
+        streamId,
+        expectedVersion + 1,
+        bodies.map((b) => b.type),
+        bodies.map((b) => b.occurredAt),
+        recorded,
+        bodies.map((b) => JSON.stringify(b.event)),
+        split.map((p) => p.before),
+        split.map((p) => p.after),
+      ],
     );
   } catch (error) {
     if ((error as { code?: string }).code === '23505') throw new ConcurrencyConflict(streamId, expectedVersion, await streamVersion(tx, streamId).catch(() => -1));
     throw error;
   }
-  return records;
+  return bodies.map((body, i) => {
+    const row = rows[i];
+    const record = row && { seq: row.appended_seq, ...body, prevHash: row.appended_prev_hash, hash: row.appended_hash };
+    if (!record || chainHash(record.prevHash, record) !== record.hash || (i > 0 && record.prevHash !== rows[i - 1]!.appended_hash)) {
+      throw new Error(`The database chained event ${row?.appended_seq ?? '?'} of stream ${streamId} differently from chainHash: nothing was appended; check migration 0006.`);
+    }
+    return record;
+  });
 }
 
 export type ChainVerification =

@@ -252,3 +252,33 @@ describeOnEngines('store: the append after the stream lock (the command path)', 
     assert.ok(check.ok, JSON.stringify(check));
   });
 });
+
+describeOnEngines('store: the database chains exactly as chainHash does', (ctx) => {
+  it('chains payloads with quotes, backslashes, non-ASCII text, emoji and a nested "seq" key to the same hashes the verifier recomputes', async () => {
+    const streamId = `case-${randomUUID()}`;
+    const odd = (text: string) => ({ ...note(streamId, text), nested: { seq: -1, 'z"key': 'a\\b', list: [3, { seq: 'x' }] } });
+    const written = await append(ctx.db, streamId, 0, [odd('Zoë said "no" \\ twice'), odd('emoji 🙂 and ünïcödé'), odd('tab\tnew\nline')]);
+    assert.equal(written.length, 3);
+    const check = await verifyChain(ctx.db);
+    assert.ok(check.ok, JSON.stringify(check));
+    assert.equal(check.ok && check.head, written[2]!.hash);
+  });
+
+  it('refuses to append when the database function would chain differently, and leaves the head and the events untouched', async () => {
+    const streamId = `case-${randomUUID()}`;
+    await append(ctx.db, streamId, 0, [note(streamId, 'first')]);
+    const [head] = await ctx.db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head');
+    // Simulate a damaged function: it hashes without the previous hash.
+    const [{ def }] = (await ctx.db.query<{ def: string }>(`SELECT pg_get_functiondef('append_chained_events'::regproc) AS def`)) as [{ def: string }];
+    await ctx.db.exec(def.replace('convert_to(v_prev || p_body_before_seq[i]', 'convert_to(p_body_before_seq[i]'));
+    try {
+      await assert.rejects(append(ctx.db, streamId, 1, [note(streamId, 'second')]), /chained event \d+ of stream .* differently from chainHash: nothing was appended/);
+    } finally {
+      await ctx.db.exec(def);
+    }
+    assert.deepEqual(await ctx.db.query('SELECT seq, hash FROM audit_head'), [head]);
+    assert.equal((await readStream(ctx.db, streamId)).version, 1);
+    const check = await verifyChain(ctx.db);
+    assert.ok(check.ok, JSON.stringify(check));
+  });
+});
