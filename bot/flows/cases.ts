@@ -223,7 +223,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     const base = { caseId: action.data.caseId, actor: actorId, expectedVersion: action.data.version, stageId: action.data.stageId };
     if (action.verb === 'escalate') {
       // An old card (a chaser clicked after the case moved on) is refused before any of the checks below.
-      if (state.status === 'open' && (action.data.stageId !== state.stage.stageId || action.data.version !== state.version)) return STALE_CARD;
+      if (state.status === 'open' && (action.data.stageId !== state.stage.stageId || action.data.version !== state.revision)) return STALE_CARD;
       const next = nextStage(policy, state.stage.stageId);
       if (next === undefined) return `${state.stage.stageLabel} is the last stage of ${policy.authority}'s ladder: there is nowhere to escalate to. Nothing was changed.`;
       // The overdue chaser's one-click Escalate sends no reason: the overdue response is the reason.
@@ -340,7 +340,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
         items: rows.map(({ summary: s, responseDueAt: awaitedBy }) => ({
           caseId: s.caseId,
           stageId: s.stageId,
-          version: s.version,
+          version: s.revision,
           reference: s.reference,
           alertTypeLabel: s.alertTypeLabel,
           stageLabel: s.stageLabel,

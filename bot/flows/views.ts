@@ -28,7 +28,7 @@ export function caseHeader(state: CaseState): CaseHeaderView {
   return {
     caseId: state.caseId,
     stageId: state.stage.stageId,
-    version: state.version,
+    version: state.revision,
     reference: state.reference,
     authorityLabel: state.authority,
     alertKind: state.kind,

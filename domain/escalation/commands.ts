@@ -20,7 +20,7 @@ const localDate = z
 const base = {
   caseId: z.string().trim().min(1, 'the case id is required'),
   actor: personId,
-  /** The case version the actor's card was rendered from, if known: stale cards never act. */
+  /** The case revision (CaseState.revision) the actor's card was drawn at, if known: stale cards never act. */
   expectedVersion: z.number().int().min(0).optional(),
 };
 /** The stage the actor saw when they acted. */

@@ -365,8 +365,9 @@ export function decide(state: CaseState | undefined, command: CaseCommand, ctx: 
   if ('stageId' in cmd && cmd.stageId !== state.stage.stageId) {
     return refuse('stale-stage', staleStageMessage(state, cmd.stageId, policy, calendar));
   }
-  if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== state.version) {
-    return refuse('stale-version', `This ${noun(state)} has changed since your card was shown (${state.version - cmd.expectedVersion} update${state.version - cmd.expectedVersion === 1 ? '' : 's'} since); look at the latest card and act again.`);
+  if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== state.revision) {
+    const since = state.revision - cmd.expectedVersion;
+    return refuse('stale-version', `This ${noun(state)} has changed since your card was shown (${since} update${since === 1 ? '' : 's'} since); look at the latest card and act again.`);
   }
   const verb = VERBS[cmd.type];
   if (verb !== undefined && cmd.actor !== state.raisedBy) {

@@ -1,5 +1,5 @@
 import type { CaseEvent } from './events.js';
-import type { CaseState } from './state.js';
+import { CARD_VISIBLE_EVENTS, type CaseState } from './state.js';
 
 /**
  * Who must be told what after a change to a case (DOMAIN.md §8.3, §8.4). Pure: the bot turns each
@@ -45,20 +45,6 @@ export function cardHolders(state: CaseState): readonly string[] {
   return [...new Set([state.raisedBy, ...state.notified, ...state.actions.map((a) => a.owner)])];
 }
 
-const CARD_CHANGING: ReadonlySet<CaseEvent['type']> = new Set([
-  'CaseRaised',
-  'StageEscalated',
-  'ResponseRecorded',
-  'ActionAgreed',
-  'ActionCompleted',
-  'ResolutionDateSet',
-  'ChaseRecorded',
-  'CaseResolved',
-  'CafcassReferred',
-  'CaseWithdrawn',
-  'ResponseOverdue',
-]);
-
 export interface CaseChange {
   readonly before: CaseState | undefined;
   readonly after: CaseState;
@@ -81,7 +67,7 @@ export function notificationsFor(change: CaseChange): Notification[] {
     });
   };
 
-  if (events.some((e) => CARD_CHANGING.has(e.type))) {
+  if (events.some((e) => CARD_VISIBLE_EVENTS.has(e.type))) {
     const held = new Set(before ? cardHolders(before) : []);
     for (const person of cardHolders(after)) add(person, held.has(person) ? 'card-update' : 'card-new');
   }

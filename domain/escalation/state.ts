@@ -59,10 +59,31 @@ export interface CaseState extends CaseFacts {
   readonly referredAt: string | null;
   /** The number of events folded: the position of the last one. */
   readonly version: number;
+  /**
+   * The number of changes a person can see on a card. Cards carry it, and a command from a card
+   * drawn at an older revision is refused. Deadline events that change nothing on a card (a
+   * reminder, the overall limit, a Cafcass prompt) leave it alone, so they never make a card stale.
+   */
+  readonly revision: number;
   readonly updatedAt: string;
 }
 
 export const NOTIFICATION_STAGE_ID = 'notification';
+
+/** Events that change what a case card shows: each one updates every copy in place. */
+export const CARD_VISIBLE_EVENTS: ReadonlySet<CaseEvent['type']> = new Set([
+  'CaseRaised',
+  'StageEscalated',
+  'ResponseRecorded',
+  'ActionAgreed',
+  'ActionCompleted',
+  'ResolutionDateSet',
+  'ChaseRecorded',
+  'CaseResolved',
+  'CafcassReferred',
+  'CaseWithdrawn',
+  'ResponseOverdue',
+]);
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
@@ -95,6 +116,7 @@ function raised(event: CaseRaised): CaseState {
     closingReason: null,
     referredAt: null,
     version: 1,
+    revision: 1,
     updatedAt: event.at,
   };
 }
@@ -115,7 +137,12 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
   if (!state) {
     throw new InvalidInputError(`case ${event.caseId}: ${event.type} arrived before the case was raised`, 'events');
   }
-  const next = { ...state, version: state.version + 1, updatedAt: event.at };
+  const next = {
+    ...state,
+    version: state.version + 1,
+    revision: state.revision + (CARD_VISIBLE_EVENTS.has(event.type) ? 1 : 0),
+    updatedAt: event.at,
+  };
   switch (event.type) {
     case 'StageEscalated':
       return {

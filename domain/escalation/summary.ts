@@ -24,6 +24,8 @@ export interface CaseSummary {
   overdue: boolean;
   overallLimitAt: string | null;
   version: number;
+  /** The card revision (CaseState.revision): what a card drawn from this summary carries. */
+  revision: number;
   updatedAt: string;
 }
 
@@ -49,6 +51,7 @@ export function summarise(state: CaseState, now: Date): CaseSummary {
     overdue: state.status === 'open' && stage.response === null && due !== null && now.getTime() > Date.parse(due),
     overallLimitAt: state.status === 'open' ? state.overallLimitAt : null,
     version: state.version,
+    revision: state.revision,
     updatedAt: state.updatedAt,
   };
 }

@@ -151,6 +151,25 @@ describe('domain/escalation: acting on a case', () => {
       s.do({ type: 'respond', actor: people.tm, stageId: 'qop_alert', response: 'accept', expectedVersion: 2 }, NEXT_DAY);
     });
 
+    it('§8.4: a reminder changes nothing on the card, so a card drawn before it still acts', () => {
+      const s = dudleyQop();
+      const drawnAt = s.state.revision;
+      // D-T0: raised Tuesday 3 March, due Tuesday 10 March; the reminder falls a working day before.
+      s.do({ type: 'deadline-reached', actor: 'system', key: 'reminder:qop_alert' }, '2026-03-09T17:00:00Z');
+      assert.equal(s.events.at(-1)?.type, 'ReminderDue');
+      assert.equal(s.state.revision, drawnAt, 'the reminder leaves the card revision alone');
+      s.do({ type: 'respond', actor: people.tm, stageId: 'qop_alert', response: 'accept', expectedVersion: drawnAt }, '2026-03-10T09:00:00Z');
+      assert.equal(s.state.stage.response?.response, 'accept');
+    });
+
+    it('an overdue response does show on the card, so a card drawn before it is refused as stale', () => {
+      const s = dudleyQop();
+      const drawnAt = s.state.revision;
+      s.do({ type: 'deadline-reached', actor: 'system', key: 'response-due:qop_alert' }, '2026-03-10T17:00:00Z');
+      assert.equal(s.state.revision, drawnAt + 1);
+      assert.equal(s.refused({ type: 'respond', actor: people.tm, stageId: 'qop_alert', response: 'accept', expectedVersion: drawnAt }, LATER).code, 'stale-version');
+    });
+
     it('AMB-13: bypassing from the QoP alert to Stage 1 skips nothing, so needs no line-manager discussion', () => {
       const s = dudleyQop();
       s.do({ type: 'bypass', actor: people.officer, stageId: 'qop_alert', targetStageId: 'stage1', reason: 'Prefer a TM meeting first.', to: [people.tm] }, LATER);

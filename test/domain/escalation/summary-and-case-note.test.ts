@@ -35,7 +35,7 @@ describe('domain/escalation: projections and the case record', () => {
         alertTypeLabel: 'Informal practice alert', status: 'open', stageId: 'informal', stageLabel: 'Informal practice alert',
         raisedBy: people.officer, allocatedWorkerId: people.sw, addressees: [people.tm], copied: [people.sw], actionOwners: [],
         responseDueAt: '2026-03-09T17:00:00.000Z', overdue: false, overallLimitAt: '2026-03-30T16:00:00.000Z',
-        version: 1, updatedAt: '2026-03-02T10:00:00.000Z',
+        version: 1, revision: 1, updatedAt: '2026-03-02T10:00:00.000Z',
       });
       assert.equal(summarise(s.state, new Date('2026-03-09T17:00:01Z')).overdue, true);
     });
