@@ -5,7 +5,7 @@
  */
 import type { Clock } from './clock.js';
 import type { Db, Tx } from './db.js';
-import { syncDeadlines, type DeadlineDiff, type DesiredDeadline } from './deadlines.js';
+import { readStreamAndDeadlines, syncDeadlines, type DeadlineDiff, type DesiredDeadline } from './deadlines.js';
 import { appendToLockedStream, ConcurrencyConflict, lockStream, readStream, type EventRecord, type StoredEvent } from './events.js';
 import { enqueueEffects, type OutboxEffect } from './outbox.js';
 
@@ -67,7 +67,10 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
   now: Date,
 ): Promise<CommandOutcome<S, E>> {
   await lockStream(tx, streamId);
-  const { version, records } = await readStream<E>(tx, streamId);
+  // With deadlines to keep, the stream and its deadlines come back in one statement.
+  const { version, records, deadlines: existing } = model.deadlinesOf
+    ? await readStreamAndDeadlines<E>(tx, streamId)
+    : { ...(await readStream<E>(tx, streamId)), deadlines: undefined };
   const before = foldEvents(model.evolve, records.map((r) => r.event));
   const decision = model.decide(before, command, now);
   if (!decision.ok) return { ok: false, refusal: decision.refusal, state: before, version, attempts: 1 };
@@ -76,7 +79,7 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
 
   const after = foldEvents(model.evolve, decision.events, before) as S;
   const change: StreamChange<S, E> = { streamId, before, after, events: decision.events, version: version + decision.events.length, now };
-  const deadlines = model.deadlinesOf ? await syncDeadlines(tx, streamId, model.deadlinesOf(after, now), now, { streamLocked: true }) : none;
+  const deadlines = model.deadlinesOf ? await syncDeadlines(tx, streamId, model.deadlinesOf(after, now), now, { streamLocked: true, ...(existing !== undefined && { existing }) }) : none;
   if (model.project) await model.project(tx, change);
   if (model.effectsOf) await enqueueEffects(tx, model.effectsOf(change), { streamId, now });
   // The append goes last: it holds the global audit-head lock until commit.

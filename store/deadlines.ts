@@ -7,7 +7,7 @@
 import type { Clock } from './clock.js';
 import { pollLoop, realSleep } from './poll-loop.js';
 import type { Db, Queryable, Tx } from './db.js';
-import { lockStream } from './events.js';
+import { EVENT_COLUMNS, eventRecordFromRow, lockStream, type EventRecord, type EventRow, type StoredEvent } from './events.js';
 
 export interface DesiredDeadline {
   /** Unique within the stream; the same key across decisions means the same deadline. */
@@ -50,15 +50,15 @@ interface DeadlineRow {
   stream_id: string;
   key: string;
   kind: string;
-  due_at: Date;
+  due_at: Date | string;
   data: Record<string, unknown>;
   status: DeadlineStatus;
   claimed_by: string | null;
-  lease_until: Date | null;
+  lease_until: Date | string | null;
   fencing_token: number;
   attempts: number;
   last_error: string | null;
-  fired_at: Date | null;
+  fired_at: Date | string | null;
   fired_by: string | null;
 }
 
@@ -97,18 +97,36 @@ export async function listDeadlines(q: Queryable, streamId: string): Promise<Dea
 }
 
 /**
+ * The stream's events and its deadlines, read in one statement (one snapshot). Read under the
+ * stream's lock, the deadlines can go to `syncDeadlines` as `existing`.
+ */
+export async function readStreamAndDeadlines<E extends StoredEvent>(
+  q: Queryable,
+  streamId: string,
+): Promise<{ version: number; records: EventRecord<E>[]; deadlines: DeadlineRecord[] }> {
+  const [row] = await q.query<{ events: EventRow[]; deadlines: DeadlineRow[] }>(
+    `SELECT (SELECT coalesce(json_agg(e ORDER BY e.version), '[]') FROM (SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1) AS e) AS events,
+            (SELECT coalesce(json_agg(d ORDER BY d.due_at, d.key), '[]') FROM deadlines AS d WHERE d.stream_id = $1) AS deadlines`,
+    [streamId],
+  );
+  const records = (row?.events ?? []).map((r) => eventRecordFromRow<E>(r));
+  return { version: records.at(-1)?.version ?? 0, records, deadlines: (row?.deadlines ?? []).map(toRecord) };
+}
+
+/**
  * Makes the stream's deadlines match `desired`: new keys are added, changed due times moved,
  * scheduled deadlines no longer wanted cancelled. A fired deadline stays fired unless it is
  * wanted again at a different time (re-armed). Moving or cancelling a deadline takes a new
  * fencing token, so a dispatcher holding the old claim cannot fire it. It takes the stream's
- * lock first, unless `streamLocked` says this transaction already holds it.
+ * lock first, unless `streamLocked` says this transaction already holds it; `existing` may
+ * carry the stream's deadlines when they were read under that lock in this transaction.
  */
 export async function syncDeadlines(
   tx: Tx,
   streamId: string,
   desired: readonly DesiredDeadline[],
   now: Date,
-  options: { readonly streamLocked?: boolean } = {},
+  options: { readonly streamLocked?: boolean; readonly existing?: readonly DeadlineRecord[] } = {},
 ): Promise<DeadlineDiff> {
   const keys = new Set<string>();
   for (const d of desired) {
@@ -116,7 +134,7 @@ export async function syncDeadlines(
     keys.add(d.key);
   }
   if (options.streamLocked !== true) await lockStream(tx, streamId);
-  const existing = new Map((await listDeadlines(tx, streamId)).map((r) => [r.key, r]));
+  const existing = new Map((options.existing ?? (await listDeadlines(tx, streamId))).map((r) => [r.key, r]));
   const diff: DeadlineDiff = { added: [], moved: [], cancelled: [] };
   const at = now.toISOString();
   const added: { key: string; kind: string; due: string; data: string }[] = [];

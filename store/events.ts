@@ -39,21 +39,23 @@ export class ConcurrencyConflict extends Error {
   }
 }
 
-interface EventRow {
+/** An events row as the drivers return it (timestamps as Date, or as ISO text from json_agg). */
+export interface EventRow {
   seq: number;
   stream_id: string;
   version: number;
   type: string;
-  occurred_at: Date;
-  recorded_at: Date;
+  occurred_at: Date | string;
+  recorded_at: Date | string;
   event: unknown;
   prev_hash: string;
   hash: string;
 }
 
-const COLUMNS = 'seq, stream_id, version, type, occurred_at, recorded_at, event, prev_hash, hash';
+export const EVENT_COLUMNS = 'seq, stream_id, version, type, occurred_at, recorded_at, event, prev_hash, hash';
+const COLUMNS = EVENT_COLUMNS;
 
-function toRecord<E extends StoredEvent>(row: EventRow): EventRecord<E> {
+export function eventRecordFromRow<E extends StoredEvent>(row: EventRow): EventRecord<E> {
   return {
     seq: row.seq,
     streamId: row.stream_id,
@@ -97,7 +99,7 @@ export async function streamVersion(q: Queryable, streamId: string): Promise<num
 
 export async function readStream<E extends StoredEvent>(q: Queryable, streamId: string): Promise<{ version: number; records: EventRecord<E>[] }> {
   const rows = await q.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version`, [streamId]);
-  const records = rows.map((r) => toRecord<E>(r));
+  const records = rows.map((r) => eventRecordFromRow<E>(r));
   return { version: records.at(-1)?.version ?? 0, records };
 }
 
@@ -214,7 +216,7 @@ async function walkChain(q: Queryable, batchSize: number): Promise<ChainVerifica
   for (;;) {
     const rows = await q.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE seq >= $1 ORDER BY seq LIMIT $2`, [expected, batchSize]);
     for (const row of rows) {
-      const record = toRecord(row);
+      const record = eventRecordFromRow(row);
       const count = expected - 1;
       if (record.seq !== expected) {
         return { ok: false, firstBadSeq: expected, reason: `event ${expected} is missing: the next one present is ${record.seq}`, count };
