@@ -5,13 +5,19 @@
  * pattern answering the same invoke with a constant card, in the same run. Each full-stack invoke
  * is an Accept on a different case (one commit each: event, case summary, deadlines, outbox), on
  * PGlite (in memory) and on the PostgreSQL server at 127.0.0.1:5432 (a schema made for the run).
+ * The clients run in a worker thread, off the server's event loop. Each side also reports its
+ * throughput, and a pass with one client alone (`oneClient`): at 50 clients an invoke that waits
+ * on I/O queues behind the others' work, so its latency is about 50 / throughput, while the
+ * bare Application's constant answer never yields and is timed without that queue.
  *
- *   BENCH_QUICK=1 node --import tsx bot/dev/invoke-bench.ts   (or `run()` from bench/)
+ *   node --import tsx bot/dev/invoke-bench.ts --quick   (or `BENCH_QUICK=1 BENCH_ONLY=bot npm run bench`)
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import pg from 'pg';
 import restify from 'restify';
@@ -44,6 +50,26 @@ const nearestRank = (values: readonly number[], p: number) => {
 };
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
+/** One answered request: its server-side time, and when it ended (for the throughput). */
+interface Timed {
+  readonly ms: number;
+  readonly end: number;
+}
+const timed = (ms: number): Timed => ({ ms, end: performance.now() });
+
+interface Stats {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly count: number;
+  /** Answers per second while the pass ran (first request in to last answer out). */
+  readonly perSecond: number;
+}
+function stats(xs: readonly Timed[]): Stats {
+  const ms = xs.map((x) => x.ms);
+  const span = Math.max(...xs.map((x) => x.end)) - Math.min(...xs.map((x) => x.end - x.ms));
+  return { p50Ms: round(nearestRank(ms, 50)), p99Ms: round(nearestRank(ms, 99)), count: xs.length, perSecond: Math.round((xs.length / span) * 1000) };
+}
+
 function invoke(userId: string, data: Record<string, unknown>, serviceUrl: string, n: number) {
   return {
     type: 'invoke',
@@ -60,19 +86,35 @@ function invoke(userId: string, data: Record<string, unknown>, serviceUrl: strin
   };
 }
 
-/** Posts `bodies` with `CLIENTS` concurrent clients; fails on any answer that is not a card. */
-async function load(url: string, bodies: readonly unknown[]): Promise<void> {
-  let next = 0;
-  const client = async () => {
-    for (let i = next++; i < bodies.length; i = next++) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies[i]) });
-      const text = await response.text();
-      if (response.status !== 200 || !text.includes('application/vnd.microsoft.card.adaptive')) {
-        throw new Error(`invoke ${i} answered ${response.status}: ${text.slice(0, 200)}`);
-      }
+/**
+ * The clients, in a worker thread: their own event loop, so the load they make does not queue
+ * behind the server's work (nor the server's behind theirs). Posts `bodies` with `clients`
+ * concurrent clients and fails on any answer that is not a card.
+ */
+const CLIENT_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, bodies, clients } = workerData;
+let next = 0;
+const client = async () => {
+  for (let i = next++; i < bodies.length; i = next++) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] });
+    const text = await response.text();
+    if (response.status !== 200 || !text.includes('application/vnd.microsoft.card.adaptive')) {
+      throw new Error('invoke ' + i + ' answered ' + response.status + ': ' + text.slice(0, 200));
     }
-  };
-  await Promise.all(Array.from({ length: CLIENTS }, client));
+  }
+};
+Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage({ ok: true }), (error) => parentPort.postMessage({ ok: false, message: String(error && error.message || error) }));
+`;
+
+async function load(url: string, bodies: readonly unknown[], clients = CLIENTS): Promise<void> {
+  const worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { url, bodies: bodies.map((b) => JSON.stringify(b)), clients } });
+  try {
+    const [result] = (await once(worker, 'message')) as [{ ok: boolean; message?: string }];
+    if (!result.ok) throw new Error(result.message);
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** A bare teams-ai Application on the stock restify + CloudAdapter pattern, answering with a constant card. */
@@ -118,12 +160,14 @@ export async function run(settings: InvokeBenchSettings): Promise<Record<string,
 async function measure(settings: InvokeBenchSettings, database: DatabaseOptions): Promise<Record<string, unknown>> {
   const requests = settings.quick ? 200 : 2000;
   const warmup = 50;
+  // Then one client alone: the time an invoke takes when it does not queue behind others.
+  const alone = settings.quick ? 50 : 200;
   const logger = createLogger({ level: 'silent' });
   const db = await openDatabase(database);
   const directory = createOrgFileDirectory(await loadOrganisationFile(ORG_FILE));
   const policy = getPolicy('oxfordshire');
   const flows = createCaseFlows({ db, clock: systemClock, calendar: createWorkingCalendar(), policies: [policy], directory, tenant: TENANT, logger });
-  const full: number[] = [];
+  const full: Timed[] = [];
   const running = await startBot({
     identity: { tenantId: TENANT, credential: { kind: 'none' } },
     host: '127.0.0.1',
@@ -135,21 +179,24 @@ async function measure(settings: InvokeBenchSettings, database: DatabaseOptions)
     readiness: async () => ({ ready: true, checks: {} }),
     logger,
     observe: (path, _status, ms) => {
-      if (path === '/api/messages') full.push(ms);
+      if (path === '/api/messages') full.push(timed(ms));
     },
   });
-  const bare: number[] = [];
-  const baseline = await startBareBot((ms) => bare.push(ms));
+  const bare: Timed[] = [];
+  const baseline = await startBareBot((ms) => bare.push(timed(ms)));
+  let fullStats: Stats;
+  let bareStats: Stats;
+  let aloneStats: { fullStack: Stats; bareTeamsAi: Stats };
   try {
-    settings.log(`bot (${database.kind}): raising ${requests + warmup} cases`);
+    settings.log(`bot (${database.kind}): raising ${requests + warmup + alone} cases`);
     const keys: Record<string, unknown>[] = [];
-    for (let i = 0; i < requests + warmup; i++) {
+    for (let i = 0; i < requests + warmup + alone; i++) {
       const parsed = parseActionData('raiseSubmit', {
-        formId: `bench-${i}`, caseReference: `LCS-${100000 + i}`, subjectInitials: 'A.B.', policyId: policy.id, alertTypeId: 'r_and_e',
+        formId: `bench-${i}`, allocatedWorkerId: WORKER, caseReference: `LCS-${100000 + i}`, subjectInitials: 'A.B.', policyId: policy.id, alertTypeId: 'r_and_e',
         issue: 'Benchmark issue.', impact: 'Benchmark impact.', resolutionSought: 'Benchmark resolution.', resolutionSoughtBy: '2099-12-31',
       });
       if (!parsed.ok || parsed.action.verb !== 'raiseSubmit') throw new Error(`bench raise form refused: ${parsed.ok ? 'wrong verb' : parsed.message}`);
-      const raised = await flows.raise!(OFFICER, parsed.action.data as VerbData<'raiseSubmit'>, policy, { allocatedWorkerId: WORKER });
+      const raised = await flows.raise!(OFFICER, parsed.action.data as VerbData<'raiseSubmit'>, policy);
       if (!raised.ok) throw new Error(`bench raise refused: ${raised.formError}`);
       keys.push({ caseId: `case-bench-${i}`, stageId: 'stage1', version: 1 });
     }
@@ -158,26 +205,32 @@ async function measure(settings: InvokeBenchSettings, database: DatabaseOptions)
     settings.log(`bot: ${requests} Accept invokes through the whole stack, ${CLIENTS} clients`);
     await load(`${running.server.url}/api/messages`, bodies.slice(0, warmup));
     full.length = 0;
-    await load(`${running.server.url}/api/messages`, bodies.slice(warmup));
+    await load(`${running.server.url}/api/messages`, bodies.slice(warmup, warmup + requests));
+    fullStats = stats(full);
     settings.log(`bot: ${requests} invokes on a bare teams-ai Application`);
     const bareBodies = bodies.map((b, n) => ({ ...b, id: `bare-${n}` }));
     await load(`${baseline.url}/api/messages`, bareBodies.slice(0, warmup));
     bare.length = 0;
-    await load(`${baseline.url}/api/messages`, bareBodies.slice(warmup));
+    await load(`${baseline.url}/api/messages`, bareBodies.slice(warmup, warmup + requests));
+    bareStats = stats(bare);
+    settings.log(`bot: ${alone} invokes from one client, on each`);
+    full.length = 0;
+    bare.length = 0;
+    await load(`${running.server.url}/api/messages`, bodies.slice(warmup + requests), 1);
+    await load(`${baseline.url}/api/messages`, bareBodies.slice(warmup + requests), 1);
+    aloneStats = { fullStack: stats(full), bareTeamsAi: stats(bare) };
   } finally {
     await baseline.close();
     await running.server.close();
     await db.close();
   }
-  const stats = (xs: number[]) => ({ p50Ms: round(nearestRank(xs, 50)), p99Ms: round(nearestRank(xs, 99)), count: xs.length });
-  const fullStats = stats(full);
-  const bareStats = stats(bare);
   return {
     clients: CLIENTS,
     fullStack: fullStats,
     bareTeamsAi: bareStats,
     p50Ratio: round(fullStats.p50Ms / bareStats.p50Ms),
     p99Ratio: round(fullStats.p99Ms / bareStats.p99Ms),
+    oneClient: { ...aloneStats, p50Ratio: round(aloneStats.fullStack.p50Ms / aloneStats.bareTeamsAi.p50Ms), p99Ratio: round(aloneStats.fullStack.p99Ms / aloneStats.bareTeamsAi.p99Ms) },
   };
 }
 
