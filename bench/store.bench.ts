@@ -193,7 +193,7 @@ async function appendLatency(db: Db, runs: number): Promise<Record<string, numbe
     const caseId = `case-${randomUUID()}`;
     const started = performance.now();
     const outcome = await handleCaseCommand(options, {
-      type: 'raise', caseId, actor: 'iro-bench-0001', reference: `BENCH-${caseId.slice(5, 17)}`, subjectInitials: 'A.B.', policyId: 'oxfordshire',
+      type: 'raise', caseId, actor: 'iro-bench-0001', reference: `BENCH-${caseId.slice(5, 17)}`, subjectInitials: 'A.B.', allocatedWorkerId: 'sw-bench-0001', policyId: 'oxfordshire',
       alertTypeId: 'r_and_e', entryStageId: 'stage1', issue: 'Statutory visits are overdue.', impactOnChild: 'The child has not been seen.',
       resolutionSought: 'A visit this week.', resolutionSoughtBy: soughtBy, to: ['sw-bench-0001'], cc: ['tm-bench-0001'],
     });
