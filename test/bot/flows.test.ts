@@ -306,3 +306,60 @@ describe('bot flows over HTTP: raise, deliver to the right people, act, update e
     for (const text of outbound) assert.doesNotMatch(text, /J\.T\.|care plan|placement/i, text);
   });
 });
+
+describe('bot flows over HTTP: the addressee proposes another course or declines, with a reason', function () {
+  this.timeout(60_000);
+  let bot: BotHarness;
+  before(async () => {
+    bot = await startBotHarness({ cases: true });
+  });
+  after(async () => {
+    await bot.close();
+  });
+
+  /** Raises a case and returns the social worker's action card data for `verb`. */
+  async function raisedFor(formId: string, reference: string, verb: string): Promise<JsonObject> {
+    await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm(formId), caseReference: reference });
+    await bot.deliver();
+    const card = lastCard(bot.sentTo(WORKER));
+    const action = card === undefined ? undefined : actionsIn(card).find((a) => a.verb === verb);
+    assert.ok(action, `the social worker's card has ${verb}`);
+    return action.data as JsonObject;
+  }
+
+  it('Decline needs a reason: without one nothing is recorded and the card says what to add', async () => {
+    const data = await raisedFor('form-decline-1', 'LCS-204601', 'respondDecline');
+    const events = await eventsOf(bot.db, String(data.caseId));
+    const reply = await bot.invoke(WORKER, 'respondDecline', { ...data, declineReason: '' });
+    assert.match(JSON.stringify(reply.body), /Nothing was changed/);
+    assert.match(JSON.stringify(reply.body), /[Rr]eason for declining/);
+    assert.deepEqual(await eventsOf(bot.db, String(data.caseId)), events, 'no event was written');
+  });
+
+  it('Decline with a reason is recorded, and the officer\'s copy shows who declined and why', async () => {
+    const data = await raisedFor('form-decline-2', 'LCS-204602', 'respondDecline');
+    bot.connector.clear();
+    await bot.invoke(WORKER, 'respondDecline', { ...data, declineReason: 'The plan was reviewed at the last review; see the decisions.' });
+    const recorded = (await eventsOf(bot.db, String(data.caseId))).at(-1);
+    assert.ok(recorded?.type === 'ResponseRecorded' && recorded.response === 'decline');
+    assert.equal(recorded.actor, WORKER, 'the actor is the signed-in user, not anything in the card');
+    await bot.deliver();
+    const officerUpdate = bot.sentTo(IRO).find((s) => s.kind === 'update');
+    assert.ok(officerUpdate, 'the officer\'s card was updated in place');
+    assert.match(JSON.stringify(officerUpdate.activity), /[Dd]eclined/);
+    assert.match(JSON.stringify(officerUpdate.activity), /reviewed at the last review/);
+  });
+
+  it('Propose alternative records the proposal as the response, shown to the officer', async () => {
+    const data = await raisedFor('form-propose', 'LCS-204603', 'respondPropose');
+    bot.connector.clear();
+    await bot.invoke(WORKER, 'respondPropose', { ...data, proposal: 'A joint visit with the carers on Thursday instead of a new plan.' });
+    const recorded = (await eventsOf(bot.db, String(data.caseId))).at(-1);
+    assert.ok(recorded?.type === 'ResponseRecorded' && recorded.response === 'propose-alternative');
+    assert.equal(recorded.text, 'A joint visit with the carers on Thursday instead of a new plan.');
+    await bot.deliver();
+    const officerUpdate = bot.sentTo(IRO).find((s) => s.kind === 'update');
+    assert.ok(officerUpdate);
+    assert.match(JSON.stringify(officerUpdate.activity), /joint visit/);
+  });
+});
