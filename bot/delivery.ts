@@ -8,6 +8,8 @@
  * Throttling and server errors are retried by the outbox (honouring Retry-After).
  */
 import { CardFactory, type Activity, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
+import { InvalidInputError } from '../domain/errors.js';
+import { GraphRequestError } from '../graph/client.js';
 import type { MailSender } from '../graph/mail.js';
 import type { TeamsInstaller } from '../graph/teams-install.js';
 import type { DeliveryResult, OutboxRecord, Transport } from '../store/outbox.js';
@@ -185,6 +187,10 @@ export function createPersonalDelivery(options: PersonalDeliveryOptions): Transp
       await options.mail.send({ to: [message.email.to], subject: message.email.subject, html: message.email.html, ...(message.email.text !== undefined && { text: message.email.text }), idempotencyKey: effect.idempotencyKey });
     } catch (error) {
       logger.warn('delivery.email_failed', { effectId: effect.id, recipientId: message.recipientId, ...errorFields(error) });
+      // A message the mail sender refuses, or one Graph refuses, fails the same way every time.
+      if (error instanceof InvalidInputError || error instanceof GraphRequestError) {
+        return { outcome: 'rejected', error: `email refused: ${error.name}` };
+      }
       return { outcome: 'retry', error: 'email could not be sent' };
     }
     logger.info('delivery.email_fallback', { effectId: effect.id, recipientId: message.recipientId, reason: why });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { InvalidInputError } from '../../domain/errors.js';
+import { GraphRequestError, GraphUnavailableError } from '../../graph/client.js';
 import type { MailMessage, MailSender } from '../../graph/mail.js';
 import type { PersonalChat, TeamsInstaller } from '../../graph/teams-install.js';
 import type { OutboxRecord } from '../../store/outbox.js';
@@ -109,6 +111,22 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
     assert.equal(result.outcome, 'delivered');
     assert.deepEqual(installs, [MANAGER]);
     assert.equal(mails.length, 1);
+  });
+
+  it('an email the sender refuses for good is a rejection, not retried for ever; Graph being unavailable is retried', async () => {
+    const email = { to: 'farah.siddiqui@northmoor.example', subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
+    const failing = (error: Error) =>
+      createPersonalDelivery({
+        adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations, installer,
+        mail: { send: async () => { throw error; } },
+        serviceUrl: bot.connector.serviceUrl, compose: async () => ({ recipientId: NEWCOMER, ...card('x'), email }), logger: silent,
+      });
+    const refused = await failing(new InvalidInputError('the subject carries a date', 'subject'))(effect('k7'));
+    assert.equal(refused.outcome, 'rejected');
+    const graphRefused = await failing(new GraphRequestError('sendMail', 400, 'ErrorInvalidRecipients', 'no such mailbox'))(effect('k8'));
+    assert.equal(graphRefused.outcome, 'rejected');
+    const unavailable = await failing(new GraphUnavailableError('sendMail', 503, 'service unavailable'))(effect('k9'));
+    assert.equal(unavailable.outcome, 'retry');
   });
 
   it('without an email fallback, unreachable in Teams is a rejection the outbox records as failed', async () => {
