@@ -12,10 +12,8 @@ import { InvalidInputError } from '../domain/errors.js';
 import { policyIds } from '../domain/policies/index.js';
 import { roleKeySchema, type RoleKey } from '../domain/policies/roles.js';
 
-/** The shipped fictional organisation: beside the sources, or two levels up when run from dist/. */
-export const DEFAULT_ORG_FILE = ['../graph/samples/organisation.yaml', '../../graph/samples/organisation.yaml']
-  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-  .reduce((found, candidate) => (existsSync(found) ? found : candidate));
+/** The shipped fictional organisation (`npm run build` copies it to the same place under dist/). */
+export const DEFAULT_ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
