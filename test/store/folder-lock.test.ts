@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../store/db.js';
-import { DataFolderInUseError, LOCK_FILE_NAME } from '../../store/folder-lock.js';
+import { acquireFolderLock, DataFolderInUseError, LOCK_FILE_NAME, TAKEOVER_FILE_NAME } from '../../store/folder-lock.js';
 import { spawnScript, waitForExit, waitForLine } from './spawn.js';
 
 describe('store: a PGlite data folder belongs to one process', function () {
@@ -53,3 +54,107 @@ describe('store: a PGlite data folder belongs to one process', function () {
     assert.equal(existsSync(lockFile), false, 'closing releases the lock');
   });
 });
+
+describe('store: taking over a stale folder lock is atomic', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let controlDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'resolve-lock-'));
+    controlDir = mkdtempSync(path.join(tmpdir(), 'resolve-lock-control-'));
+  });
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(controlDir, { recursive: true, force: true });
+  });
+
+  it('lets exactly one of several processes that find the same stale lock take it over', async () => {
+    const lockFile = path.join(dataDir, LOCK_FILE_NAME);
+    const deadPid = await pidOfExitedProcess();
+    for (let round = 1; round <= 5; round++) {
+      writeFileSync(lockFile, `${deadPid}\n`);
+      const startFile = path.join(controlDir, `start-${round}`);
+      const stopFile = path.join(controlDir, `stop-${round}`);
+      const contenders = Array.from({ length: 6 }, () =>
+        spawnScript(new URL('./fixtures/race-folder-lock.ts', import.meta.url), [dataDir, startFile, stopFile]),
+      );
+      try {
+        await Promise.all(contenders.map((c) => waitForLine(c, /^ready$/)));
+        writeFileSync(startFile, '');
+        const outcomes = await Promise.all(contenders.map((c) => waitForLine(c, /^(won|lost)$/)));
+        const winners = contenders.filter((_, i) => outcomes[i] === 'won');
+        assert.equal(winners.length, 1, `round ${round}: ${outcomes.join(', ')}`);
+        assert.equal(readFileSync(lockFile, 'utf8').trim(), String(winners[0]?.pid), `round ${round}: the lock names the winner`);
+      } finally {
+        writeFileSync(stopFile, '');
+        await Promise.all(contenders.map((c) => waitForExit(c)));
+      }
+    }
+  });
+
+  it('does not let a takeover file left by a process that died block taking over a stale lock', async () => {
+    const deadPid = await pidOfExitedProcess();
+    writeFileSync(path.join(dataDir, LOCK_FILE_NAME), `${deadPid}\n`);
+    writeFileSync(path.join(dataDir, TAKEOVER_FILE_NAME), `${deadPid}\n`);
+    const { lock, ms } = timed(() => acquireFolderLock(dataDir));
+    lock.release();
+    assert.ok(ms < 1_000, `took ${ms} ms`);
+    assert.deepEqual(readdirSync(dataDir), [], 'the lock is released and no takeover file is left');
+  });
+
+  it('treats a takeover file older than a few seconds as abandoned even when its pid is running', async () => {
+    const deadPid = await pidOfExitedProcess();
+    const takeoverFile = path.join(dataDir, TAKEOVER_FILE_NAME);
+    writeFileSync(path.join(dataDir, LOCK_FILE_NAME), `${deadPid}\n`);
+    writeFileSync(takeoverFile, `${process.ppid}\n`);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(takeoverFile, aMinuteAgo, aMinuteAgo);
+    const { lock, ms } = timed(() => acquireFolderLock(dataDir));
+    assert.equal(readFileSync(lock.file, 'utf8').trim(), String(process.pid));
+    lock.release();
+    assert.ok(ms < 1_000, `took ${ms} ms`);
+    assert.equal(existsSync(takeoverFile), false);
+  });
+
+  it('waits for a takeover in progress instead of breaking into it', async () => {
+    const deadPid = await pidOfExitedProcess();
+    writeFileSync(path.join(dataDir, LOCK_FILE_NAME), `${deadPid}\n`);
+    writeFileSync(path.join(dataDir, TAKEOVER_FILE_NAME), `${process.ppid}\n`);
+    const { lock, ms } = timed(() => acquireFolderLock(dataDir));
+    lock.release();
+    assert.ok(ms >= 4_000, `a live takeover was broken into after ${ms} ms`);
+  });
+
+  it('gives a lock file that has no pid yet a grace period to get one before taking it over', () => {
+    writeFileSync(path.join(dataDir, LOCK_FILE_NAME), '');
+    const { lock, ms } = timed(() => acquireFolderLock(dataDir));
+    assert.equal(readFileSync(lock.file, 'utf8').trim(), String(process.pid));
+    lock.release();
+    assert.ok(ms >= 1_500, `an unreadable lock was taken over after ${ms} ms`);
+  });
+
+  it('takes over at once a lock file that has had no pid for longer than the grace period', () => {
+    const lockFile = path.join(dataDir, LOCK_FILE_NAME);
+    writeFileSync(lockFile, '');
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lockFile, aMinuteAgo, aMinuteAgo);
+    const { lock, ms } = timed(() => acquireFolderLock(dataDir));
+    assert.equal(readFileSync(lock.file, 'utf8').trim(), String(process.pid));
+    lock.release();
+    assert.ok(ms < 1_000, `took ${ms} ms`);
+  });
+});
+
+function timed<T>(work: () => T): { lock: T; ms: number } {
+  const startedAt = performance.now();
+  const lock = work();
+  return { lock, ms: Math.round(performance.now() - startedAt) };
+}
+
+function pidOfExitedProcess(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', () => (child.pid === undefined ? reject(new Error('no pid')) : resolve(child.pid)));
+  });
+}
