@@ -1,11 +1,13 @@
 /**
- * The application's configuration, read once from the environment, validated, and frozen.
- * This is the only module that looks at environment variables; everything else takes the
- * `AppConfig` (or a slice of it) as an argument. `env.sample` documents every variable.
+ * The application's configuration, read once from the environment (and a `.env` file in the
+ * working directory, if there is one), validated, and frozen. This is the only module that looks
+ * at environment variables; everything else takes the `AppConfig` (or a slice of it) as an
+ * argument. `env.sample` documents every variable.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
@@ -260,6 +262,60 @@ function botCredential(env: Env, problems: ConfigProblem[]): BotCredential {
   return thumbprint !== undefined && keyPath !== undefined ? { kind: 'certificate', thumbprint, privateKeyPath: keyPath } : { kind: 'none' };
 }
 
+const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/s;
+
+/**
+ * What is wrong with a `.env` file's text, by line number only: a line may hold a secret, so
+ * no line's text is ever repeated. `util.parseEnv` skips or mangles such lines silently.
+ */
+function envFileFaults(text: string): string[] {
+  const faults: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const match = ENV_LINE.exec(line);
+    if (match === null) {
+      faults.push(`line ${i + 1} is not NAME=value (a name is letters, digits and underscores; a comment starts with #)`);
+      continue;
+    }
+    const value = match[2]!;
+    const quote = value[0];
+    if (quote !== '"' && quote !== "'" && quote !== '`') continue;
+    if (value.indexOf(quote, 1) !== -1) continue;
+    // A quoted value may run over several lines, up to the line holding its closing quote.
+    const closing = lines.findIndex((l, j) => j > i && l.includes(quote));
+    if (closing === -1) {
+      faults.push(`line ${i + 1} opens a ${quote} quote that is never closed`);
+      break;
+    }
+    i = closing;
+  }
+  return faults;
+}
+
+/**
+ * The environment to configure from: `env` (the process environment by default) over the
+ * variables of the `.env` file in `cwd`, when that file exists, so a variable set in the real
+ * environment always wins. Throws a `ConfigError` naming the file when it cannot be read or a
+ * line of it is not NAME=value.
+ */
+export function readEnvironment(options: { cwd?: string; env?: NodeJS.ProcessEnv; file?: string } = {}): NodeJS.ProcessEnv {
+  const env = options.env ?? process.env;
+  const file = path.resolve(options.cwd ?? process.cwd(), options.file ?? '.env');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ...env };
+    throw new ConfigError([{ variable: file, problem: `could not be read${code !== undefined ? ` (${code})` : ''}: make it a readable file of NAME=value lines, or remove it and set the variables in the environment` }]);
+  }
+  const faults = envFileFaults(text);
+  if (faults.length > 0) throw new ConfigError(faults.map((problem) => ({ variable: file, problem })));
+  return { ...parseEnv(text), ...env };
+}
+
 function deepFreeze<T>(value: T): Readonly<T> {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
@@ -357,10 +413,11 @@ export interface ManifestSettings {
 
 /**
  * Reads the manifest settings: TEAMS_APP_ID, MicrosoftAppId (the bot id), PUBLIC_BASE_URL and
- * BOT_DISPLAY_NAME, from `overrides` (command-line values) over the environment. Throws a
+ * BOT_DISPLAY_NAME, from `overrides` (command-line values) over the environment (by default the
+ * process environment over `.env`, see `readEnvironment`). Throws a
  * `ConfigError` naming each one missing or at fault.
  */
-export function loadManifestSettings(overrides: NodeJS.ProcessEnv = {}, environment: NodeJS.ProcessEnv = process.env): ManifestSettings {
+export function loadManifestSettings(overrides: NodeJS.ProcessEnv = {}, environment: NodeJS.ProcessEnv = readEnvironment()): ManifestSettings {
   const env = { ...environment, ...overrides };
   const problems: ConfigProblem[] = [];
   const read = <K extends 'TEAMS_APP_ID' | 'MicrosoftAppId' | 'PUBLIC_BASE_URL' | 'BOT_DISPLAY_NAME'>(variable: K, why: string): Env[K] | undefined => {

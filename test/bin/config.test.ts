@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, DEFAULT_ORG_FILE, loadConfig } from '../../bin/config.js';
+import { CONFIG_VARIABLES, ConfigError, DEFAULT_ORG_FILE, loadConfig, loadManifestSettings, readEnvironment } from '../../bin/config.js';
 
 const APP_ID = '6f1c2b0e-4a7d-4c1e-9b2a-3d5e7f901234';
 const TENANT = '0b7e5d2c-1a3f-4e6b-8c9d-2f4a6b8c0d1e';
@@ -160,5 +160,125 @@ describe('bin/config loadConfig', () => {
     for (const variable of CONFIG_VARIABLES) assert.match(sample, new RegExp(`^#?${variable}=`, 'm'), `${variable} is missing from env.sample`);
     const active = Object.fromEntries(sample.split('\n').filter((l) => /^[A-Za-z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)));
     assert.equal(loadConfig(active).mode, 'local');
+  });
+});
+
+describe('bin/config readEnvironment', () => {
+  const withEnvFile = (text: string): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'resolve-dotenv-'));
+    writeFileSync(path.join(dir, '.env'), text);
+    return dir;
+  };
+  const refusal = (run: () => unknown): ConfigError => {
+    try {
+      run();
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+      return e;
+    }
+    assert.fail('expected the .env file to be refused');
+  };
+
+  it('the variables of .env in the working directory are used', () => {
+    const cwd = withEnvFile('PORT=4000\nLOG_LEVEL=debug\nAUTHORITY=dudley\n');
+    const env = readEnvironment({ cwd, env: {} });
+    assert.deepEqual(env, { PORT: '4000', LOG_LEVEL: 'debug', AUTHORITY: 'dudley' });
+    const c = loadConfig(env);
+    assert.equal(c.port, 4000);
+    assert.equal(c.logLevel, 'debug');
+    assert.equal(c.policy.authority, 'dudley');
+  });
+
+  it('env.sample copied to .env, as the README says, is read and loads', () => {
+    const cwd = withEnvFile(readFileSync(new URL('../../env.sample', import.meta.url), 'utf8'));
+    const env = readEnvironment({ cwd, env: {} });
+    assert.deepEqual(env, { PORT: '3978', DATA_DIR: '.data/', LOG_LEVEL: 'info' });
+    assert.equal(loadConfig(env).mode, 'local');
+  });
+
+  it('a variable set in the real environment wins over .env, and one set only there is kept', () => {
+    const cwd = withEnvFile('PORT=4000\nLOG_LEVEL=debug\n');
+    const env = readEnvironment({ cwd, env: { PORT: '5000', HOST: '::1' } });
+    assert.deepEqual(env, { PORT: '5000', LOG_LEVEL: 'debug', HOST: '::1' });
+    assert.equal(loadConfig(env).port, 5000);
+  });
+
+  it('without a .env file the environment is returned as it is, as a copy', () => {
+    const real = { PORT: '5000' };
+    const env = readEnvironment({ cwd: mkdtempSync(path.join(tmpdir(), 'resolve-dotenv-')), env: real });
+    assert.deepEqual(env, real);
+    assert.notEqual(env, real);
+  });
+
+  it('quoted values, export, comments, blank lines, CRLF and a value over several lines are read', () => {
+    const cwd = withEnvFile(
+      [
+        '# Resolve configuration',
+        '',
+        'BOT_DISPLAY_NAME="Resolve Northmoor"   # the name Teams shows',
+        "MicrosoftAppPassword='a#b=c'",
+        'export LOG_LEVEL=warn',
+        '  CLOSURE_DAYS = 2026-12-29,2026-12-30  ',
+        '#PORT=9999',
+        'POLICY_NOTE="first line',
+        'second line"',
+        'DATA_DIR=.data-test/',
+      ].join('\r\n'),
+    );
+    const env = readEnvironment({ cwd, env: {} });
+    assert.deepEqual(env, {
+      BOT_DISPLAY_NAME: 'Resolve Northmoor',
+      MicrosoftAppPassword: 'a#b=c',
+      LOG_LEVEL: 'warn',
+      CLOSURE_DAYS: '2026-12-29,2026-12-30',
+      POLICY_NOTE: 'first line\nsecond line',
+      DATA_DIR: '.data-test/',
+    });
+  });
+
+  it('a .env line that is not NAME=value is refused, naming the file and the line but never its text', () => {
+    const cwd = withEnvFile('PORT=4000\nMicrosoftAppPassword secret-value\nLOG LEVEL=debug\n');
+    const e = refusal(() => readEnvironment({ cwd, env: {} }));
+    const file = path.join(cwd, '.env');
+    assert.deepEqual(e.problems.map((p) => p.variable), [file, file]);
+    assert.match(e.problems[0]!.problem, /line 2 is not NAME=value/);
+    assert.match(e.problems[1]!.problem, /line 3 is not NAME=value/);
+    assert.ok(e.message.includes(file));
+    assert.doesNotMatch(e.message, /secret-value/);
+  });
+
+  it('a quote left open in .env is refused with its line', () => {
+    const cwd = withEnvFile('PORT=4000\nBOT_DISPLAY_NAME="Resolve\nLOG_LEVEL=debug\n');
+    assert.match(refusal(() => readEnvironment({ cwd, env: {} })).message, /\.env: line 2 opens a " quote that is never closed/);
+  });
+
+  it('a .env that cannot be read is refused, naming the file', () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'resolve-dotenv-'));
+    mkdirSync(path.join(cwd, '.env'));
+    const e = refusal(() => readEnvironment({ cwd, env: {} }));
+    assert.equal(e.problems[0]!.variable, path.join(cwd, '.env'));
+    assert.match(e.problems[0]!.problem, /could not be read \(EISDIR\)/);
+    if (process.getuid?.() !== 0) {
+      const locked = withEnvFile('PORT=4000\n');
+      chmodSync(path.join(locked, '.env'), 0o000);
+      assert.match(refusal(() => readEnvironment({ cwd: locked, env: {} })).message, /\.env: could not be read \(EACCES\)/);
+    }
+  });
+
+  it('another file can be named, relative to the working directory', () => {
+    const cwd = withEnvFile('PORT=4000\n');
+    writeFileSync(path.join(cwd, 'staging.env'), 'PORT=4001\n');
+    assert.equal(readEnvironment({ cwd, env: {}, file: 'staging.env' }).PORT, '4001');
+  });
+
+  it('the manifest settings read .env by default', () => {
+    const cwd = withEnvFile(`TEAMS_APP_ID=${TEAMS_APP}\nMicrosoftAppId=${APP_ID}\nPUBLIC_BASE_URL=https://resolve.northmoor.example/\n`);
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      assert.deepEqual(loadManifestSettings(), { teamsAppId: TEAMS_APP, botId: APP_ID, publicBaseUrl: 'https://resolve.northmoor.example', botDisplayName: 'Resolve' });
+    } finally {
+      process.chdir(before);
+    }
   });
 });
