@@ -25,7 +25,7 @@ interface Manifest {
   validDomains: string[];
   webApplicationInfo: unknown;
   developer: { privacyUrl: string };
-  bots: { botId: string; scopes: string[]; commandLists: { commands: { title: string }[] }[] }[];
+  bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[];
   composeExtensions: { botId: string; commands: unknown[] }[];
 }
 const filledTemplate = () => JSON.parse(fillTemplate(readFileSync(TEMPLATE_PATH, 'utf8'), manifestValues(options))) as Manifest;
@@ -50,11 +50,24 @@ describe('manifest: the Teams app package', () => {
     assert.ok(faults.some((f) => f.startsWith('/id ')), faults.join('\n'));
   });
 
-  it('declares the bot in personal, team and group chat with raise, my cases, case and help', () => {
+  it('declares the bot in personal, team and group chat: raise, my cases, case and help in the 1:1 chat, raise and help elsewhere', () => {
     const bot = filledTemplate().bots[0]!;
     assert.equal(bot.botId, settings.botId);
     assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat']);
-    assert.deepEqual(bot.commandLists[0]!.commands.map((c) => c.title), ['raise', 'my cases', 'case', 'help']);
+    const commandsIn = (scope: string) => bot.commandLists.filter((l) => l.scopes.includes(scope)).flatMap((l) => l.commands.map((c) => c.title));
+    assert.deepEqual(commandsIn('personal'), ['raise', 'my cases', 'case', 'help']);
+    assert.deepEqual(commandsIn('team'), ['raise', 'help']);
+    assert.deepEqual(commandsIn('groupChat'), ['raise', 'help']);
+  });
+
+  it('no command list outside the 1:1 chat offers "my cases" or "case", which the bot answers only there', () => {
+    const lists = filledTemplate().bots.flatMap((b) => b.commandLists);
+    assert.ok(lists.some((l) => l.scopes.includes('personal')));
+    for (const list of lists.filter((l) => l.scopes.some((scope) => scope !== 'personal'))) {
+      assert.deepEqual(list.scopes.filter((scope) => scope === 'personal'), [], 'a list for group scopes is not shared with the 1:1 chat');
+      const offered = list.commands.map((c) => c.title);
+      assert.ok(!offered.includes('my cases') && !offered.includes('case'), `${list.scopes.join(', ')} offers ${offered.join(', ')}`);
+    }
   });
 
   it('has the message action "Raise alert from this message" in the message context, fetching a task module', () => {
