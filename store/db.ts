@@ -9,6 +9,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
 import { migrate, migrationStatus, type MigrationStatus } from './migrate.js';
+import { isDatabaseUnavailable } from './unavailable.js';
+
+export { DatabaseUnavailableError, isDatabaseUnavailable, withDatabaseDeadline } from './unavailable.js';
 
 export type DatabaseOptions =
   /** `dataDir` is a folder, or `memory://` for a throwaway in-memory database (tests). */
@@ -17,6 +20,9 @@ export type DatabaseOptions =
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
 
 export const IN_MEMORY = 'memory://';
+
+/** How long a checkout waits for a connection (a new one, or a free one from a busy pool) before it fails. */
+export const CONNECT_TIMEOUT_MS = 1_500;
 
 /** Something SQL can run on: the database itself or an open transaction. */
 export interface Queryable {
@@ -66,6 +72,8 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    // A server that is down or unreachable fails the request quickly instead of holding it.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     options: `-c search_path=${schema}`,
     types: { getTypeParser: typeParser },
   });
@@ -90,6 +98,7 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
   const db: Db = {
     kind: 'postgres',
     inTransaction: false,
+    // pool.query releases its client with the error, so a client whose connection broke is discarded.
     async query<R>(sql: string, params?: readonly unknown[]) {
       return (await pool.query(sql, params as unknown[] | undefined)).rows as R[];
     },
@@ -120,10 +129,13 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
+        if (isDatabaseUnavailable(error)) broken = true;
+        else {
+          try {
+            await client.query('ROLLBACK');
+          } catch {
+            broken = true;
+          }
         }
         throw error;
       } finally {

@@ -5,7 +5,7 @@
  * the handler (the domain's `deadline-reached` decision), so a deadline fires exactly once.
  */
 import type { Clock } from './clock.js';
-import { pollLoop, realSleep } from './poll-loop.js';
+import { pollLoop, realSleep, type Sleep } from './poll-loop.js';
 import type { Db, Queryable, Tx } from './db.js';
 import { EVENT_COLUMNS, eventRecordFromRow, lockStream, type EventRecord, type EventRow, type StoredEvent } from './events.js';
 
@@ -356,14 +356,18 @@ export interface DeadlineDispatcherOptions {
   /** Delay before a deadline whose handler failed is tried again; grows with each attempt. */
   readonly retryBaseMs?: number;
   readonly idleMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
   readonly onError?: (error: unknown, deadline: ClaimedDeadline) => void;
+  /** Told when a whole pass fails (the database is unreachable); the loop backs off and goes on. */
+  readonly onLoopError?: (error: unknown) => void;
+  /** The loop's wait after failed passes in a row; default 1 s doubling to 30 s. */
+  readonly loopBackoff?: { readonly baseMs: number; readonly capMs: number };
 }
 
 export interface DeadlineDispatcher {
   /** Claims one batch of due deadlines and works through it. */
   runOnce(): Promise<DispatchReport>;
-  /** Repeats `runOnce` until `stop()`, resting `idleMs` whenever nothing was due. */
+  /** Repeats `runOnce` until `stop()`, resting `idleMs` whenever nothing was due, backing off when a pass fails. */
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly totals: Readonly<DispatchReport>;
@@ -420,6 +424,10 @@ export function createDeadlineDispatcher(options: DeadlineDispatcherOptions): De
   return {
     runOnce,
     totals,
-    ...pollLoop(runOnce, (report) => report.claimed === 0, () => sleep(options.idleMs ?? 1000)),
+    ...pollLoop(runOnce, (report) => report.claimed === 0, (signal) => sleep(options.idleMs ?? 1000, signal), {
+      sleep,
+      ...(options.onLoopError !== undefined && { onError: options.onLoopError }),
+      ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }),
+    }),
   };
 }

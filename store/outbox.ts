@@ -3,11 +3,12 @@
  * least once by a worker. Retries back off exponentially with full jitter and honour
  * Retry-After; deliveries are paced per destination and per tenant; a confirmed delivery is
  * never sent again; an attempt that may or may not have reached the other side is recorded as
- * ambiguous.
+ * ambiguous. Destinations are served side by side, one attempt at a time each and each attempt
+ * bounded in time, so one recipient that does not answer holds up nobody else.
  */
 import type { Clock } from './clock.js';
-import { pollLoop, realSleep } from './poll-loop.js';
-import type { Db, Queryable } from './db.js';
+import { pollLoop, realSleep, type Sleep } from './poll-loop.js';
+import type { Db, Queryable, Tx } from './db.js';
 import { Pacer } from './pacer.js';
 
 export interface OutboxEffect {
@@ -55,8 +56,11 @@ export type DeliveryResult =
   /** Will never succeed as it stands (bad request, no such recipient). */
   | { readonly outcome: 'rejected'; readonly error: string };
 
-/** One attempt to deliver. It receives the idempotency key so the far side can drop repeats. */
-export type Transport = (effect: OutboxRecord) => Promise<DeliveryResult>;
+/**
+ * One attempt to deliver. It receives the idempotency key so the far side can drop repeats, and a
+ * signal that aborts when the attempt has run out of time (its answer is then not recorded).
+ */
+export type Transport = (effect: OutboxRecord, signal?: AbortSignal) => Promise<DeliveryResult>;
 
 interface OutboxRow {
   id: number;
@@ -179,7 +183,10 @@ export interface DeliveryReport {
   retried: number;
   ambiguous: number;
   failed: number;
-  /** Put back unsent because the destination or tenant was at its pace. */
+  /**
+   * Put back unsent: the destination or tenant was at its pace, an earlier effect for the same
+   * destination did not go through, too little of the lease was left, or the pass failed.
+   */
   deferred: number;
   /** Results that arrived after the claim was lost; not recorded. */
   stale: number;
@@ -196,8 +203,23 @@ export interface OutboxDelivererOptions {
   readonly maxAttempts?: number;
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
   readonly random?: () => number;
+  /** Attempts in flight at once, never two to the same destination. Default 8. */
+  readonly concurrency?: number;
+  /** An attempt not answered by then is recorded as ambiguous, its late answer ignored. Below `leaseMs`; default 20 s (half the lease if shorter). */
+  readonly attemptTimeoutMs?: number;
+  /**
+   * Runs in the transaction that records a delivery, only while this worker still holds the
+   * claim; it writes only through `tx`. If it throws, the delivery is recorded without it (the
+   * message is never sent again) and `onError` is told.
+   */
+  readonly onDelivered?: (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>;
+  readonly onError?: (error: unknown, effect: OutboxRecord) => void;
+  /** Told when a whole pass fails (the database is unreachable); the loop backs off and goes on. */
+  readonly onLoopError?: (error: unknown) => void;
+  /** The loop's wait after failed passes in a row; default 1 s doubling to 30 s. */
+  readonly loopBackoff?: { readonly baseMs: number; readonly capMs: number };
   readonly idleMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
 }
 
 export interface OutboxDeliverer {
@@ -207,20 +229,27 @@ export interface OutboxDeliverer {
   readonly totals: Readonly<DeliveryReport>;
 }
 
+const DELIVERED = `status = 'delivered', delivered_at = $3, receipt = $4, last_error = NULL`;
+
 export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDeliverer {
-  const { db, clock, workerId, transport } = options;
+  const { db, clock, workerId, transport, onDelivered } = options;
   const pacer = options.pacer ?? new Pacer();
   const batchSize = options.batchSize ?? 50;
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 10;
   const backoff = options.backoff ?? { baseMs: 1_000, capMs: 15 * 60_000 };
   const random = options.random ?? Math.random;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? Math.min(20_000, Math.floor(leaseMs / 2));
   const sleep = options.sleep ?? realSleep;
+  if (!(attemptTimeoutMs > 0 && attemptTimeoutMs < leaseMs)) {
+    throw new RangeError(`attemptTimeoutMs (${attemptTimeoutMs}) must be above 0 and below leaseMs (${leaseMs}), so an attempt ends before its claim can pass to another worker.`);
+  }
   const totals: DeliveryReport = { claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
 
   /** Writes the outcome if this worker still holds the claim. */
-  async function settle(claim: Claimed, set: string, params: unknown[]): Promise<boolean> {
-    const rows = await db.query(`UPDATE outbox SET ${set}, claimed_by = NULL, lease_until = NULL, updated_at = $3 WHERE id = $1 AND fencing_token = $2 AND status = 'delivering' RETURNING id`, [
+  async function settle(q: Queryable, claim: Claimed, set: string, params: unknown[]): Promise<boolean> {
+    const rows = await q.query(`UPDATE outbox SET ${set}, claimed_by = NULL, lease_until = NULL, updated_at = $3 WHERE id = $1 AND fencing_token = $2 AND status = 'delivering' RETURNING id`, [
       claim.id,
       claim.fencingToken,
       clock.now().toISOString(),
@@ -229,54 +258,156 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
     return rows.length === 1;
   }
 
-  async function attempt(claim: Claimed, report: DeliveryReport): Promise<void> {
+  /** Unsent: as it was before the claim, due at `at`. */
+  const putBack = (claim: Claimed, at: Date) => settle(db, claim, `status = $4, attempts = attempts - 1, next_attempt_at = $5`, [claim.previousStatus, at.toISOString()]);
+
+  function tell(error: unknown, effect: OutboxRecord): void {
+    try {
+      options.onError?.(error, effect);
+    } catch {
+      /* a failing reporter must not lose the delivery */
+    }
+  }
+
+  async function recordDelivered(claim: Claimed, receipt: string | undefined): Promise<boolean> {
+    if (onDelivered === undefined) return settle(db, claim, DELIVERED, [receipt ?? null]);
+    try {
+      return await db.transaction(async (tx) => {
+        const held = await settle(tx, claim, DELIVERED, [receipt ?? null]);
+        if (held) await onDelivered(tx, claim, receipt);
+        return held;
+      });
+    } catch (error) {
+      tell(error, claim);
+      return settle(db, claim, DELIVERED, [receipt ?? null]);
+    }
+  }
+
+  /** The transport's answer, or `ambiguous` once the attempt has run out of time. */
+  async function send(claim: Claimed): Promise<DeliveryResult> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<DeliveryResult>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve({ outcome: 'ambiguous', error: `no answer within ${attemptTimeoutMs} ms; it may have been delivered` });
+      }, attemptTimeoutMs);
+    });
+    const answered = (async () => transport(claim, controller.signal))().catch((error: unknown): DeliveryResult => {
+      const retryAfterMs = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      return { outcome: 'ambiguous', error: error instanceof Error ? error.message : String(error), ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
+    });
+    try {
+      return await Promise.race([answered, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * One attempt, recorded; `sent` collects the claims handed to the transport. Returns when the
+   * destination's later effects in this batch should be held back to (the attempt did not go
+   * through and will be tried again), or undefined.
+   */
+  async function attempt(claim: Claimed, report: DeliveryReport, sent: Set<Claimed>): Promise<Date | undefined> {
+    if (clock.now().getTime() + attemptTimeoutMs > claim.leaseUntil!.getTime()) {
+      report[(await putBack(claim, claim.nextAttemptAt)) ? 'deferred' : 'stale'] += 1;
+      return undefined;
+    }
     const wait = pacer.reserve(claim.destination, claim.tenant, clock.now());
     if (wait > 0) {
-      const ok = await settle(claim, `status = $4, attempts = attempts - 1, next_attempt_at = $5`, [claim.previousStatus, new Date(clock.now().getTime() + wait).toISOString()]);
-      report[ok ? 'deferred' : 'stale'] += 1;
-      return;
+      const at = new Date(clock.now().getTime() + wait);
+      report[(await putBack(claim, at)) ? 'deferred' : 'stale'] += 1;
+      return at;
     }
-    let result: DeliveryResult;
-    try {
-      result = await transport(claim);
-    } catch (error) {
-      const retryAfterMs = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-      result = { outcome: 'ambiguous', error: error instanceof Error ? error.message : String(error), ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
-    }
+    sent.add(claim);
+    const result = await send(claim);
     let ok: boolean;
     let tally: keyof DeliveryReport;
+    let holdUntil: Date | undefined;
     if (result.outcome === 'delivered') {
-      ok = await settle(claim, `status = 'delivered', delivered_at = $3, receipt = $4, last_error = NULL`, [result.receipt ?? null]);
+      ok = await recordDelivered(claim, result.receipt);
       tally = 'delivered';
     } else if (result.outcome === 'rejected' || claim.attempts >= maxAttempts) {
       const ambiguous = result.outcome === 'ambiguous' ? 1 : 0;
-      ok = await settle(claim, `status = 'failed', ambiguous_attempts = ambiguous_attempts + $5, last_error = $4`, [result.error.slice(0, 2000), ambiguous]);
+      ok = await settle(db, claim, `status = 'failed', ambiguous_attempts = ambiguous_attempts + $5, last_error = $4`, [result.error.slice(0, 2000), ambiguous]);
       tally = 'failed';
     } else {
       const delay = retryDelayMs(claim.attempts, { ...backoff, random, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) });
-      const next = new Date(clock.now().getTime() + delay).toISOString();
+      holdUntil = new Date(clock.now().getTime() + delay);
+      const next = holdUntil.toISOString();
       if (result.outcome === 'ambiguous') {
-        ok = await settle(claim, `status = 'ambiguous', ambiguous_attempts = ambiguous_attempts + 1, last_error = $4, next_attempt_at = $5`, [result.error.slice(0, 2000), next]);
+        ok = await settle(db, claim, `status = 'ambiguous', ambiguous_attempts = ambiguous_attempts + 1, last_error = $4, next_attempt_at = $5`, [result.error.slice(0, 2000), next]);
         tally = 'ambiguous';
       } else {
-        ok = await settle(claim, `status = CASE WHEN ambiguous_attempts > 0 THEN 'ambiguous' ELSE 'pending' END, last_error = $4, next_attempt_at = $5`, [result.error.slice(0, 2000), next]);
+        ok = await settle(db, claim, `status = CASE WHEN ambiguous_attempts > 0 THEN 'ambiguous' ELSE 'pending' END, last_error = $4, next_attempt_at = $5`, [result.error.slice(0, 2000), next]);
         tally = 'retried';
       }
     }
     report[ok ? tally : 'stale'] += 1;
+    return holdUntil;
+  }
+
+  /** Claims never sent when the pass failed go back as they were (best effort: the database may be gone). */
+  async function release(claims: readonly Claimed[]): Promise<number> {
+    if (claims.length === 0) return 0;
+    const rows = await db.query(
+      `UPDATE outbox o SET status = c.previous, attempts = o.attempts - 1, claimed_by = NULL, lease_until = NULL, updated_at = $1
+         FROM unnest($2::bigint[], $3::bigint[], $4::text[]) AS c(id, token, previous)
+        WHERE o.id = c.id AND o.fencing_token = c.token AND o.status = 'delivering'
+        RETURNING o.id`,
+      [clock.now().toISOString(), claims.map((c) => c.id), claims.map((c) => c.fencingToken), claims.map((c) => c.previousStatus)],
+    );
+    return rows.length;
   }
 
   async function runOnce(): Promise<DeliveryReport> {
     const claims = await claimEffects(db, workerId, clock.now(), leaseMs, batchSize);
     const report: DeliveryReport = { claimed: claims.length, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
-    for (const claim of claims) await attempt(claim, report);
+    // One queue per destination, in claim order: its effects go one after another.
+    const queues = new Map<string, Claimed[]>();
+    for (const claim of claims) {
+      const queue = queues.get(claim.destination);
+      if (queue === undefined) queues.set(claim.destination, [claim]);
+      else queue.push(claim);
+    }
+    const waiting = [...queues.values()];
+    const sent = new Set<Claimed>();
+    let failure: { error: unknown } | undefined;
+
+    async function serve(queue: readonly Claimed[]): Promise<void> {
+      let holdUntil: Date | undefined;
+      for (const claim of queue) {
+        if (failure !== undefined) return;
+        if (holdUntil !== undefined) report[(await putBack(claim, holdUntil)) ? 'deferred' : 'stale'] += 1;
+        else holdUntil = await attempt(claim, report, sent);
+      }
+    }
+    const lane = async () => {
+      for (let queue = waiting.shift(); queue !== undefined && failure === undefined; queue = waiting.shift()) {
+        try {
+          await serve(queue);
+        } catch (error) {
+          // A write failed (the database went away): start nothing more. What was sent but not
+          // recorded stays claimed; its lease runs out and it is tried again as ambiguous.
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queues.size) }, lane));
+    if (failure !== undefined) report.deferred += await release(claims.filter((c) => !sent.has(c))).catch(() => 0);
     for (const k of Object.keys(totals) as (keyof DeliveryReport)[]) totals[k] += report[k];
+    if (failure !== undefined) throw failure.error;
     return report;
   }
 
   return {
     runOnce,
     totals,
-    ...pollLoop(runOnce, (report) => report.claimed === report.deferred, () => sleep(options.idleMs ?? 250)),
+    ...pollLoop(runOnce, (report) => report.claimed === report.deferred, (signal) => sleep(options.idleMs ?? 250, signal), {
+      sleep,
+      ...(options.onLoopError !== undefined && { onError: options.onLoopError }),
+      ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }),
+    }),
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TestClock } from '../../store/clock.js';
 import { createOutboxDeliverer, enqueueEffects, findEffect, type DeliveryResult, type OutboxDeliverer, type OutboxRecord, type Transport } from '../../store/outbox.js';
+import type { Db, Tx } from '../../store/db.js';
 import { Pacer } from '../../store/pacer.js';
 import { describeOnEngines } from './engines.js';
 
@@ -208,5 +209,242 @@ describeOnEngines('store: queueing effects', (ctx) => {
       /empty idempotency key: give every effect a stable, unique key/,
     );
     assert.equal(await findEffect(ctx.db, good), undefined);
+  });
+});
+
+/** Resolves when `condition` holds, checking every few milliseconds. */
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const fastPacer = () => new Pacer({ destination: { perSecond: 1_000, burst: 1_000 }, tenant: { perSecond: 100_000, burst: 100_000 } });
+
+describeOnEngines('store: outbox delivery, destinations side by side', (ctx) => {
+  let era = 0;
+  const clockForTest = () => new TestClock(new Date(Date.parse('2026-02-02T09:00:00.000Z') - era++ * 365 * DAY));
+
+  function deliverer(clock: TestClock, transport: Transport, extra: Partial<Parameters<typeof createOutboxDeliverer>[0]> = {}): OutboxDeliverer {
+    return createOutboxDeliverer({ db: ctx.db, clock, workerId: 'side-by-side', transport, random: () => 0.5, backoff: { baseMs: 1_000, capMs: 60_000 }, pacer: fastPacer(), ...extra });
+  }
+
+  async function queue(clock: TestClock, destinations: readonly string[]): Promise<string[]> {
+    const keys = destinations.map(() => `effect-${randomUUID()}`);
+    await enqueueEffects(ctx.db, keys.map((idempotencyKey, i) => ({ idempotencyKey, destination: destinations[i]!, tenant: 'tenant-northmoor', kind: 'card', payload: { i } })), { now: clock.now() });
+    return keys;
+  }
+
+  it('a recipient that never answers holds up nobody else: the others are delivered at once, and its attempt is recorded ambiguous after the attempt timeout, its late answer ignored', async () => {
+    const clock = clockForTest();
+    const [hung, quick] = [`conversation-hung-${randomUUID()}`, `conversation-quick-${randomUUID()}`];
+    const [hungKey, quickKey] = await queue(clock, [hung, quick]);
+    let answerLate: ((result: DeliveryResult) => void) | undefined;
+    let hungSignal: AbortSignal | undefined;
+    const transport: Transport = (effect, signal) => {
+      if (effect.destination !== hung) return Promise.resolve({ outcome: 'delivered', receipt: 'activity-quick' });
+      hungSignal = signal;
+      return new Promise((resolve) => (answerLate = resolve));
+    };
+    const d = deliverer(clock, transport, { attemptTimeoutMs: 400 });
+    const started = Date.now();
+    const running = d.runOnce();
+    await until(async () => (await findEffect(ctx.db, quickKey!))?.status === 'delivered', 'the quick recipient has its card');
+    assert.ok(Date.now() - started < 400, `the quick recipient waited ${Date.now() - started} ms`);
+    assert.equal((await findEffect(ctx.db, hungKey!))?.status, 'delivering', 'the hung attempt is still in flight');
+
+    const report = await running;
+    assert.ok(Date.now() - started >= 400);
+    assert.deepEqual(report, { claimed: 2, delivered: 1, retried: 0, ambiguous: 1, failed: 0, deferred: 0, stale: 0 });
+    const record = await findEffect(ctx.db, hungKey!);
+    assert.equal(record!.status, 'ambiguous');
+    assert.equal(record!.ambiguousAttempts, 1);
+    assert.match(record!.lastError!, /no answer within 400 ms; it may have been delivered/);
+    assert.equal(record!.nextAttemptAt.getTime() - clock.now().getTime(), 500, 'backed off like any ambiguous attempt');
+    assert.equal(hungSignal?.aborted, true, 'the transport is told the attempt is over');
+
+    answerLate!({ outcome: 'delivered', receipt: 'too-late' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = await findEffect(ctx.db, hungKey!);
+    assert.equal(after!.status, 'ambiguous');
+    assert.equal(after!.receipt, null);
+    assert.equal(d.totals.delivered, 1);
+  });
+
+  it('keeps each destination in order, one attempt at a time, and never runs more attempts at once than the concurrency allows', async () => {
+    const clock = clockForTest();
+    const destinations = Array.from({ length: 4 }, (_, i) => `conversation-${i}-${randomUUID()}`);
+    // Interleaved, so the batch holds every destination's effects mixed together.
+    const keys = await queue(clock, Array.from({ length: 16 }, (_, i) => destinations[i % 4]!));
+    const sent = new Map<string, string[]>();
+    const inFlight = new Map<string, number>();
+    let now = 0;
+    let most = 0;
+    let mostForOne = 0;
+    let call = 0;
+    const transport: Transport = async (effect) => {
+      now += 1;
+      most = Math.max(most, now);
+      inFlight.set(effect.destination, (inFlight.get(effect.destination) ?? 0) + 1);
+      mostForOne = Math.max(mostForOne, inFlight.get(effect.destination)!);
+      sent.set(effect.destination, [...(sent.get(effect.destination) ?? []), effect.idempotencyKey]);
+      await new Promise((resolve) => setTimeout(resolve, [7, 2, 11, 4][call++ % 4]));
+      inFlight.set(effect.destination, inFlight.get(effect.destination)! - 1);
+      now -= 1;
+      return { outcome: 'delivered' };
+    };
+    const report = await deliverer(clock, transport, { concurrency: 2 }).runOnce();
+    assert.equal(report.delivered, 16);
+    assert.equal(most, 2, 'two attempts at once, no more');
+    assert.equal(mostForOne, 1, 'one attempt at a time per destination');
+    destinations.forEach((destination, d) => assert.deepEqual(sent.get(destination), keys.filter((_, i) => i % 4 === d), `in order for ${destination}`));
+  });
+
+  it('holds back the rest of a destination\'s batch when an attempt did not go through, so they follow it in order', async () => {
+    const clock = clockForTest();
+    const destination = `conversation-${randomUUID()}`;
+    const keys = await queue(clock, [destination, destination, destination]);
+    const transport = scripted({ outcome: 'retry', error: 'HTTP 429', retryAfterMs: 10_000 }, { outcome: 'delivered' });
+    const d = deliverer(clock, transport);
+    assert.deepEqual(await d.runOnce(), { claimed: 3, delivered: 0, retried: 1, ambiguous: 0, failed: 0, deferred: 2, stale: 0 });
+    assert.equal(transport.calls.length, 1);
+    const [first, ...rest] = await Promise.all(keys.map((k) => findEffect(ctx.db, k)));
+    for (const r of rest) {
+      assert.equal(r!.status, 'pending');
+      assert.equal(r!.attempts, 0, 'a held-back effect was not attempted');
+      assert.equal(r!.nextAttemptAt.getTime(), first!.nextAttemptAt.getTime());
+    }
+    clock.advance(10_000);
+    assert.equal((await d.runOnce()).delivered, 3);
+    assert.deepEqual(transport.calls.map((c) => c.idempotencyKey), [keys[0], ...keys]);
+  });
+
+  it('does not start an attempt that its lease could not cover, and puts it back unsent', async () => {
+    const clock = clockForTest();
+    const destination = `conversation-${randomUUID()}`;
+    const [, second] = await queue(clock, [destination, destination]);
+    const transport: Transport = async () => {
+      clock.advance(45_000);
+      return { outcome: 'delivered' };
+    };
+    const report = await deliverer(clock, transport, { leaseMs: 60_000, attemptTimeoutMs: 20_000 }).runOnce();
+    assert.equal(report.delivered, 1);
+    assert.equal(report.deferred, 1);
+    const record = await findEffect(ctx.db, second!);
+    assert.equal(record!.status, 'pending');
+    assert.equal(record!.attempts, 0);
+    assert.equal(record!.claimedBy, null);
+  });
+
+  it('refuses an attempt timeout that is not below the lease', () => {
+    const clock = clockForTest();
+    assert.throws(() => deliverer(clock, scripted({ outcome: 'delivered' }), { leaseMs: 10_000, attemptTimeoutMs: 10_000 }), /attemptTimeoutMs \(10000\) must be above 0 and below leaseMs \(10000\)/);
+  });
+
+  it('when the database fails mid-pass it starts no more attempts, puts back those not started, and the pass rejects', async () => {
+    const clock = clockForTest();
+    const [a, b] = [`conversation-a-${randomUUID()}`, `conversation-b-${randomUUID()}`];
+    const [sentKey, notStartedKey] = await queue(clock, [a, b]);
+    let failNext = false;
+    const flaky: Db = {
+      ...ctx.db,
+      query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+        if (!failNext) return ctx.db.query<R>(sql, params);
+        failNext = false;
+        return Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      },
+    };
+    const transport = scripted({ outcome: 'delivered' });
+    const sending: Transport = async (effect) => {
+      failNext = true;
+      return transport(effect);
+    };
+    const d = deliverer(clock, sending, { db: flaky, concurrency: 1 });
+    await assert.rejects(d.runOnce(), /ECONNRESET/);
+    assert.equal(transport.calls.length, 1);
+    assert.equal((await findEffect(ctx.db, sentKey!))!.status, 'delivering', 'sent but not recorded: its lease runs out and it counts as ambiguous');
+    const notStarted = await findEffect(ctx.db, notStartedKey!);
+    assert.equal(notStarted!.status, 'pending');
+    assert.equal(notStarted!.attempts, 0);
+    assert.equal(d.totals.deferred, 1);
+  });
+});
+
+describeOnEngines('store: recording a delivery fact in the transaction that settles it', (ctx) => {
+  let era = 0;
+  const clockForTest = () => new TestClock(new Date(Date.parse('2026-02-02T09:00:00.000Z') - era++ * 365 * DAY));
+  const facts = async (key: string) => ctx.db.query<{ receipt: string | null; worker: string }>('SELECT receipt, worker FROM delivery_fact WHERE effect_key = $1', [key]);
+  const recordFact = (worker: string) => async (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => {
+    await tx.query('INSERT INTO delivery_fact (effect_key, receipt, worker) VALUES ($1, $2, $3)', [effect.idempotencyKey, receipt ?? null, worker]);
+  };
+
+  before(() => ctx.db.exec('CREATE TABLE delivery_fact (effect_key text NOT NULL, receipt text, worker text NOT NULL)'));
+
+  function deliverer(clock: TestClock, transport: Transport, extra: Partial<Parameters<typeof createOutboxDeliverer>[0]> = {}): OutboxDeliverer {
+    return createOutboxDeliverer({ db: ctx.db, clock, workerId: 'facts', transport, random: () => 0.5, pacer: fastPacer(), ...extra });
+  }
+
+  async function queue(clock: TestClock): Promise<string> {
+    const key = `effect-${randomUUID()}`;
+    await enqueueEffects(ctx.db, [{ idempotencyKey: key, destination: `conversation-${randomUUID()}`, kind: 'card', payload: {} }], { now: clock.now() });
+    return key;
+  }
+
+  it('runs onDelivered in the transaction that records the delivery: its writes commit with it, and it sees the effect delivered', async () => {
+    const clock = clockForTest();
+    const key = await queue(clock);
+    const seen: string[] = [];
+    const onDelivered = async (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => {
+      const [row] = await tx.query<{ status: string }>('SELECT status FROM outbox WHERE id = $1', [effect.id]);
+      seen.push(row!.status);
+      await recordFact('facts')(tx, effect, receipt);
+    };
+    const report = await deliverer(clock, scripted({ outcome: 'delivered', receipt: 'activity-42' }), { onDelivered }).runOnce();
+    assert.equal(report.delivered, 1);
+    assert.deepEqual(seen, ['delivered']);
+    assert.deepEqual(await facts(key), [{ receipt: 'activity-42', worker: 'facts' }]);
+    assert.equal((await findEffect(ctx.db, key))!.receipt, 'activity-42');
+  });
+
+  it('writes neither the settle nor the fact for a claim this worker lost', async () => {
+    const clock = clockForTest();
+    const key = await queue(clock);
+    const rescue = deliverer(clock, scripted({ outcome: 'delivered', receipt: 'from-rescuer' }), { workerId: 'rescuer', onDelivered: recordFact('rescuer') });
+    const hung: Transport = async () => {
+      clock.advance(61_000);
+      assert.equal((await rescue.runOnce()).delivered, 1);
+      return { outcome: 'delivered', receipt: 'from-hung' };
+    };
+    const report = await deliverer(clock, hung, { workerId: 'hung', onDelivered: recordFact('hung') }).runOnce();
+    assert.equal(report.stale, 1);
+    assert.deepEqual(await facts(key), [{ receipt: 'from-rescuer', worker: 'rescuer' }]);
+    assert.equal((await findEffect(ctx.db, key))!.receipt, 'from-rescuer');
+  });
+
+  it('a hook that throws leaves the effect delivered without its fact, tells onError, and the message is never sent again', async () => {
+    const clock = clockForTest();
+    const key = await queue(clock);
+    const told: { error: unknown; key: string }[] = [];
+    const transport = scripted({ outcome: 'delivered', receipt: 'activity-7' });
+    const d = deliverer(clock, transport, {
+      onDelivered: async (tx, effect, receipt) => {
+        await recordFact('facts')(tx, effect, receipt);
+        throw new Error('the case stream moved on');
+      },
+      onError: (error, effect) => told.push({ error, key: effect.idempotencyKey }),
+    });
+    assert.equal((await d.runOnce()).delivered, 1);
+    const record = await findEffect(ctx.db, key);
+    assert.equal(record!.status, 'delivered');
+    assert.equal(record!.receipt, 'activity-7');
+    assert.deepEqual(await facts(key), [], 'the hook\'s writes were rolled back');
+    assert.equal(told.length, 1);
+    assert.equal(told[0]!.key, key);
+    assert.match((told[0]!.error as Error).message, /the case stream moved on/);
+    clock.advance(DAY);
+    assert.equal((await d.runOnce()).claimed, 0);
+    assert.equal(transport.calls.length, 1);
   });
 });
