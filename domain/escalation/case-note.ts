@@ -80,6 +80,9 @@ export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: st
       case 'CafcassPromptDue':
         line = 'Prompt to consider a referral to Cafcass.';
         break;
+      case 'CardPosted':
+        // Where a card landed is a delivery detail, not part of the case record.
+        continue;
       case 'ActionOverdue': {
         const action = actionText.get(e.actionId);
         line = `The action for ${nameOf(e.owner)} was not complete by ${at(e.dueAt)}: ${sentence(action?.text ?? e.actionId)}`;

@@ -29,6 +29,8 @@ const people = {
   to: z.array(personId).min(1, 'the stage must go To at least one person').readonly(),
   cc: z.array(personId).readonly().default([]),
 };
+/** A move names the people the directory found; none found is refused after the stage checks (no-addressee). */
+const movedPeople = { ...people, to: z.array(personId).readonly() };
 
 export const raiseCommandSchema = z.object({
   type: z.literal('raise'),
@@ -97,9 +99,10 @@ export const escalateCommandSchema = z.object({
   type: z.literal('escalate'),
   ...base,
   ...seen,
-  reason: words('the reason for escalating'),
+  /** Empty is refused as reason-required once the stage checks pass. */
+  reason: z.string().trim().max(8000, 'the reason for escalating must be at most 8000 characters').default(''),
   resolutionSoughtBy: localDate.optional(),
-  ...people,
+  ...movedPeople,
 });
 
 export const bypassCommandSchema = z.object({
@@ -111,7 +114,7 @@ export const bypassCommandSchema = z.object({
   lineManagerDiscussed: z.boolean().default(false),
   emergency: z.boolean().default(false),
   resolutionSoughtBy: localDate.optional(),
-  ...people,
+  ...movedPeople,
 });
 
 export const setResolutionDateCommandSchema = z.object({
@@ -155,6 +158,18 @@ export const deadlineReachedCommandSchema = z.object({
   key: z.string().trim().min(1),
 });
 
+/** From the outbox, not a person: where a person's case card landed (its actor is the system). */
+export const recordCardPostedCommandSchema = z.object({
+  type: z.literal('record-card-posted'),
+  ...base,
+  recipient: personId,
+  location: z.object({
+    conversationId: z.string().trim().min(1).max(512),
+    messageId: z.string().trim().min(1).max(512),
+    serviceUrl: z.string().trim().url().max(512),
+  }),
+});
+
 export const caseCommandSchema = z.discriminatedUnion('type', [
   raiseCommandSchema,
   respondCommandSchema,
@@ -168,6 +183,7 @@ export const caseCommandSchema = z.discriminatedUnion('type', [
   referToCafcassCommandSchema,
   withdrawCommandSchema,
   deadlineReachedCommandSchema,
+  recordCardPostedCommandSchema,
 ]);
 
 /** A command as callers write it (defaults may be left out). */

@@ -6,8 +6,8 @@ import { formatPath } from '../policies/validate.js';
 import { byDateEndsAt, longDate, shortDate, spanEndDay, spanEndsAt } from './clock.js';
 import { caseCommandSchema, type CaseCommand, type CheckedCommand, type DecideContext } from './commands.js';
 import { deadlinesOf } from './deadlines.js';
-import type { BypassRecord, CaseEvent, CaseRaised, StageEntry, StageEscalated } from './events.js';
-import { NOTIFICATION_STAGE_ID, type CaseState } from './state.js';
+import { SYSTEM_ACTOR, type BypassRecord, type CaseEvent, type CaseRaised, type StageEntry, type StageEscalated } from './events.js';
+import { hasPart, NOTIFICATION_STAGE_ID, type CaseState } from './state.js';
 
 /** Why a command was refused, as a stable code for adapters and tests. */
 export type RefusalCode =
@@ -312,10 +312,6 @@ function raiseNotification(
   return accept({ ...base, stage: entry, bypass: null, overallLimitAt: null, cafcassPromptAt: null });
 }
 
-function involved(state: CaseState, actor: string): boolean {
-  return state.raisedBy === actor || state.notified.includes(actor) || state.actions.some((a) => a.owner === actor);
-}
-
 const VERBS: Partial<Record<CheckedCommand['type'], string>> = {
   escalate: 'escalate it',
   bypass: 'bypass a stage',
@@ -356,7 +352,8 @@ export function decide(state: CaseState | undefined, command: CaseCommand, ctx: 
     return refuse('policy-mismatch', `Case ${state.reference} runs under the ladder "${state.policyId}", not "${policy.id}".`);
   }
   if (cmd.type === 'deadline-reached') return deadlineReached(state, cmd, ctx);
-  if (!involved(state, cmd.actor)) {
+  if (cmd.type === 'record-card-posted') return recordCardPosted(state, cmd, ctx);
+  if (!hasPart(state, cmd.actor)) {
     return refuse('not-authorised', `You have no part in case ${state.reference}, so you cannot act on it.`);
   }
   if (state.status === 'resolved' || state.status === 'withdrawn' || (state.status === 'referred' && cmd.type !== 'resolve')) {
@@ -455,6 +452,13 @@ function completeAction(state: CaseState, cmd: Cmd<'complete-action'>, ctx: Deci
   return accept({ type: 'ActionCompleted', ...header(cmd, ctx), actionId: action.actionId, note: cmd.note ?? null });
 }
 
+/** The first card a person was sent is the one every later change replaces; a repeat records nothing. */
+function recordCardPosted(state: CaseState, cmd: Cmd<'record-card-posted'>, ctx: DecideContext): Decision {
+  if (cmd.actor !== SYSTEM_ACTOR) return refuse('not-authorised', 'Only Resolve itself records where a card was delivered.');
+  if (state.cards[cmd.recipient] !== undefined) return accept();
+  return accept({ type: 'CardPosted', ...header(cmd, ctx), recipient: cmd.recipient, location: cmd.location });
+}
+
 /** Escalate to the next stage (or the stage's `escalatesTo`, AMB-13), or bypass to a named later stage. */
 function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: Stage, ctx: DecideContext): Decision {
   const { policy } = ctx;
@@ -482,6 +486,10 @@ function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: S
     }
   }
   const target = policy.stages.find((s) => s.id === targetId) as Stage;
+  if (cmd.reason === '') return refuse('reason-required', `Say why it needs ${target.label}: a reason for escalating is required.`);
+  if (cmd.to.length === 0) {
+    return refuse('no-addressee', `Nobody in the directory holds the roles ${target.label} goes to for this case; ask your administrator to add them to the directory.`);
+  }
   const entered = enterStage(policy, target, ctx, cmd, cmd.resolutionSoughtBy, state.notified);
   if (failed(entered)) return entered;
   const event: StageEscalated = {

@@ -144,6 +144,19 @@ export type CaseWithdrawn = EventBase<'CaseWithdrawn'> & {
   readonly reason: string;
 };
 
+/** Where a person's copy of the case card landed, so later changes replace it in place. */
+export interface CardLocation {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly serviceUrl: string;
+}
+
+/**
+ * A delivery fact fed back by the outbox: the person's case card was posted here. Recorded by the
+ * system, it changes nothing a person sees (the revision stays), and only the first card counts.
+ */
+export type CardPosted = EventBase<'CardPosted'> & { readonly recipient: string; readonly location: CardLocation };
+
 /** Deadline events: fed back by the dispatcher through the `deadline-reached` command. */
 export type ReminderDue = EventBase<'ReminderDue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string; readonly responseDueAt: string };
 export type ResponseOverdue = EventBase<'ResponseOverdue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
@@ -164,6 +177,7 @@ export type CaseEvent =
   | CaseResolved
   | CafcassReferred
   | CaseWithdrawn
+  | CardPosted
   | DeadlineEvent;
 
 export type CaseEventType = CaseEvent['type'];

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import type { BypassRecord, CaseEvent, CaseFacts, CaseRaised, ResponseKind, StageEntry } from './events.js';
+import type { BypassRecord, CardLocation, CaseEvent, CaseFacts, CaseRaised, ResponseKind, StageEntry } from './events.js';
 
 export type CaseStatus = 'open' | 'resolved' | 'withdrawn' | 'referred';
 
@@ -57,6 +57,8 @@ export interface CaseState extends CaseFacts {
   /** The reason given for withdrawing or referring. */
   readonly closingReason: string | null;
   readonly referredAt: string | null;
+  /** Where each person's case card landed (CardPosted), by Entra object id. */
+  readonly cards: Readonly<Record<string, CardLocation>>;
   /** The number of events folded: the position of the last one. */
   readonly version: number;
   /**
@@ -115,6 +117,7 @@ function raised(event: CaseRaised): CaseState {
     keyLearningPoints: null,
     closingReason: null,
     referredAt: null,
+    cards: {},
     version: 1,
     revision: 1,
     updatedAt: event.at,
@@ -188,6 +191,8 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       return { ...next, status: 'referred', referredAt: event.at, closingReason: event.reason };
     case 'CaseWithdrawn':
       return { ...next, status: 'withdrawn', closedAt: event.at, closingReason: event.reason };
+    case 'CardPosted':
+      return { ...next, cards: { ...state.cards, [event.recipient]: event.location } };
     case 'ReminderDue':
     case 'ResponseOverdue':
     case 'OverallLimitReached':
@@ -195,6 +200,17 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     case 'ActionOverdue':
       return { ...next, firedDeadlines: [...state.firedDeadlines, `${event.key}@${event.dueAt}`] };
   }
+}
+
+/** Has this person a part in the case (raised it, was sent or copied it, owns an action)? Only they may see or act on it. */
+export function hasPart(state: CaseState, personId: string): boolean {
+  return state.raisedBy === personId || state.notified.includes(personId) || state.actions.some((a) => a.owner === personId);
+}
+
+/** Open, nobody has responded at this stage, and the response was due by `now` (§8.4). */
+export function isResponseOverdue(state: CaseState, now: Date): boolean {
+  const due = state.stage.responseDueAt;
+  return state.status === 'open' && state.stage.response === null && due !== null && now.getTime() >= Date.parse(due);
 }
 
 /** The state after a whole stream, or undefined for an empty one. */

@@ -235,9 +235,9 @@ describe('domain/escalation: acting on a case', () => {
     it('escalating needs the next stage\'s people and, where the stage has no time, a date', () => {
       const s = Scenario.of('oxfordshire');
       s.do(raiseStep({ policyId: 'oxfordshire', alertTypeId: 'r_and_e', entryStageId: 'stage2', to: ['aad-ascm'], cc: [people.sm] }), RAISED);
-      assert.equal(s.refused({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: 'x', to: [] }, LATER).code, 'invalid-command');
+      assert.equal(s.refused({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: 'x', to: [] }, LATER).code, 'no-addressee');
       assert.equal(s.refused({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: 'x', to: [people.dd] }, LATER).code, 'resolution-date-required');
-      assert.equal(s.refused({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: ' ', to: [people.dd], resolutionSoughtBy: '2026-03-13' }, LATER).code, 'invalid-command');
+      assert.equal(s.refused({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: ' ', to: [people.dd], resolutionSoughtBy: '2026-03-13' }, LATER).code, 'reason-required');
     });
   });
 
