@@ -5,10 +5,9 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { AppConfig } from '../bin/config.js';
 import { createFileCalendar, createGraphCalendar, type Calendar } from './calendar.js';
 import { createGraphClient, createGraphCredential } from './client.js';
-import { createDirectory } from './directory/index.js';
+import { createDirectory, type DirectoryConfig } from './directory/index.js';
 import type { Directory } from './directory/types.js';
 import { createFileMailSender, createGraphMailSender, type MailSender } from './mail.js';
 import { createGraphTeamsInstaller, createLocalTeamsInstaller, type TeamsInstaller } from './teams-install.js';
@@ -26,13 +25,36 @@ export interface GraphServices {
   readonly teamsInstaller: TeamsInstaller;
 }
 
-export type GraphServicesConfig = Pick<AppConfig, 'dataDir' | 'graph' | 'directory' | 'bot'>;
+/** The app registration Graph calls are made as (bin/config.ts reads it from the environment). */
+export interface GraphAppRegistration {
+  readonly appId?: string;
+  readonly tenantId?: string;
+  readonly credential:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'secret'; readonly password: string }
+    | { readonly kind: 'certificate'; readonly privateKeyPath: string };
+}
+
+/** The slice of the configuration the Graph services need. */
+export interface GraphServicesConfig {
+  /** Local mode writes mail and calendar files under it. */
+  readonly dataDir: string;
+  readonly graph: {
+    readonly mode: 'local' | 'graph';
+    readonly baseUrl: string;
+    readonly mailSender?: string;
+    readonly teamsAppId?: string;
+    readonly teamsCatalogAppId?: string;
+  };
+  readonly directory: DirectoryConfig['directory'];
+  readonly bot: GraphAppRegistration;
+}
 
 export const outboxMailDir = (dataDir: string) => path.join(dataDir, 'outbox-mail');
 export const outboxCalendarDir = (dataDir: string) => path.join(dataDir, 'outbox-calendar');
 
 /** The app-only credential of the bot's app registration. */
-export function credentialFromConfig(bot: AppConfig['bot']): TokenCredential {
+export function credentialFromConfig(bot: GraphAppRegistration): TokenCredential {
   const { appId, tenantId, credential } = bot;
   if (appId === undefined || tenantId === undefined || credential.kind === 'none') {
     throw new Error('Microsoft Graph needs MicrosoftAppId, MicrosoftAppTenantId and a secret or certificate (see env.sample)');

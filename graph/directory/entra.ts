@@ -161,6 +161,14 @@ export function createEntraDirectory(options: EntraDirectoryOptions): Directory 
       );
     },
 
+    async rolesOf(personId: string) {
+      const held: RoleKey[] = [];
+      for (const [role, group] of Object.entries(roleGroups) as [RoleKey, string][]) {
+        if ((await groupMembers(group)).some((m) => m.id === personId)) held.push(role);
+      }
+      return held;
+    },
+
     async resolveRole(role: RoleKey, ctx: CaseContext) {
       const worker = await mustFind(ctx.allocatedWorkerId, 'allocatedWorkerId');
       if (CASE_WORKER_ROLES.includes(role)) return [toPerson(worker)];

@@ -157,6 +157,16 @@ export function createOrgFileDirectory(org: OrganisationFile): Directory {
     people: async () => org.people.map(toPerson),
     teams: async () => org.teams.map((t): Team => ({ id: t.id, name: t.name, memberIds: t.members, roles: t.roles })),
 
+    async rolesOf(personId: string) {
+      const held = new Set<RoleKey>();
+      for (const [role, ids] of Object.entries(org.authorityRoles) as [RoleKey, readonly string[] | undefined][]) if (ids?.includes(personId)) held.add(role);
+      for (const team of org.teams) {
+        for (const [role, ids] of Object.entries(team.roles) as [RoleKey, readonly string[] | undefined][]) if (ids?.includes(personId)) held.add(role);
+        if (team.members.includes(personId)) held.add('social_worker');
+      }
+      return [...held];
+    },
+
     async resolveRole(role: RoleKey, ctx: CaseContext) {
       const worker = mustFind(ctx.allocatedWorkerId, 'allocatedWorkerId');
       if (CASE_WORKER_ROLES.includes(role)) return [toPerson(worker)];

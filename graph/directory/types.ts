@@ -44,6 +44,8 @@ export interface Directory {
   cover(personId: string, at: Date): Promise<Cover | undefined>;
   teams(): Promise<Team[]>;
   people(): Promise<Person[]>;
+  /** The roles this person holds anywhere (a team's, the authority's, a case-holding team's member), for what Resolve offers them. */
+  rolesOf(personId: string): Promise<RoleKey[]>;
 }
 
 /** Roles held by the case's practitioners and officer rather than by a team or the authority. */
