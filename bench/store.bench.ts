@@ -20,7 +20,7 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy } from '../domain/policies/index.js';
-import { handleCaseCommand } from '../store/cases.js';
+import { handleCaseCommand } from '../app/cases/model.js';
 import { systemClock } from '../store/clock.js';
 import { openDatabase, type Db, type DatabaseOptions } from '../store/db.js';
 import { percentile, type BenchSettings } from './settings.js';

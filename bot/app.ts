@@ -4,49 +4,35 @@
  * activity into an application command, and renders the result as a card.
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { helpCard, isVerb, parseActionData, raiseFormValuesFrom, VERBS, type AdaptiveCardJson, type ParsedAction, type PersonView, type VerbData } from '../cards/index.js';
-import type { Policy } from '../domain/policies/index.js';
+import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext } from 'botbuilder';
+import type { CaseFlows } from '../app/cases/flows.js';
+import type { Reply } from '../app/replies.js';
+import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { ResolveAdapter } from './adapter.js';
 import { parseChatCommand, type ChatCommand } from './commands.js';
 import { personalReferenceOf, type ConversationReferences } from './conversations.js';
-import { errorFields, type Logger } from './log.js';
-import { checkRaiseSubmission, forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND, renderRaiseForm } from './raise.js';
-
-/** What a handler answers with: a card, or a short message (shown under the card for a click). */
-export type Reply = { readonly card: AdaptiveCardJson } | { readonly message: string };
-
-export type RaiseResult = { readonly ok: true; readonly card: AdaptiveCardJson } | { readonly ok: false; readonly formError: string };
+import { errorFields, type Logger } from '../app/log.js';
+import { markUnavailable } from './inbound.js';
+import { forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND } from './raise.js';
 
 /**
- * The application's use cases as the bot sees them. Each takes the acting user's Entra object id
- * first. Missing ones answer that the feature is not available yet.
+ * The application's use cases as the bot sees them (app/cases/flows.ts). Each takes the acting
+ * user's Entra object id first and untrusted card data as it came.
  */
-export interface BotFlows {
-  /** A checked raise form (its allocated worker is one the form offered) for the chosen policy. */
-  raise?(actorId: string, form: VerbData<'raiseSubmit'>, policy: Policy): Promise<RaiseResult>;
-  /** Any case action (respond, agree, escalate, refresh...): the card to show the actor. */
-  caseAction?(actorId: string, action: Exclude<ParsedAction, { verb: 'raiseOpen' | 'raiseUpdate' | 'raiseSubmit' | 'myCases' }>): Promise<Reply>;
-  myCases?(actorId: string): Promise<Reply>;
-  caseByReference?(actorId: string, reference: string): Promise<Reply>;
-}
+export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'caseByReference' | 'welcome'>;
 
 export interface BotAppOptions {
   readonly adapter: ResolveAdapter;
   /** Required for proactive messages in Azure mode; absent in local mode. */
   readonly botAppId?: string;
   readonly conversations: ConversationReferences;
-  /** The escalation ladders the raise form offers. */
-  readonly policies: readonly Policy[];
-  /** Who can be a case's allocated worker (the raise form's choice list); with none, nothing can be raised. */
-  readonly workers?: readonly PersonView[];
-  readonly flows?: BotFlows;
+  readonly flows: BotFlows;
   readonly logger: Logger;
 }
 
 export type BotApplication = Application<TurnState>;
 
-export const NOT_AVAILABLE = 'That is not available in this version yet. Nothing was changed.';
 export const ONLY_IN_PRIVATE = 'I show cases only in your 1:1 chat with me, so that nobody else in this conversation sees them. Message me there.';
 
 /** The Entra object id of the person acting, from the activity itself. */
@@ -65,10 +51,7 @@ const isCommand = (kind: ChatCommand['kind']) => async (context: TurnContext) =>
   context.activity.type === ActivityTypes.Message && parseChatCommand(context.activity.text).kind === kind;
 
 export function createBotApplication(options: BotAppOptions): BotApplication {
-  const { logger, policies } = options;
-  const workers = options.workers ?? [];
-  const form = (extra: Omit<Parameters<typeof renderRaiseForm>[0], 'policies' | 'workers'> = {}) => renderRaiseForm({ policies, workers, ...extra });
-  const flows = options.flows ?? {};
+  const { logger, flows } = options;
   const app = new Application<TurnState>({
     adapter: options.adapter,
     ...(options.botAppId !== undefined && { botAppId: options.botAppId }),
@@ -101,7 +84,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   });
 
   app.message(isCommand('raise'), async (context) => {
-    await context.sendActivity(cardActivity(form()));
+    await context.sendActivity(cardActivity(flows.raiseForm()));
   });
 
   /** Case details go to people one by one: never into a group chat or channel, where anyone may read them. */
@@ -115,13 +98,13 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   };
 
   app.message(isCommand('my-cases'), async (context) => {
-    await inPrivate(context, async () => (flows.myCases ? flows.myCases(actingUserId(context)!) : { message: NOT_AVAILABLE }));
+    await inPrivate(context, () => flows.myCases(actingUserId(context)!));
   });
 
   app.message(isCommand('case'), async (context) => {
     const command = parseChatCommand(context.activity.text);
     if (command.kind !== 'case') return;
-    await inPrivate(context, async () => (flows.caseByReference ? flows.caseByReference(actingUserId(context)!, command.reference) : { message: NOT_AVAILABLE }));
+    await inPrivate(context, () => flows.caseByReference(actingUserId(context)!, command.reference));
   });
 
   app.message(isCommand('case-without-reference'), async (context) => {
@@ -133,36 +116,6 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
   });
 
   // ---- Action.Execute (Universal Actions) ---------------------------------------------------
-  /** A submitted raise form: the form again (faults), the raised case's card, or a damaged-card message. */
-  async function submitRaise(actorId: string, data: unknown): Promise<{ readonly formAgain: boolean; readonly reply: Reply }> {
-    const checked = checkRaiseSubmission(policies, data, workers);
-    if (!checked.ok) return 'damaged' in checked ? { formAgain: false, reply: { message: checked.damaged } } : { formAgain: true, reply: { card: checked.card } };
-    const result: RaiseResult = flows.raise ? await flows.raise(actorId, checked.form, checked.policy) : { ok: false, formError: NOT_AVAILABLE };
-    if (result.ok) return { formAgain: false, reply: { card: result.card } };
-    const card = form({ formId: checked.form.formId, values: raiseFormValuesFrom(data), formError: result.formError });
-    return { formAgain: true, reply: { card } };
-  }
-
-  /** The card (or message) answering a click; card data is untrusted and checked here. */
-  async function onAction(actorId: string, verb: string, data: unknown): Promise<Reply> {
-    if (verb === VERBS.raiseSubmit) return (await submitRaise(actorId, data)).reply;
-    const parsed = parseActionData(verb, data);
-    if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
-    const { action } = parsed;
-    switch (action.verb) {
-      case 'raiseOpen':
-        return { card: form() };
-      case 'raiseUpdate':
-        return { card: form({ formId: action.data.formId, values: raiseFormValuesFrom(data) }) };
-      case 'myCases':
-        return flows.myCases ? flows.myCases(actorId) : { message: NOT_AVAILABLE };
-      case 'raiseSubmit':
-        return (await submitRaise(actorId, data)).reply;
-      default:
-        return flows.caseAction ? flows.caseAction(actorId, action) : { message: NOT_AVAILABLE };
-    }
-  }
-
   app.adaptiveCards.actionExecute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
     async (context, _state, data) => {
@@ -172,7 +125,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
         return 'This card is damaged or was not sent by Resolve: its action is not one I know. Nothing was changed.';
       }
       logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb });
-      const reply = await onAction(actingUserId(context)!, verb, data);
+      const reply = await flows.act(actingUserId(context)!, verb, data);
       // Answer only the person who clicked. (teams-ai would also rewrite the message for everyone
       // when a card has `refresh`; each holder's own copy refreshes to their own view instead.)
       const body = 'card' in reply
@@ -191,23 +144,48 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
       title: 'Raise an alert',
       width: 'large',
       height: 'large',
-      card: CardFactory.adaptiveCard(forDialog(form(issue === '' ? {} : { values: { issue } }))),
+      card: CardFactory.adaptiveCard(forDialog(flows.raiseForm({ issue }))),
     };
   });
 
   app.messageExtensions.submitAction(RAISE_FROM_MESSAGE_COMMAND, async (context, _state, data) => {
-    const { formAgain, reply } = await submitRaise(actingUserId(context)!, data);
-    if ('message' in reply) return reply.message;
+    const outcome = await flows.submitRaise(actingUserId(context)!, data);
+    if (outcome.kind === 'damaged') return outcome.message;
     // A form with faults stays open in the dialog. A raised case is never posted where the
     // message was (a group chat or channel may hold anyone): its card reaches the officer's own
     // chat with the bot through the outbox, like everyone else's.
-    if (formAgain) return { title: 'Raise an alert', width: 'large', height: 'large', card: CardFactory.adaptiveCard(forDialog(reply.card)) };
+    if (outcome.kind === 'form') return { title: 'Raise an alert', width: 'large', height: 'large', card: CardFactory.adaptiveCard(forDialog(outcome.card)) };
     return 'Raised. Your card for it is in your chat with Resolve, and the people it goes to have theirs.';
   });
 
+  // ---- the app installed for a person, or added to a chat or team ------------------------------
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const action: unknown = context.activity.action;
+    if (action !== 'add' && action !== 'add-upgrade') return;
+    const personal = context.activity.conversation?.conversationType === 'personal';
+    const actorId = actingUserId(context);
+    if (personal && actorId === undefined) return;
+    await send(context, await flows.welcome(actorId ?? '', personal ? 'personal' : 'shared'));
+  });
+
+  /**
+   * A turn that failed. Without its database Resolve changes nothing and says so: the chat gets a
+   * card, and the HTTP answer is 503 (for a card action, Teams shows the error's message on it).
+   */
   app.error(async (context, error) => {
-    logger.error('turn.failed', { activityId: context.activity.id, type: context.activity.type, ...errorFields(error) });
-    if (context.activity.type === ActivityTypes.Message) {
+    const { type } = context.activity;
+    if (isDatabaseUnavailable(error)) {
+      logger.warn('turn.database_unavailable', { activityId: context.activity.id, type });
+      markUnavailable(context);
+      context.turnState.set(INVOKE_RESPONSE_KEY, {
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 503, body: { statusCode: 503, type: 'application/vnd.microsoft.error', value: { code: 'ServiceUnavailable', message: DATABASE_UNAVAILABLE_TEXT } } },
+      });
+      if (type === ActivityTypes.Message) await context.sendActivity(cardActivity(unavailableCard(), DATABASE_UNAVAILABLE_TEXT));
+      return;
+    }
+    logger.error('turn.failed', { activityId: context.activity.id, type, ...errorFields(error) });
+    if (type === ActivityTypes.Message) {
       await context.sendActivity('Something went wrong and nothing was changed. Please try again.');
     }
   });

@@ -51,3 +51,14 @@ export function createVolatileConversationReferences(): ConversationReferences {
     find: async (userId) => byUser.get(userId.toLowerCase()),
   };
 }
+
+/**
+ * A person's Teams user MRI (`29:...`), from the reference kept when they last talked to the bot;
+ * undefined when Resolve has none (it then leaves `refresh.userIds` out of their 1:1 cards).
+ */
+export function createMriLookup(conversations: ConversationReferences): (userId: string) => Promise<string | undefined> {
+  return async (userId) => {
+    const user = (await conversations.find(userId))?.user as { id?: unknown } | undefined;
+    return typeof user?.id === 'string' && user.id.startsWith('29:') ? user.id : undefined;
+  };
+}

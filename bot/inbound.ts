@@ -4,8 +4,22 @@
  */
 import type { Activity, TurnContext } from 'botbuilder';
 import type { ResolveAdapter } from './adapter.js';
-import { errorFields, type Logger } from './log.js';
+import { errorFields, type Logger } from '../app/log.js';
 import type { ActivityEndpoint, HttpResult } from './server.js';
+
+/** What a turn tells the HTTP answer beyond its invoke response: the turn could not reach the database. */
+export interface TurnOutcome {
+  unavailable: boolean;
+}
+
+/** Where a turn finds its TurnOutcome (`context.turnState`). */
+export const TURN_OUTCOME_KEY = Symbol('resolve.turnOutcome');
+
+/** Marks the turn as one that could not reach the database: the request is answered 503. */
+export function markUnavailable(context: TurnContext): void {
+  const outcome = context.turnState.get(TURN_OUTCOME_KEY) as TurnOutcome | undefined;
+  if (outcome !== undefined) outcome.unavailable = true;
+}
 
 export interface MessagesEndpointOptions {
   readonly adapter: ResolveAdapter;
@@ -56,7 +70,12 @@ export function createMessagesEndpoint(options: MessagesEndpointOptions): Activi
     }
 
     logger.debug('activity.received', ids);
-    const invokeResponse = await adapter.runAuthenticated(authenticated, activity, options.logic);
-    return invokeResponse === undefined ? { status: 200 } : { status: invokeResponse.status, body: invokeResponse.body };
+    const outcome: TurnOutcome = { unavailable: false };
+    const invokeResponse = await adapter.runAuthenticated(authenticated, activity, async (context) => {
+      context.turnState.set(TURN_OUTCOME_KEY, outcome);
+      await options.logic(context);
+    });
+    if (invokeResponse !== undefined) return { status: invokeResponse.status, body: invokeResponse.body };
+    return { status: outcome.unavailable ? 503 : 200 };
   };
 }

@@ -1,5 +1,5 @@
 /** Readiness checks for `GET /readyz`. */
-import { errorFields, type Logger } from './log.js';
+import { errorFields, type Logger } from '../app/log.js';
 import type { Readiness } from './server.js';
 
 export interface MigrationState {

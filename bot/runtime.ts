@@ -1,14 +1,12 @@
 /**
  * Wires the bot from its parts: adapter, application, messages endpoint, HTTP server.
- * `bot/main.ts` calls it with the real store; the test harness with test doubles.
+ * `bin/serve.ts` calls it with the real use cases; the test harness with test doubles.
  */
 import { createAdapter, type BotIdentity, type ResolveAdapter } from './adapter.js';
-import type { PersonView } from '../cards/index.js';
-import type { Policy } from '../domain/policies/index.js';
 import { createBotApplication, type BotApplication, type BotFlows } from './app.js';
 import type { ConversationReferences } from './conversations.js';
 import { createMessagesEndpoint } from './inbound.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../app/log.js';
 import { startBotServer, type BotServer, type Readiness } from './server.js';
 
 export interface BotRuntimeOptions {
@@ -16,9 +14,9 @@ export interface BotRuntimeOptions {
   readonly host: string;
   readonly port: number;
   readonly conversations: ConversationReferences;
-  readonly policies: readonly Policy[];
-  readonly workers?: readonly PersonView[];
-  readonly flows?: BotFlows;
+  readonly flows: BotFlows;
+  /** The name the privacy and terms pages give. */
+  readonly displayName?: string;
   readonly readiness: () => Promise<Readiness>;
   readonly logger: Logger;
   readonly drainTimeoutMs?: number;
@@ -38,9 +36,7 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
     adapter,
     ...(identity.appId !== undefined && { botAppId: identity.appId }),
     conversations: options.conversations,
-    policies: options.policies,
-    ...(options.workers !== undefined && { workers: options.workers }),
-    ...(options.flows !== undefined && { flows: options.flows }),
+    flows: options.flows,
     logger,
   });
   const messages = createMessagesEndpoint({
@@ -57,6 +53,7 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
     messages,
     readiness: options.readiness,
     logger,
+    ...(options.displayName !== undefined && { displayName: options.displayName }),
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
     ...(options.observe !== undefined && { observe: options.observe }),
   });

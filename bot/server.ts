@@ -1,11 +1,13 @@
 /**
- * The HTTP shell: restify with `POST /api/messages`, `GET /healthz` and `GET /readyz`.
+ * The HTTP shell: restify with `POST /api/messages`, `GET /healthz`, `GET /readyz`, and the
+ * privacy notice and terms of use the Teams manifest links to (`GET /privacy`, `GET /terms`).
  * It knows nothing of the Bot Framework; the messages endpoint is a function handed in.
  */
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import restify from 'restify';
-import { errorFields, type Logger } from './log.js';
+import { errorFields, type Logger } from '../app/log.js';
+import { legalPages } from './pages.js';
 
 export interface HttpResult {
   readonly status: number;
@@ -34,7 +36,18 @@ export interface BotServerOptions {
   readonly maxBodyBytes?: number;
   /** Told of every answered request: its path, status and server-side time in milliseconds (metrics, benchmarks). */
   readonly observe?: (path: string, status: number, ms: number) => void;
+  /** The name the privacy and terms pages give the bot. Default Resolve. */
+  readonly displayName?: string;
 }
+
+/** Static pages carry no script, load nothing and are never framed. */
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'public, max-age=3600',
+};
 
 export interface BotServer {
   readonly host: string;
@@ -82,6 +95,14 @@ export async function startBotServer(options: BotServerOptions): Promise<BotServ
       res.send(503, { status: 'not ready', checks: { readiness: 'check failed' } });
     }
   });
+
+  // Served from memory, never from the database: they answer while /readyz does not.
+  const pages = legalPages(options.displayName);
+  for (const [route, html] of [['/privacy', pages.privacy], ['/terms', pages.terms]] as const) {
+    server.get(route, async (_req, res) => {
+      res.sendRaw(200, html, PAGE_HEADERS);
+    });
+  }
 
   server.post('/api/messages', async (req, res) => {
     let result: HttpResult;

@@ -1,11 +1,12 @@
 /**
  * A chaser: a reminder before a response is due, or an overdue notice. The recipient is asked to
  * respond; the officer sees who holds it and can escalate in one click. The bot never escalates
- * by itself (DOMAIN §8.4).
+ * by itself (DOMAIN §8.4). A chaser is a message of its own and stays as sent: it has no refresh,
+ * so viewing it never turns it into the status card and loses the one click.
  */
 import { adaptiveCard, execute, factSet, text, type AdaptiveCardJson } from './elements.js';
 import { formatDeadline } from './format.js';
-import { caseData, caseHeader, casePreview, names, refreshFor, stageRoute } from './parts.js';
+import { caseData, caseHeader, casePreview, names, stageRoute } from './parts.js';
 import { alertNoun } from './phrases.js';
 import { VERBS } from './verbs.js';
 import type { ChaserCardView } from './view-models.js';
@@ -28,7 +29,6 @@ function sentence(view: ChaserCardView): string {
 }
 
 export function chaserCard(view: ChaserCardView): AdaptiveCardJson {
-  const { refresh, notice } = refreshFor(view.header, view.viewerIds);
   const canEscalate = view.audience === 'officer' && view.kind === 'overdue' && view.nextStage !== undefined;
   return adaptiveCard({
     fallbackText: chaserCardPreview(view),
@@ -37,7 +37,6 @@ export function chaserCard(view: ChaserCardView): AdaptiveCardJson {
       text(sentence(view), { weight: 'Bolder', color: view.kind === 'overdue' ? 'Attention' : 'Warning' }),
       factSet([['Case reference', view.header.reference], ['With', names(view.withTo)]]),
       ...(canEscalate && view.nextStage ? stageRoute(view.nextStage) : []),
-      notice,
     ],
     actions: [
       canEscalate && view.nextStage && execute(`Escalate to ${view.nextStage.label}`, VERBS.escalate, caseData(view.header), {
@@ -47,6 +46,5 @@ export function chaserCard(view: ChaserCardView): AdaptiveCardJson {
         associatedInputs: 'none',
       }),
     ],
-    refresh,
   });
 }

@@ -11,6 +11,8 @@ export * from './read-only-card.js';
 export * from './status-card.js';
 export * from './outcome-card.js';
 export * from './help-card.js';
+export * from './welcome-card.js';
+export * from './unavailable-card.js';
 export * from './my-cases-card.js';
 export * from './case-detail-card.js';
 export * from './chaser-card.js';

@@ -153,14 +153,15 @@ export interface RefreshParts {
 }
 
 /**
- * Each listed person sees the view for their role. Teams refreshes for at most 60 listed users;
- * past that the list is dropped and the card says so and offers a Refresh button instead of
- * silently picking 60 people.
+ * Each listed person sees the view for their role. `userIds` are Teams user MRIs (`29:...`), not
+ * Entra ids. With none listed the card refreshes for everyone in the chat, which is how a 1:1
+ * copy stays current. Teams refreshes for at most 60 listed users; past that the list is dropped
+ * and the card says so and offers a Refresh button instead of silently picking 60 people.
  */
 export function refreshFor(key: CaseKey, viewerIds: readonly string[]): RefreshParts {
   const unique = [...new Set(viewerIds)];
-  if (unique.length === 0) return {};
   const action = { type: 'Action.Execute' as const, verb: VERBS.refresh, data: caseData(key) };
+  if (unique.length === 0) return { refresh: { action } };
   if (unique.length <= MAX_REFRESH_USER_IDS) return { refresh: { action, userIds: unique } };
   return {
     refresh: { action },

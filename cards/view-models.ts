@@ -83,7 +83,10 @@ export interface CaseView {
 
 /** Who holds this copy of the card: each sees the view for their role when it refreshes. */
 export interface AudienceView {
-  /** Entra object ids for `refresh.userIds`. Over 60, the card says it will not update by itself. */
+  /**
+   * Teams user MRIs (`29:...`) for `refresh.userIds`; empty refreshes for everyone in the chat
+   * (a 1:1 copy). Over 60, the card says it will not update by itself.
+   */
   readonly viewerIds: readonly string[];
 }
 
@@ -167,6 +170,15 @@ export interface HelpView {
   readonly canRaise: boolean;
 }
 
+/** Who the welcome is for: what Resolve does for them depends on the part they play. */
+export type WelcomeAudience = 'officer' | 'manager' | 'worker' | 'leader' | 'administrator' | 'colleague' | 'shared-chat';
+
+export interface WelcomeView {
+  readonly audience: WelcomeAudience;
+  /** The organisation's name, from the directory. */
+  readonly organisation?: string;
+}
+
 export interface MyCaseItemView extends CaseKey {
   readonly reference: string;
   readonly alertTypeLabel: string;
@@ -179,7 +191,7 @@ export interface MyCasesView {
   readonly items: readonly MyCaseItemView[];
 }
 
-export interface ChaserCardView extends AudienceView {
+export interface ChaserCardView {
   readonly header: CaseHeaderView;
   readonly kind: 'reminder' | 'overdue';
   readonly audience: 'recipient' | 'officer';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { exportCaseNotes } from '../../store/cases.js';
+import { exportCaseNotes } from '../../app/cases/model.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './command.js';
 import { openConfiguredDatabase, withDatabase, type OpenDb } from './store-access.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { BotIdentity } from '../../bot/adapter.js';
 import { createAdapter } from '../../bot/adapter.js';
 import { createMessagesEndpoint } from '../../bot/inbound.js';
-import { createLogger } from '../../bot/log.js';
+import { createLogger } from '../../app/log.js';
 import { startBotServer, type BotServer } from '../../bot/server.js';
 import { channelClaims, newPrivateKey, startFakeOpenId, type FakeOpenId } from './fake-openid.js';
 import { startBotHarness, TEST_TENANT_ID, type BotHarness } from './harness.js';

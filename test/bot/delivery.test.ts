@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
+import { EFFECT_KINDS, parseReceipt, type PersonalMessage } from '../../app/delivery/messages.js';
+import { createDeliveryTransport } from '../../app/delivery/transports.js';
+import { createLogger } from '../../app/log.js';
+import { createTeamsDelivery } from '../../bot/delivery.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { GraphRequestError, GraphUnavailableError } from '../../graph/client.js';
 import type { MailMessage, MailSender } from '../../graph/mail.js';
 import type { PersonalChat, TeamsInstaller } from '../../graph/teams-install.js';
 import type { OutboxRecord } from '../../store/outbox.js';
-import { createPersonalDelivery, parseReceipt, type PersonalMessage } from '../../bot/delivery.js';
-import { createLogger } from '../../bot/log.js';
 import { startBotHarness, TEST_TENANT_ID, type BotHarness } from './harness.js';
 
 // Fictional people from graph/samples/organisation.yaml.
 const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo
 const MANAGER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce
 const NEWCOMER = 'a712755f-6cac-44d5-99d5-269512e74f7b'; // Farah Siddiqui, never talked to the bot
+const ADDRESSES: Record<string, string> = { [MANAGER]: 'bethan.pryce@northmoor.example', [NEWCOMER]: 'farah.siddiqui@northmoor.example' };
 
 const card = (title: string) => ({
   preview: 'Case LCS-204518: stage 1',
@@ -20,26 +23,38 @@ const card = (title: string) => ({
 
 const silent = createLogger({ level: 'silent' });
 let nextId = 1;
-function effect(key: string): OutboxRecord {
+function effect(key: string, kind: string = EFFECT_KINDS.teamsCard, payload: unknown = { topic: 'test', recipient: 'x', request: {} }): OutboxRecord {
   const now = new Date('2026-11-23T10:00:00Z');
   return {
-    id: nextId++, idempotencyKey: key, streamId: 'case-1', destination: 'teams:x', tenant: TEST_TENANT_ID, kind: 'case-notification', payload: {},
+    id: nextId++, idempotencyKey: key, streamId: 'case-1', destination: 'teams:x', tenant: TEST_TENANT_ID, kind, payload,
     status: 'delivering', attempts: 1, ambiguousAttempts: 0, nextAttemptAt: now, claimedBy: 'w', leaseUntil: now, fencingToken: 1, lastError: null, receipt: null, deliveredAt: null,
   };
 }
 
-describe('bot/delivery: proactive delivery to a person (outbox transport)', () => {
+describe('delivery: a message to a person, by Teams then email (the teams.card transport with the bot\'s Teams delivery)', () => {
   let bot: BotHarness;
   let mails: MailMessage[];
   let installs: string[];
   let installResult: PersonalChat;
   const mail: MailSender = { send: async (m) => { mails.push(m); return { via: 'file', duplicate: false }; } };
-  const installer: TeamsInstaller = { ensurePersonalChat: async (userId) => { installs.push(userId); return installResult; } };
+  const installer: TeamsInstaller = {
+    ensurePersonalChat: async (userId) => {
+      installs.push(userId);
+      if (installResult.status === 'ready') bot.connector.registerConversation(installResult.chatId, userId);
+      return installResult;
+    },
+  };
 
-  const transportFor = (message: PersonalMessage) =>
-    createPersonalDelivery({
-      adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations, installer, mail,
-      serviceUrl: bot.connector.serviceUrl, compose: async () => message, logger: silent,
+  const transportFor = (message: PersonalMessage, sender: MailSender = mail) =>
+    createDeliveryTransport({
+      composers: { test: async () => message },
+      teams: createTeamsDelivery({
+        adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations, installer,
+        serviceUrl: bot.connector.serviceUrl, logger: silent,
+      }),
+      mail: sender,
+      emailOf: async (id) => ADDRESSES[id],
+      logger: silent,
     });
 
   beforeEach(async () => {
@@ -62,7 +77,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
     assert.ok(sent?.kind === 'send' || sent?.kind === 'reply', `a new message, not ${sent?.kind}`);
     assert.equal(sent?.conversationId, bot.conversationIdOf(MANAGER));
     const receipt = parseReceipt(result.outcome === 'delivered' ? result.receipt : undefined);
-    assert.deepEqual(receipt, { channel: 'teams', conversationId: bot.conversationIdOf(MANAGER), activityId: sent?.activityId, serviceUrl: bot.connector.serviceUrl });
+    assert.deepEqual(receipt, { channel: 'teams', conversationId: bot.conversationIdOf(MANAGER), messageId: sent?.activityId, serviceUrl: bot.connector.serviceUrl });
     assert.deepEqual(bot.sentTo(IRO), []);
   });
 
@@ -70,35 +85,49 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
     await bot.say(MANAGER, 'help');
     const first = await transportFor({ recipientId: MANAGER, ...card('v1') })(effect('k1'));
     const receipt = parseReceipt(first.outcome === 'delivered' ? first.receipt : undefined);
-    assert.equal(receipt?.channel, 'teams');
+    assert.ok(receipt?.channel === 'teams');
+    const { channel: _channel, ...location } = receipt;
     bot.connector.clear();
-    const second = await transportFor({ recipientId: MANAGER, ...card('v2'), replaces: receipt as never })(effect('k2'));
+    const second = await transportFor({ recipientId: MANAGER, ...card('v2'), replaces: location })(effect('k2', EFFECT_KINDS.teamsUpdate));
     assert.equal(second.outcome, 'delivered');
     const [updated] = bot.sentTo(MANAGER);
     assert.equal(updated?.kind, 'update');
-    assert.equal(updated?.activityId, (receipt as { activityId: string }).activityId);
+    assert.equal(updated?.activityId, location.messageId);
     assert.match(JSON.stringify(updated?.activity), /v2/);
   });
 
-  it('someone who never talked to the bot: the app is installed for them and a 1:1 conversation created with their Entra id', async () => {
-    installResult = { status: 'ready', chatId: '19:newcomer@unq.gbl.spaces', installed: true };
+  it('someone who never talked to the bot: the app is installed for them and the card goes to the 1:1 chat the install returned (no second conversation)', async () => {
+    const chatId = '19:newcomer-resolve@unq.gbl.spaces';
+    installResult = { status: 'ready', chatId, installed: true };
     const result = await transportFor({ recipientId: NEWCOMER, ...card('Action needed') })(effect('k3'));
     assert.equal(result.outcome, 'delivered');
     assert.deepEqual(installs, [NEWCOMER]);
+    assert.deepEqual(bot.connector.created, [], 'no conversation is created: the install already opened the chat');
+    const sent = bot.sentTo(NEWCOMER);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]?.conversationId, chatId);
+    assert.equal(parseReceipt(result.outcome === 'delivered' ? result.receipt : undefined)?.channel, 'teams');
+    const kept = await bot.conversations.find(NEWCOMER);
+    assert.equal((kept?.conversation as { id?: string } | undefined)?.id, chatId, 'the chat is kept as their address for next time');
+  });
+
+  it('when Graph gives no chat id, a 1:1 conversation is created with their Entra id', async () => {
+    installResult = { status: 'ready', chatId: '', installed: true };
+    const result = await transportFor({ recipientId: NEWCOMER, ...card('Action needed') })(effect('k3b'));
+    assert.equal(result.outcome, 'delivered');
     const [created] = bot.connector.created;
     assert.equal(created?.userId, NEWCOMER);
     assert.equal(created?.parameters.tenantId, TEST_TENANT_ID);
-    assert.equal(bot.sentTo(NEWCOMER).length, 1);
     assert.ok(await bot.conversations.find(NEWCOMER), 'the new conversation is kept for next time');
   });
 
   it('falls back to email when the app cannot be installed, with the outbox key as the idempotency key', async () => {
-    const email = { to: 'farah.siddiqui@northmoor.example', subject: 'Resolve: case LCS-204518 needs your response', html: '<p>Open Resolve in Teams.</p>' };
+    const email = { subject: 'Resolve: case LCS-204518 needs your response', html: '<p>Open Resolve in Teams.</p>' };
     const result = await transportFor({ recipientId: NEWCOMER, ...card('x'), email })(effect('k4'));
     assert.deepEqual(result, { outcome: 'delivered', receipt: JSON.stringify({ channel: 'email' }) });
     assert.equal(mails.length, 1);
     assert.equal(mails[0]?.idempotencyKey, 'k4');
-    assert.deepEqual(mails[0]?.to, [email.to]);
+    assert.deepEqual(mails[0]?.to, [ADDRESSES[NEWCOMER]], 'addressed from the directory');
     assert.deepEqual(bot.connector.sent, []);
   });
 
@@ -106,7 +135,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
     await bot.say(MANAGER, 'help');
     bot.connector.clear();
     bot.connector.failConversation(bot.conversationIdOf(MANAGER), { status: 403 });
-    const email = { to: 'bethan.pryce@northmoor.example', subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
+    const email = { subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
     const result = await transportFor({ recipientId: MANAGER, ...card('x'), email })(effect('k5'));
     assert.equal(result.outcome, 'delivered');
     assert.deepEqual(installs, [MANAGER]);
@@ -114,19 +143,26 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
   });
 
   it('an email the sender refuses for good is a rejection, not retried for ever; Graph being unavailable is retried', async () => {
-    const email = { to: 'farah.siddiqui@northmoor.example', subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
-    const failing = (error: Error) =>
-      createPersonalDelivery({
-        adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations, installer,
-        mail: { send: async () => { throw error; } },
-        serviceUrl: bot.connector.serviceUrl, compose: async () => ({ recipientId: NEWCOMER, ...card('x'), email }), logger: silent,
-      });
-    const refused = await failing(new InvalidInputError('the subject carries a date', 'subject'))(effect('k7'));
-    assert.equal(refused.outcome, 'rejected');
-    const graphRefused = await failing(new GraphRequestError('sendMail', 400, 'ErrorInvalidRecipients', 'no such mailbox'))(effect('k8'));
-    assert.equal(graphRefused.outcome, 'rejected');
-    const unavailable = await failing(new GraphUnavailableError('sendMail', 503, 'service unavailable'))(effect('k9'));
-    assert.equal(unavailable.outcome, 'retry');
+    const email = { subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
+    const throwing = (error: Error): MailSender => ({ send: async () => { throw error; } });
+    // The Teams fallback and an email effect go through the same email path, so both fail the same way.
+    const viaFallback = (error: Error, key: string) => transportFor({ recipientId: NEWCOMER, ...card('x'), email }, throwing(error))(effect(key));
+    const viaEmailEffect = (error: Error, key: string) =>
+      transportFor({ recipientId: NEWCOMER }, throwing(error))(effect(key, EFFECT_KINDS.email, { topic: 'test', recipient: NEWCOMER, email }));
+    for (const send of [viaFallback, viaEmailEffect]) {
+      const refused = await send(new InvalidInputError('the subject carries a date', 'subject'), `${send.name}-k7`);
+      assert.equal(refused.outcome, 'rejected');
+      const graphRefused = await send(new GraphRequestError('sendMail', 400, 'ErrorInvalidRecipients', 'no such mailbox'), `${send.name}-k8`);
+      assert.equal(graphRefused.outcome, 'rejected');
+      const unavailable = await send(new GraphUnavailableError('sendMail', 503, 'service unavailable'), `${send.name}-k9`);
+      assert.equal(unavailable.outcome, 'retry');
+    }
+  });
+
+  it('an effect kind with no transport (a calendar update today) is rejected by name, never sent to Teams', async () => {
+    const result = await transportFor({ recipientId: MANAGER, ...card('x') })(effect('k10', EFFECT_KINDS.calendarUpdate, { topic: 'test', recipient: MANAGER, request: {} }));
+    assert.deepEqual(result, { outcome: 'rejected', error: 'no transport delivers effects of kind "calendar.update"' });
+    assert.deepEqual(bot.connector.sent, []);
   });
 
   it('without an email fallback, unreachable in Teams is a rejection the outbox records as failed', async () => {
@@ -138,7 +174,7 @@ describe('bot/delivery: proactive delivery to a person (outbox transport)', () =
   it('Teams throttling (429 with Retry-After) is a retry that honours Retry-After; nothing is emailed', async () => {
     await bot.say(MANAGER, 'help');
     bot.connector.failConversation(bot.conversationIdOf(MANAGER), { status: 429, retryAfterSeconds: 1 });
-    const email = { to: 'bethan.pryce@northmoor.example', subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
+    const email = { subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
     const result = await transportFor({ recipientId: MANAGER, ...card('x'), email })(effect('k7'));
     assert.equal(result.outcome, 'retry');
     assert.equal(result.outcome === 'retry' ? result.retryAfterMs : undefined, 1000);

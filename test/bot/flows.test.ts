@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { ONE_CLICK_ESCALATION_REASON } from '../../bot/flows/cases.js';
+import { ONE_CLICK_ESCALATION_REASON } from '../../app/cases/flows.js';
 import type { CaseEvent } from '../../domain/escalation/index.js';
-import { loadCase } from '../../store/cases.js';
+import { loadCase } from '../../app/cases/model.js';
 import type { Db } from '../../store/db.js';
 import { actionsIn, invokeCard, verbsOn } from './card-queries.js';
 import { cardsIn, type JsonObject, type SentActivity } from './recording-connector.js';
@@ -103,7 +103,7 @@ describe('bot flows: one-click escalation from the overdue chaser', function () 
       assert.deepEqual(escalated.stage.to, [ASCM]);
 
       const again = JSON.stringify(invokeCard((await bot.invoke(IRO, 'escalate', oneClick.data as JsonObject)).body));
-      assert.match(again, /This case has changed since your card was shown.*Nothing was changed/, 'a second click on the old chaser does nothing');
+      assert.match(again, /moved to Stage 2 on .*; your card was for Stage 1\..*Nothing was changed/, 'a second click on the old chaser does nothing, and the domain says why');
       assert.equal((await eventsOf(bot.db, caseId)).filter((e) => e.type === 'StageEscalated').length, 1);
     } finally {
       await bot.close();

@@ -11,26 +11,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { createCaseFlows, type CaseFlows } from '../../app/cases/flows.js';
+import { CASE_TOPIC, caseDeadlineHandler } from '../../app/cases/model.js';
+import { caseWorkers, checkRaiseSubmission, renderRaiseForm } from '../../app/cases/raise-form.js';
+import { createDeliveryWorker } from '../../app/delivery/worker.js';
+import { NOT_AVAILABLE } from '../../app/replies.js';
 import type { BotIdentity } from '../../bot/adapter.js';
 import type { BotFlows } from '../../bot/app.js';
+import { parseActionData, raiseFormValuesFrom, type PersonView } from '../../cards/index.js';
 import { getPolicy, type Policy } from '../../domain/policies/index.js';
 import { createStoredConversationReferences } from '../../bot/conversation-store.js';
-import { createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
-import { createLogger } from '../../bot/log.js';
+import { createMriLookup, createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
+import { createLogger } from '../../app/log.js';
 import { databaseReadiness } from '../../bot/readiness.js';
 import { startBot, type RunningBot } from '../../bot/runtime.js';
 import type { Readiness } from '../../bot/server.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';
-import { createPersonalDelivery } from '../../bot/delivery.js';
-import { caseWorkers, createCaseFlows, createCaseTransport } from '../../bot/flows/cases.js';
+import { createTeamsDelivery } from '../../bot/delivery.js';
 import { createWorkingCalendar } from '../../domain/calendar/index.js';
 import { createOrgFileDirectory, loadOrganisationFile } from '../../graph/directory/index.js';
 import type { MailMessage, MailSender } from '../../graph/mail.js';
 import type { TeamsInstaller } from '../../graph/teams-install.js';
 import { TestClock } from '../../store/clock.js';
-import { caseDeadlineHandler } from '../../store/cases.js';
 import { createDeadlineDispatcher, type DispatchReport } from '../../store/deadlines.js';
-import { createOutboxDeliverer, type DeliveryReport } from '../../store/outbox.js';
+import type { DeliveryReport } from '../../store/outbox.js';
 import { Pacer } from '../../store/pacer.js';
 import { cardsIn, OUTBOUND, startRecordingConnector, type JsonObject, type RecordingConnector, type SentActivity } from './recording-connector.js';
 
@@ -54,8 +58,12 @@ export interface BotHarnessOptions {
   readonly drainTimeoutMs?: number;
   /** The ladders the raise form offers. Default: Oxfordshire and Dudley. */
   readonly policies?: readonly Policy[];
-  /** The use cases behind the handlers. Default: none (they answer "not available yet"). */
+  /** The use cases behind the handlers. Default: the raise form only (raising and case actions answer "not available yet"). */
   readonly flows?: BotFlows;
+  /** With `cases`: how long one delivery attempt may take before it is recorded as ambiguous. */
+  readonly attemptTimeoutMs?: number;
+  /** The store to use instead of a fresh in-memory PGlite (implies `database`); the harness closes it. */
+  readonly openDatabase?: () => Promise<Db>;
   /**
    * The real escalation flows on an in-memory PGlite store with the fictional sample
    * organisation, a test clock, the outbox delivering through the recording connector, an
@@ -87,8 +95,12 @@ export interface BotHarness {
   readonly mails: readonly MailMessage[];
   /** With `cases`: people the installer was asked to open a 1:1 chat for. */
   readonly installs: readonly string[];
+  /** With `cases`: the real use cases. */
+  readonly flows: CaseFlows | undefined;
   /** With `cases`: delivers everything the outbox holds now (repeats until a pass claims nothing). */
   deliver(): Promise<DeliveryReport>;
+  /** With `cases`: runs the delivery worker's own loop (as `npm start` does) until close; short back-off after failed passes. */
+  startDelivery(): void;
   /** With `cases`: fires every case deadline due by the test clock (reminders, overdue notices), as the dispatcher would. */
   fireDeadlines(): Promise<DispatchReport>;
   /** Every log line the bot wrote, parsed. */
@@ -113,6 +125,39 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
+/** The bot without the case use cases: it offers and checks the raise form, and answers everything else "not available yet". */
+export function raiseFormOnly(policies: readonly Policy[], workers: readonly PersonView[]): BotFlows {
+  const notAvailable = async () => ({ message: NOT_AVAILABLE });
+  const flows: BotFlows = {
+    raiseForm: (request = {}) =>
+      renderRaiseForm({
+        policies, workers, ...(request.formId !== undefined && { formId: request.formId }),
+        ...(request.data !== undefined ? { values: raiseFormValuesFrom(request.data) } : request.issue ? { values: { issue: request.issue } } : {}),
+      }),
+    submitRaise: async (_actorId, data) => {
+      const checked = checkRaiseSubmission(policies, data, workers);
+      if (!checked.ok) return 'damaged' in checked ? { kind: 'damaged', message: checked.damaged } : { kind: 'form', card: checked.card };
+      return { kind: 'form', card: renderRaiseForm({ policies, workers, formId: checked.form.formId, values: raiseFormValuesFrom(data), formError: NOT_AVAILABLE }) };
+    },
+    act: async (actorId, verb, data) => {
+      if (verb === 'raiseSubmit') {
+        const outcome = await flows.submitRaise(actorId, data);
+        return outcome.kind === 'damaged' ? { message: outcome.message } : { card: outcome.card };
+      }
+      const parsed = parseActionData(verb, data);
+      if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
+      const { action } = parsed;
+      if (action.verb === 'raiseOpen') return { card: flows.raiseForm() };
+      if (action.verb === 'raiseUpdate') return { card: flows.raiseForm({ formId: action.data.formId, data }) };
+      return notAvailable();
+    },
+    myCases: notAvailable,
+    caseByReference: notAvailable,
+    welcome: notAvailable,
+  };
+  return flows;
+}
+
 async function reply(response: Response): Promise<HttpReply> {
   const text = await response.text();
   let body: unknown = text;
@@ -128,7 +173,10 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const connector = await startRecordingConnector();
   const logs: JsonObject[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as JsonObject) });
-  const db = options.database === true || options.cases === true ? await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY }) : undefined;
+  const db =
+    options.openDatabase !== undefined ? await options.openDatabase()
+    : options.database === true || options.cases === true ? await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY })
+    : undefined;
   const clock = new TestClock(HARNESS_START);
   // In the store when there is one (as in production), else in memory.
   const conversations = db !== undefined ? createStoredConversationReferences(db, clock) : createVolatileConversationReferences();
@@ -144,16 +192,23 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const installer: TeamsInstaller = {
     ensurePersonalChat: async (userId) => {
       installs.push(userId);
-      return { status: 'ready', chatId: `19:${userId}@unq.gbl.spaces`, installed: true };
+      // Graph answers with the 1:1 chat the install opened; the connector knows it as theirs.
+      const chatId = `19:${userId}_resolve@unq.gbl.spaces`;
+      connector.registerConversation(chatId, userId);
+      return { status: 'ready', chatId, installed: true };
     },
   };
   // The sample organisation's case workers are the raise form's choices, with or without the case flows.
   const sampleDirectory = createOrgFileDirectory(await loadOrganisationFile(SAMPLE_ORGANISATION));
   const directory = options.cases === true ? sampleDirectory : undefined;
   const policies = options.policies ?? [getPolicy('oxfordshire'), getPolicy('dudley')];
+  const workers = await caseWorkers(sampleDirectory);
   const caseFlows =
     db !== undefined && directory !== undefined
-      ? createCaseFlows({ db, clock, calendar: createWorkingCalendar(), policies, directory, tenant: TEST_TENANT_ID, logger })
+      ? createCaseFlows({
+          db, clock, calendar: createWorkingCalendar(), policies, directory, workers, tenant: TEST_TENANT_ID, logger,
+          mriOf: createMriLookup(conversations), organisation: 'Northmoor Borough Council',
+        })
       : undefined;
   const readiness =
     db !== undefined ? databaseReadiness(() => db.migrationsApplied(), logger) : (options.readiness ?? (async () => ({ ready: true, checks: { database: 'ok' } })));
@@ -164,31 +219,31 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     conversations,
-    policies,
-    workers: await caseWorkers(sampleDirectory),
-    ...((options.flows ?? caseFlows) !== undefined && { flows: options.flows ?? caseFlows }),
+    flows: options.flows ?? caseFlows ?? raiseFormOnly(policies, workers),
     readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
   });
   const url = running.server.url;
   const deliverer =
-    db !== undefined && caseFlows !== undefined
-      ? createOutboxDeliverer({
+    db !== undefined && caseFlows !== undefined && directory !== undefined
+      ? createDeliveryWorker({
           db,
           clock,
           workerId: 'harness',
-          transport: createCaseTransport({
-            flows: caseFlows,
-            mail,
-            teams: createPersonalDelivery({
-              adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, installer, mail,
-              serviceUrl: connector.serviceUrl, compose: (effect) => caseFlows.compose(effect), logger,
-            }),
-          }),
+          composers: { [CASE_TOPIC]: caseFlows.composer.compose },
+          recorders: [caseFlows.recordDelivery],
+          teams: createTeamsDelivery({ adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, installer, serviceUrl: connector.serviceUrl, logger }),
+          mail,
+          emailOf: async (personId) => (await directory.person(personId))?.email,
+          logger,
           pacer: new Pacer({ destination: { perSecond: 1000, burst: 1000 }, tenant: { perSecond: 1000, burst: 1000 } }),
+          ...(options.attemptTimeoutMs !== undefined && { attemptTimeoutMs: options.attemptTimeoutMs }),
+          loopBackoff: { baseMs: 50, capMs: 400 },
+          idleMs: 50,
         })
       : undefined;
+  let looping: Promise<void> | undefined;
 
   const deadlines =
     db !== undefined && caseFlows !== undefined
@@ -254,6 +309,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     clock,
     mails,
     installs,
+    flows: caseFlows,
     deliver: async () => {
       if (deliverer === undefined) throw new Error('deliver() needs startBotHarness({ cases: true })');
       const total: DeliveryReport = { claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
@@ -262,6 +318,10 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
         for (const key of Object.keys(total) as (keyof DeliveryReport)[]) total[key] += report[key];
         if (report.claimed === 0) return total;
       }
+    },
+    startDelivery: () => {
+      if (deliverer === undefined) throw new Error('startDelivery() needs startBotHarness({ cases: true })');
+      looping ??= deliverer.start();
     },
     fireDeadlines: async () => {
       if (deadlines === undefined) throw new Error('fireDeadlines() needs startBotHarness({ cases: true })');
@@ -279,6 +339,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     textsTo: (userId) => sentTo(userId).flatMap((s) => (typeof s.activity.text === 'string' ? [s.activity.text] : [])),
     cardsTo: (userId) => sentTo(userId).flatMap((s) => cardsIn(s.activity)),
     close: async () => {
+      if (looping !== undefined) await deliverer?.stop();
       await running.server.close();
       await connector.close();
       await db?.close();

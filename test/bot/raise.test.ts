@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { NOT_AVAILABLE } from '../../app/replies.js';
 import type { BotFlows } from '../../bot/app.js';
-import { NOT_AVAILABLE } from '../../bot/app.js';
+import { getPolicy } from '../../domain/policies/index.js';
 import { messageText } from '../../bot/raise.js';
 import { actionsIn, inputValue, invokeCard, invokeMessage } from './card-queries.js';
 import { cardsIn, type JsonObject } from './recording-connector.js';
-import { startBotHarness, type BotHarness } from './harness.js';
+import { caseWorkers } from '../../app/cases/raise-form.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../../graph/directory/index.js';
+import { raiseFormOnly, SAMPLE_ORGANISATION, startBotHarness, type BotHarness } from './harness.js';
 
 // Fictional people from graph/samples/organisation.yaml.
 const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo
@@ -32,18 +35,25 @@ describe('bot: the raise form over HTTP', () => {
   let bot: BotHarness;
   const raised: { actorId: string; form: JsonObject }[] = [];
   const firstRaised = () => raised[0];
+  // The real raise form and its checks; a checked form is recorded here instead of raising a case.
+  const recordingFlows = async (): Promise<BotFlows> => {
+  const workers = await caseWorkers(createOrgFileDirectory(await loadOrganisationFile(SAMPLE_ORGANISATION)));
+  const forms = raiseFormOnly([getPolicy('oxfordshire'), getPolicy('dudley')], workers);
   const flows: BotFlows = {
-    raise: async (actorId, form) => {
-      raised.push({ actorId, form: form as unknown as JsonObject });
-      return { ok: true, card: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', fallbackText: 'Case LCS-204518 raised', body: [{ type: 'TextBlock', text: 'Raised' }] } };
+    ...forms,
+    act: (actorId, verb, data) => (verb === 'raiseSubmit' ? flows.submitRaise(actorId, data).then((o) => (o.kind === 'damaged' ? { message: o.message } : { card: o.card })) : forms.act(actorId, verb, data)),
+    submitRaise: async (actorId, data) => {
+      const checked = await forms.submitRaise(actorId, data);
+      if (checked.kind === 'damaged' || !JSON.stringify(checked.card).includes(NOT_AVAILABLE)) return checked;
+      raised.push({ actorId, form: data as JsonObject });
+      return { kind: 'raised', card: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', fallbackText: 'Case LCS-204518 raised', body: [{ type: 'TextBlock', text: 'Raised' }] } };
     },
-    caseAction: async () => {
-      throw new Error('a damaged card must never reach the case flows');
-    },
+  };
+  return flows;
   };
   beforeEach(async () => {
     raised.length = 0;
-    bot = await startBotHarness({ flows });
+    bot = await startBotHarness({ flows: await recordingFlows() });
   });
   afterEach(async () => {
     await bot.close();

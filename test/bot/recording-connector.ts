@@ -42,6 +42,8 @@ export interface RecordingConnector {
   sentTo(userId: string): SentActivity[];
   /** Makes every call for this conversation fail with this status until cleared (undefined). */
   failConversation(conversationId: string, failure: ConnectorFailure | undefined): void;
+  /** Makes every call for this conversation hang, never answered, until cleared (false) or the connector closes. */
+  hangConversation(conversationId: string, hang: boolean): void;
   /** Makes new-conversation requests for this person fail until cleared. */
   failCreateConversation(userId: string, failure: ConnectorFailure | undefined): void;
   clear(): void;
@@ -80,6 +82,7 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
   const owners = new Map<string, string>();
   const failures = new Map<string, ConnectorFailure>();
   const createFailures = new Map<string, ConnectorFailure>();
+  const hanging = new Set<string>();
   let counter = 0;
 
   const fail = (res: ServerResponse, failure: ConnectorFailure) =>
@@ -109,6 +112,7 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
       if (match === null) return send(res, 404, { error: { code: 'NotFound', message: `no fake for ${req.method} ${path}` } });
       const conversationId = decodeURIComponent(match[1] ?? '');
       const targetId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+      if (hanging.has(conversationId)) return undefined;
       const failure = failures.get(conversationId);
       if (failure !== undefined) return fail(res, failure);
 
@@ -154,6 +158,10 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
     failConversation: (conversationId, failure) => {
       if (failure === undefined) failures.delete(conversationId);
       else failures.set(conversationId, failure);
+    },
+    hangConversation: (conversationId, hang) => {
+      if (hang) hanging.add(conversationId);
+      else hanging.delete(conversationId);
     },
     failCreateConversation: (userId, failure) => {
       if (failure === undefined) createFailures.delete(userId.toLowerCase());

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createLogger } from '../../bot/log.js';
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../../app/log.js';
 import { databaseReadiness } from '../../bot/readiness.js';
 import { startBotServer, type ActivityEndpoint } from '../../bot/server.js';
 import { startBotHarness } from './harness.js';
@@ -92,5 +93,83 @@ describe('bot/server: health, readiness and shutdown', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('bot/server: the privacy notice and terms of use', () => {
+  const databaseDown = async () => {
+    throw new Error('connection refused');
+  };
+  const withServer = async (run: (url: string) => Promise<void>, displayName?: string) => {
+    const server = await startBotServer({
+      host: '127.0.0.1',
+      port: 0,
+      messages: async () => ({ status: 200 }),
+      readiness: databaseDown,
+      logger: silent,
+      ...(displayName !== undefined && { displayName }),
+    });
+    try {
+      await run(server.url);
+    } finally {
+      await server.close();
+    }
+  };
+
+  it('GET /privacy and GET /terms answer 200 with an HTML page and its heading, while the database is down', async () => {
+    await withServer(async (url) => {
+      assert.equal((await fetch(`${url}/readyz`)).status, 503);
+      for (const [route, heading] of [
+        ['/privacy', '<h1>Resolve: privacy notice</h1>'],
+        ['/terms', '<h1>Resolve: terms of use</h1>'],
+      ] as const) {
+        const response = await fetch(`${url}${route}`);
+        assert.equal(response.status, 200, route);
+        assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8', route);
+        assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'/, route);
+        const html = await response.text();
+        assert.match(html, /^<!doctype html>\n<html lang="en-GB">/, route);
+        assert.ok(html.includes(heading), `${route} lacks ${heading}`);
+        assert.doesNotMatch(html, /<script/i, route);
+      }
+    });
+  });
+
+  it('the privacy notice says what is stored, who sees it, where it is kept, for how long, and who the data controller is', async () => {
+    await withServer(async (url) => {
+      const html = await (await fetch(`${url}/privacy`)).text();
+      for (const heading of ['What Resolve stores', 'Who can see it', 'Where it is kept', 'How long it is kept', 'Who is responsible']) {
+        assert.ok(html.includes(`<h2>${heading}</h2>`), `the privacy notice lacks "${heading}"`);
+      }
+      assert.match(html, /initials/);
+      assert.match(html, /hash/);
+      assert.match(html, /No child's name appears in chat notifications, in email subjects or in the service's logs/);
+      assert.match(html, /council's own database/);
+      assert.match(html, /record-keeping policy/);
+      assert.match(html, /LCS, Mosaic or Eclipse/);
+      assert.match(html, /data controller/);
+    });
+  });
+
+  it('the pages give the configured display name, escaped', async () => {
+    await withServer(async (url) => {
+      const html = await (await fetch(`${url}/terms`)).text();
+      assert.ok(html.includes('<h1>Resolve &amp; &lt;Northmoor&gt;: terms of use</h1>'));
+      assert.doesNotMatch(html, /<Northmoor>/);
+    }, 'Resolve & <Northmoor>');
+  });
+
+  it("the manifest template's privacyUrl and termsOfUseUrl are pages the server answers", async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../manifest/manifest.template.json', import.meta.url), 'utf8')) as {
+      developer: { privacyUrl: string; termsOfUseUrl: string };
+    };
+    await withServer(async (url) => {
+      for (const link of [manifest.developer.privacyUrl, manifest.developer.termsOfUseUrl]) {
+        assert.ok(link.startsWith('${{PUBLIC_BASE_URL}}/'), `${link} is not under PUBLIC_BASE_URL`);
+        const response = await fetch(`${url}${link.slice('${{PUBLIC_BASE_URL}}'.length)}`);
+        assert.equal(response.status, 200, link);
+        assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8', link);
+      }
+    });
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { InvalidInputError } from '../../domain/errors.js';
 import {
   AGREED_ACTIONS_SHOWN, MAX_CARD_BYTES, SHORTENED_MARK, actionCard, briefingCard, cardBytes, caseDetailCard, chaserCard, helpCard, myCasesCard, outcomeCard, raiseForm, readOnlyCard,
-  statusCard,
+  statusCard, unavailableCard, welcomeCard,
 } from '../../cards/index.js';
 import { allCards, walk } from './catalog.js';
 import * as f from './fixtures.js';
@@ -87,12 +87,17 @@ describe('cards: the action card for a stage\'s To recipients (issue 4 "Raising 
 });
 
 describe('cards: refresh, so each person sees the view for their role (DESIGN Cards)', () => {
-  it('lists the viewers in refresh.userIds with the refresh verb and the case stamp', () => {
+  it('lists the viewers\' Teams MRIs in refresh.userIds with the refresh verb and the case stamp', () => {
     const card = actionCard(f.actionCardView);
     assert.deepEqual(card.refresh, {
       action: { type: 'Action.Execute', verb: 'refresh', data: caseKey },
-      userIds: [f.people.teamManager.id, f.people.socialWorker.id],
+      userIds: [f.mriOf(f.people.teamManager), f.mriOf(f.people.socialWorker)],
     });
+  });
+
+  it('with no MRI known, the card still refreshes, with no list: a 1:1 chat refreshes for its one person', () => {
+    const card = readOnlyCard({ ...f.readOnlyView, viewerIds: [] });
+    assert.deepEqual(card.refresh, { action: { type: 'Action.Execute', verb: 'refresh', data: caseKey } });
   });
 
   it('lists each viewer once', () => {
@@ -267,10 +272,21 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     assert.deepEqual(escalate.data, caseKey);
   });
 
-  it('DOMAIN §8.4: a reminder to the recipient has no Escalate, only the way to respond', () => {
+  it('DOMAIN §8.4: a reminder to the recipient has no Escalate, only the way to respond, and stays as sent (no refresh)', () => {
     const card = chaserCard(f.chaserViews.recipientReminder!);
     assert.match(allText(card), /Your response to this alert is due by 17:00 on Tuesday 10 March 2026/);
-    assert.deepEqual(executes(card).map((a) => a.verb), ['openCase', 'refresh']);
+    assert.deepEqual(executes(card).map((a) => a.verb), ['openCase']);
+    assert.equal(card.refresh, undefined);
+  });
+
+  it('a welcome offers Raise to officers only, and My cases only in a 1:1 chat', () => {
+    assert.deepEqual(executes(welcomeCard(f.welcomeViews.officer!)).map((a) => a.verb), ['raiseOpen', 'myCases']);
+    assert.deepEqual(executes(welcomeCard(f.welcomeViews.manager!)).map((a) => a.verb), ['myCases']);
+    assert.deepEqual(executes(welcomeCard(f.welcomeViews['shared-chat (empty)']!)).map((a) => a.verb), []);
+  });
+
+  it('the database-unavailable card says nothing was changed and to try again', () => {
+    assert.match(allText(unavailableCard()), /Resolve cannot reach its database; nothing was changed; try again in a minute\./);
   });
 
   it('DOMAIN §8.6: the briefing card links the access-controlled note, or says it is being prepared', () => {

@@ -31,6 +31,9 @@ export function allCards(): Drawn[] {
     ...each('case detail card', { one: f.detailView }, cards.caseDetailCard, cards.caseDetailCardPreview),
     ...each('chaser card', f.chaserViews, cards.chaserCard, cards.chaserCardPreview),
     ...each('briefing card', f.briefingViews, cards.briefingCard, cards.briefingCardPreview),
+    ...each('welcome card', f.welcomeViews, cards.welcomeCard, cards.welcomeCardPreview),
+    // No buttons: it answers a request that could not be served.
+    ...each('unavailable card', { 'database (empty)': undefined }, cards.unavailableCard, () => cards.DATABASE_UNAVAILABLE_TEXT),
   ];
 }
 

@@ -4,7 +4,7 @@
  */
 import type {
   ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView,
-  MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView,
+  MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView, WelcomeView,
 } from '../../cards/index.js';
 
 export const people = {
@@ -60,7 +60,9 @@ export const caseView: CaseView = {
   caseRecordUrl: 'https://lcs.example.invalid/cases/LCS-204518/forms/qa(1)',
 };
 
-const viewerIds = [people.teamManager.id, people.socialWorker.id];
+/** Teams user MRIs of the people a copy refreshes for. */
+export const mriOf = (person: { readonly id: string }) => `29:1${person.id.replace(/-/g, '').slice(0, 20)}`;
+const viewerIds = [mriOf(people.teamManager), mriOf(people.socialWorker)];
 
 export const actionCardView: ActionCardView = {
   ...caseView,
@@ -79,7 +81,7 @@ export const respondedActionCardView: ActionCardView = {
 
 export const readOnlyView: ReadOnlyCardView = {
   ...caseView,
-  viewerIds: [people.practiceSupervisor.id],
+  viewerIds: [mriOf(people.practiceSupervisor)],
   response: { kind: 'accepted', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z') },
 };
 
@@ -95,7 +97,7 @@ const nextStage = {
 
 export const statusView: StatusCardView = {
   ...caseView,
-  viewerIds: [people.officer.id],
+  viewerIds: [mriOf(people.officer)],
   withTo: [people.socialWorker],
   cc: [people.teamManager],
   history,
@@ -153,13 +155,20 @@ export const myCasesViews: Record<string, MyCasesView> = {
 export const chaserViews: Record<string, ChaserCardView> = {
   recipientReminder: {
     header, kind: 'reminder', audience: 'recipient', responseDue: new Date('2026-03-10T17:00:00Z'),
-    withTo: [people.socialWorker], viewerIds: [people.socialWorker.id],
+    withTo: [people.socialWorker],
   },
   officerOverdue: {
     header, kind: 'overdue', audience: 'officer', responseDue: new Date('2026-03-10T17:00:00Z'),
-    withTo: [people.socialWorker], nextStage, viewerIds: [people.officer.id],
+    withTo: [people.socialWorker], nextStage,
   },
 };
+
+export const welcomeViews: Record<string, WelcomeView> = Object.fromEntries(
+  (['officer', 'manager', 'worker', 'leader', 'administrator', 'colleague', 'shared-chat'] as const).map((audience) => [
+    // A group chat's welcome has no buttons: nothing there is about a person's own cases.
+    audience === 'shared-chat' ? 'shared-chat (empty)' : audience, { audience, organisation: 'Northmoor Borough Council' },
+  ]),
+);
 
 export const briefingViews: Record<string, BriefingCardView> = {
   withLink: { header: { ...header, stageId: 'L4', stageLabel: 'Dispute Level 4' }, briefingUrl: 'https://sharepoint.example.invalid/sites/qa/briefing-204518.docx' },
@@ -236,7 +245,7 @@ export const largestActionCardView: ActionCardView = {
   agreedActions: Array.from({ length: 5 }, (_, i) => ({
     actionId: `act_${i}`, description: longText, owner: people.socialWorker, due: '2026-03-12',
   })),
-  viewerIds: Array.from({ length: 60 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+  viewerIds: Array.from({ length: 60 }, (_, i) => `29:1-mri-${String(i).padStart(4, '0')}`),
 };
 
 /** Past the 26 KB budget unless shortened: every text at its maximum, ten agreed actions, the viewer's last. */
@@ -252,5 +261,5 @@ export const oversizedStatusView: StatusCardView = {
 
 export const crowdedReadOnlyView: ReadOnlyCardView = {
   ...readOnlyView,
-  viewerIds: Array.from({ length: 75 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+  viewerIds: Array.from({ length: 75 }, (_, i) => `29:1-mri-${String(i).padStart(4, '0')}`),
 };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadOrganisationFile } from '../../graph/directory/index.js';
-import { REPO_ROOT, startAgentsPlayground, startBotProcess, type ManagedProcess, type RunningPlayground } from '../../bot/dev/agents-playground.js';
+import { REPO_ROOT, startAgentsPlayground, startBotProcess, type ManagedProcess, type RunningPlayground } from '../../bin/agents-playground.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

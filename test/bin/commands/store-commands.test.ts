@@ -6,7 +6,7 @@ import { runCli } from '../../../bin/commands/dispatch.js';
 import type { Command } from '../../../bin/commands/command.js';
 import { createWorkingCalendar } from '../../../domain/calendar/index.js';
 import { getPolicy } from '../../../domain/policies/index.js';
-import { handleCaseCommand } from '../../../store/cases.js';
+import { handleCaseCommand } from '../../../app/cases/model.js';
 import { TestClock } from '../../../store/clock.js';
 import type { Db } from '../../../store/db.js';
 import { describeOnEngines } from '../../store/engines.js';

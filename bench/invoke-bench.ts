@@ -10,7 +10,7 @@
  * on I/O queues behind the others' work, so its latency is about 50 / throughput, while the
  * bare Application's constant answer never yields and is timed without that queue.
  *
- *   node --import tsx bot/dev/invoke-bench.ts --quick   (or `BENCH_QUICK=1 BENCH_ONLY=bot npm run bench`)
+ *   node --import tsx bench/invoke-bench.ts --quick   (or `BENCH_QUICK=1 BENCH_ONLY=bot npm run bench`)
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -21,17 +21,17 @@ import { Worker } from 'node:worker_threads';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import pg from 'pg';
 import restify from 'restify';
-import { parseActionData, type VerbData } from '../../cards/index.js';
-import { createWorkingCalendar } from '../../domain/calendar/index.js';
-import { getPolicy } from '../../domain/policies/index.js';
-import { createOrgFileDirectory, loadOrganisationFile } from '../../graph/directory/index.js';
-import { systemClock } from '../../store/clock.js';
-import { IN_MEMORY, openDatabase, type DatabaseOptions } from '../../store/db.js';
-import { createAdapter } from '../adapter.js';
-import { createStoredConversationReferences } from '../conversation-store.js';
-import { caseWorkers, createCaseFlows } from '../flows/cases.js';
-import { createLogger } from '../log.js';
-import { startBot } from '../runtime.js';
+import { createWorkingCalendar } from '../domain/calendar/index.js';
+import { getPolicy } from '../domain/policies/index.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../graph/directory/index.js';
+import { systemClock } from '../store/clock.js';
+import { IN_MEMORY, openDatabase, type DatabaseOptions } from '../store/db.js';
+import { createAdapter } from '../bot/adapter.js';
+import { createStoredConversationReferences } from '../bot/conversation-store.js';
+import { createCaseFlows } from '../app/cases/flows.js';
+import { caseWorkers } from '../app/cases/raise-form.js';
+import { createLogger } from '../app/log.js';
+import { startBot } from '../bot/runtime.js';
 
 export interface InvokeBenchSettings {
   readonly quick: boolean;
@@ -166,15 +166,13 @@ async function measure(settings: InvokeBenchSettings, database: DatabaseOptions)
   const db = await openDatabase(database);
   const directory = createOrgFileDirectory(await loadOrganisationFile(ORG_FILE));
   const policy = getPolicy('oxfordshire');
-  const flows = createCaseFlows({ db, clock: systemClock, calendar: createWorkingCalendar(), policies: [policy], directory, tenant: TENANT, logger });
+  const flows = createCaseFlows({ db, clock: systemClock, calendar: createWorkingCalendar(), policies: [policy], directory, workers: await caseWorkers(directory), tenant: TENANT, logger });
   const full: Timed[] = [];
   const running = await startBot({
     identity: { tenantId: TENANT, credential: { kind: 'none' } },
     host: '127.0.0.1',
     port: 0,
     conversations: createStoredConversationReferences(db, systemClock),
-    policies: [policy],
-    workers: await caseWorkers(directory),
     flows,
     readiness: async () => ({ ready: true, checks: {} }),
     logger,
@@ -191,13 +189,11 @@ async function measure(settings: InvokeBenchSettings, database: DatabaseOptions)
     settings.log(`bot (${database.kind}): raising ${requests + warmup + alone} cases`);
     const keys: Record<string, unknown>[] = [];
     for (let i = 0; i < requests + warmup + alone; i++) {
-      const parsed = parseActionData('raiseSubmit', {
+      const raised = await flows.submitRaise(OFFICER, {
         formId: `bench-${i}`, allocatedWorkerId: WORKER, caseReference: `LCS-${100000 + i}`, subjectInitials: 'A.B.', policyId: policy.id, alertTypeId: 'r_and_e',
         issue: 'Benchmark issue.', impact: 'Benchmark impact.', resolutionSought: 'Benchmark resolution.', resolutionSoughtBy: '2099-12-31',
       });
-      if (!parsed.ok || parsed.action.verb !== 'raiseSubmit') throw new Error(`bench raise form refused: ${parsed.ok ? 'wrong verb' : parsed.message}`);
-      const raised = await flows.raise!(OFFICER, parsed.action.data as VerbData<'raiseSubmit'>, policy);
-      if (!raised.ok) throw new Error(`bench raise refused: ${raised.formError}`);
+      if (raised.kind !== 'raised') throw new Error(`bench raise refused: ${raised.kind === 'damaged' ? raised.message : 'the form came back with faults'}`);
       keys.push({ caseId: `case-bench-${i}`, stageId: 'stage1', version: 1 });
     }
     const serviceUrl = 'http://127.0.0.1:9/';

@@ -1,26 +1,29 @@
 /**
- * Composition root: configuration, store, directory, bot, server, outbox, deadlines, signals.
- * `npm start` runs this. With no configuration it runs in local mode on 127.0.0.1:3978 with
- * PGlite in .data/ and the fictional sample organisation.
+ * `npm start`: the composition root. Configuration (the environment over `.env`), store, Graph
+ * services, ladders, use cases, bot, server, delivery worker, deadline dispatcher, signals. With
+ * no configuration it runs in local mode on 127.0.0.1:3978 with PGlite in .data/ and the fictional
+ * sample organisation.
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { ConfigError, loadConfig, type AppConfig } from '../bin/config.js';
+import { createCaseFlows } from '../app/cases/flows.js';
+import { CASE_TOPIC, caseDeadlineHandler } from '../app/cases/model.js';
+import { caseWorkers } from '../app/cases/raise-form.js';
+import { createDeliveryWorker } from '../app/delivery/worker.js';
+import { createLogger, errorFields, logLevelFrom, type Logger } from '../app/log.js';
+import type { BotCredentialMaterial, BotIdentity } from '../bot/adapter.js';
+import { createStoredConversationReferences } from '../bot/conversation-store.js';
+import { createMriLookup } from '../bot/conversations.js';
+import { createTeamsDelivery } from '../bot/delivery.js';
+import { databaseReadiness } from '../bot/readiness.js';
+import { startBot } from '../bot/runtime.js';
 import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
-import { createGraphServices } from '../graph/index.js';
-import { caseDeadlineHandler } from '../store/cases.js';
+import { createGraphServices, loadOrganisationFile } from '../graph/index.js';
 import { systemClock } from '../store/clock.js';
 import { openDatabase } from '../store/db.js';
 import { createDeadlineDispatcher } from '../store/deadlines.js';
-import { createOutboxDeliverer } from '../store/outbox.js';
-import type { BotCredentialMaterial, BotIdentity } from './adapter.js';
-import { createStoredConversationReferences } from './conversation-store.js';
-import { createPersonalDelivery } from './delivery.js';
-import { caseWorkers, createCaseFlows, createCaseTransport } from './flows/cases.js';
-import { createLogger, errorFields, logLevelFrom, type Logger } from './log.js';
-import { databaseReadiness } from './readiness.js';
-import { startBot } from './runtime.js';
+import { ConfigError, loadConfig, readEnvironment, type AppConfig } from './config.js';
 
 /** The public cloud's Bot Connector for new 1:1 conversations (replies use each activity's own). */
 const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
@@ -66,7 +69,7 @@ function closeOnSignals(steps: readonly (() => Promise<void>)[], logger: Logger)
 async function main(): Promise<void> {
   let config: Readonly<AppConfig>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(readEnvironment());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -89,31 +92,44 @@ async function main(): Promise<void> {
   };
   const tenant = config.bot.tenantId;
   const conversations = createStoredConversationReferences(db, systemClock);
-  const flows = createCaseFlows({ db, clock: systemClock, calendar, policies, directory: graph.directory, ...(tenant !== undefined && { tenant }), logger });
+  const organisation = config.directory.source === 'org-file' ? (await loadOrganisationFile(config.directory.orgFile)).organisation?.name : undefined;
+  const flows = createCaseFlows({
+    db, clock: systemClock, calendar, policies, directory: graph.directory, workers, logger,
+    mriOf: createMriLookup(conversations),
+    ...(tenant !== undefined && { tenant }),
+    ...(organisation !== undefined && { organisation }),
+  });
   const running = await startBot({
     identity,
     host: config.host,
     port: config.port,
     conversations,
-    policies,
-    workers,
     flows,
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
     logger,
+    displayName: config.bot.displayName,
   });
 
-  const teams = createPersonalDelivery({
-    adapter: running.adapter,
-    botAppId: config.bot.appId ?? '',
-    ...(tenant !== undefined && { tenantId: tenant }),
-    conversations,
-    installer: graph.teamsInstaller,
+  const outbox = createDeliveryWorker({
+    db,
+    clock: systemClock,
+    workerId,
+    composers: { [CASE_TOPIC]: flows.composer.compose },
+    recorders: [flows.recordDelivery],
+    teams: createTeamsDelivery({
+      adapter: running.adapter,
+      botAppId: config.bot.appId ?? '',
+      ...(tenant !== undefined && { tenantId: tenant }),
+      conversations,
+      installer: graph.teamsInstaller,
+      serviceUrl: TEAMS_SERVICE_URL,
+      logger,
+    }),
     mail: graph.mail,
-    serviceUrl: TEAMS_SERVICE_URL,
-    compose: (effect) => flows.compose(effect),
+    emailOf: async (personId) => (await graph.directory.person(personId))?.email,
+    calendar: graph.calendar,
     logger,
   });
-  const outbox = createOutboxDeliverer({ db, clock: systemClock, workerId, transport: createCaseTransport({ flows, teams, mail: graph.mail }) });
   const policyFor = (id: string) => policies.find((p) => p.id === id) ?? getPolicy(id);
   const deadlines = createDeadlineDispatcher({
     db,
@@ -121,7 +137,9 @@ async function main(): Promise<void> {
     workerId,
     handler: caseDeadlineHandler({ policyFor, calendar, ...(tenant !== undefined && { tenant }) }),
     onError: (error) => logger.error('deadline.failed', errorFields(error)),
+    onLoopError: (error) => logger.warn('deadline.pass_failed', errorFields(error)),
   });
+  // The loops never reject: a failed pass is reported and retried with back-off.
   void outbox.start();
   void deadlines.start();
 

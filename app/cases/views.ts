@@ -8,7 +8,6 @@ import type {
   ReadOnlyCardView, ResponseKind as CardResponseKind, StageRouteView, StatusCardView,
 } from '../../cards/index.js';
 import type { CaseEvent, CaseState, ResponseKind } from '../../domain/escalation/index.js';
-import { cardHolders } from '../../domain/escalation/notifications.js';
 import type { Policy } from '../../domain/policies/index.js';
 
 /** Display names of staff by Entra object id (from the directory). */
@@ -102,19 +101,23 @@ function officerActions(state: CaseState, policy: Policy | undefined, hasNext: b
   ];
 }
 
-export function actionCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date, viewerId: string): ActionCardView {
+/**
+ * `refreshIds` are the Teams MRIs that refresh this copy: each copy lives in its holder's 1:1
+ * chat, so it is the holder's own MRI, or none (the chat refreshes for its one person anyway).
+ */
+export function actionCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date, viewerId: string, refreshIds: readonly string[] = []): ActionCardView {
   const who = person(nameOf);
   return {
     ...caseView(state, policy, nameOf, now),
-    viewerIds: cardHolders(state),
+    viewerIds: refreshIds,
     viewerId,
     allowed: addresseeActions(state, viewerId),
     actionOwners: [...new Set([...state.stage.to, state.raisedBy])].map(who),
   };
 }
 
-export function readOnlyCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date): ReadOnlyCardView {
-  return { ...caseView(state, policy, nameOf, now), viewerIds: cardHolders(state) };
+export function readOnlyCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date, refreshIds: readonly string[] = []): ReadOnlyCardView {
+  return { ...caseView(state, policy, nameOf, now), viewerIds: refreshIds };
 }
 
 /** The event as history shows it; undefined for bookkeeping events (deadlines that fired). */
@@ -148,6 +151,8 @@ export function eventView(event: CaseEvent, nameOf: NameOf): CaseEventView | und
 export interface StatusExtras {
   /** Where "escalate" would go, with the people it would reach. */
   readonly nextStage?: StatusCardView['nextStage'];
+  /** The officer's MRI, when known (see actionCardView). */
+  readonly refreshIds?: readonly string[];
 }
 
 export function statusCardView(
@@ -169,7 +174,7 @@ export function statusCardView(
       : [];
   return {
     ...caseView(state, policy, nameOf, now),
-    viewerIds: cardHolders(state),
+    viewerIds: extras.refreshIds ?? [],
     withTo: state.stage.to.map(who),
     cc: state.stage.cc.map(who),
     history: events.map((e) => eventView(e, nameOf)).filter((e): e is CaseEventView => e !== undefined),
@@ -192,9 +197,6 @@ export function escalatePromptView(state: CaseState, nameOf: NameOf, nextStage: 
     audience: 'officer',
     responseDue: new Date(due),
     withTo: state.stage.to.map(person(nameOf)),
-    // No auto-refresh: viewing the prompt must not turn it into the status card and lose the one
-    // click. A click after the case has moved on is refused by the domain (stale version).
-    viewerIds: [],
     ...(nextStage !== undefined && { nextStage }),
   };
 }

@@ -1,9 +1,11 @@
 /**
- * Escalation cases on the store: the domain's decider wired into the one-transaction command
- * cycle. A command loads the case's events, folds them, decides, and appends the new events with
- * the case summary, the deadlines the new state implies and the notifications to send.
+ * The case model on the store: the domain's decider wired into the store's one-transaction
+ * command cycle. A command loads the case's events, folds them, decides, and appends the new
+ * events with the case summary, the deadlines the new state implies and the messages to send,
+ * one outbox effect per person and channel. What delivery learns (where a card landed) comes
+ * back as a CardPosted event, in the transaction that settles the delivery.
  */
-import type { WorkingCalendar } from '../domain/calendar/index.js';
+import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import {
   caseNoteText,
   deadlinesOf,
@@ -15,16 +17,18 @@ import {
   type CaseEvent,
   type CaseState,
   type CaseSummary,
-} from '../domain/escalation/index.js';
-import { notificationsFor, type Notification } from '../domain/escalation/notifications.js';
-import type { Policy } from '../domain/policies/index.js';
-import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from './case-summary.js';
-import type { Clock } from './clock.js';
-import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type StreamModel } from './command.js';
-import type { Db, Queryable } from './db.js';
-import type { DeadlineHandler } from './deadlines.js';
-import { readStream, type EventRecord } from './events.js';
-import type { OutboxEffect } from './outbox.js';
+} from '../../domain/escalation/index.js';
+import { notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
+import type { Policy } from '../../domain/policies/index.js';
+import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from '../../store/case-summary.js';
+import type { Clock } from '../../store/clock.js';
+import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type StreamModel } from '../../store/command.js';
+import type { Db, Queryable, Tx } from '../../store/db.js';
+import type { DeadlineHandler } from '../../store/deadlines.js';
+import { readStream, type EventRecord } from '../../store/events.js';
+import type { OutboxEffect, OutboxRecord } from '../../store/outbox.js';
+import { EFFECT_KINDS, parseReceipt, type EmailEffectPayload, type TeamsEffectPayload } from '../delivery/messages.js';
+import { caseEmail } from './email.js';
 
 export interface CaseStoreContext {
   readonly policyFor: (policyId: string) => Policy;
@@ -33,15 +37,24 @@ export interface CaseStoreContext {
   readonly tenant?: string;
 }
 
-/** The outbox kinds a case produces: a Teams message or card, and an email for chasers. */
-export const CASE_EFFECT_KINDS = { teams: 'case-notification', email: 'case-notification-email' } as const;
+/** The topic case effects carry, so delivery finds the case composer. */
+export const CASE_TOPIC = 'case';
 
-/** One Teams effect per notification, and an email beside it when the domain asks for one. */
-export function caseEffects(notifications: readonly Notification[], tenant = ''): OutboxEffect[] {
+export type CaseTeamsPayload = TeamsEffectPayload<Notification>;
+
+/**
+ * One Teams effect per notification (a card update replaces the person's card; everything else
+ * is a new message), and an email beside it when the domain asks for one, composed now from the
+ * state that caused it.
+ */
+export function caseEffects(notifications: readonly Notification[], state: CaseState, tenant = ''): OutboxEffect[] {
   return notifications.flatMap((n) => {
-    const teams: OutboxEffect = { idempotencyKey: n.key, destination: `teams:${n.recipient}`, tenant, kind: CASE_EFFECT_KINDS.teams, payload: n };
+    const payload: CaseTeamsPayload = { topic: CASE_TOPIC, recipient: n.recipient, request: n };
+    const kind = n.purpose === 'card-update' ? EFFECT_KINDS.teamsUpdate : EFFECT_KINDS.teamsCard;
+    const teams: OutboxEffect = { idempotencyKey: n.key, destination: `teams:${n.recipient}`, tenant, kind, payload };
     if (!n.emailToo) return [teams];
-    return [teams, { idempotencyKey: `${n.key}/email`, destination: `email:${n.recipient}`, tenant, kind: CASE_EFFECT_KINDS.email, payload: n }];
+    const email: EmailEffectPayload = { topic: CASE_TOPIC, recipient: n.recipient, email: caseEmail(state, n.purpose) };
+    return [teams, { idempotencyKey: `${n.key}/email`, destination: `email:${n.recipient}`, tenant, kind: EFFECT_KINDS.email, payload: email }];
   });
 }
 
@@ -65,7 +78,7 @@ export function caseModel(ctx: CaseStoreContext): StreamModel<CaseState, CaseCom
       }));
     },
     effectsOf(change) {
-      return caseEffects(notificationsFor({ before: change.before, after: change.after, events: change.events }), ctx.tenant);
+      return caseEffects(notificationsFor({ before: change.before, after: change.after, events: change.events }), change.after, ctx.tenant);
     },
     async project(tx, change) {
       const summary = summarise(change.after, change.now);
@@ -94,6 +107,23 @@ export function caseDeadlineHandler(ctx: CaseStoreContext): DeadlineHandler {
   const model = caseModel(ctx);
   return async (tx, deadline, { now }) => {
     await handleCommandIn(tx, model, deadline.streamId, { type: 'deadline-reached', caseId: deadline.streamId, actor: SYSTEM_ACTOR, key: deadline.key }, now);
+  };
+}
+
+/**
+ * The outbox's delivery hook for cases: a person's case card (new or updated) that landed in Teams
+ * is recorded on the case as CardPosted, so later updates replace it without reading the outbox.
+ */
+export function caseDeliveryRecorder(ctx: CaseStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void> {
+  const model = caseModel(ctx);
+  return async (tx, effect, receipt) => {
+    const payload = effect.payload as Partial<CaseTeamsPayload> | null;
+    const n = payload?.request;
+    if (payload?.topic !== CASE_TOPIC || n === undefined || (n.purpose !== 'card-new' && n.purpose !== 'card-update')) return;
+    const landed = parseReceipt(receipt);
+    if (landed?.channel !== 'teams') return;
+    const { channel: _channel, ...location } = landed;
+    await handleCommandIn(tx, model, n.caseId, { type: 'record-card-posted', caseId: n.caseId, actor: SYSTEM_ACTOR, recipient: n.recipient, location }, clock.now());
   };
 }
 

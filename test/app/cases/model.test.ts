@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createWorkingCalendar } from '../../domain/calendar/index.js';
-import type { CaseCommand } from '../../domain/escalation/index.js';
-import { getPolicy } from '../../domain/policies/index.js';
-import { openCasesAtStage, openCasesFor, overdueCases } from '../../store/case-summary.js';
-import { caseDeadlineHandler, exportCaseNotes, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../store/cases.js';
-import { TestClock } from '../../store/clock.js';
-import { createDeadlineDispatcher, listDeadlines } from '../../store/deadlines.js';
-import { verifyChain } from '../../store/events.js';
-import { listEffects } from '../../store/outbox.js';
-import { describeOnEngines } from './engines.js';
+import { createWorkingCalendar } from '../../../domain/calendar/index.js';
+import type { CaseCommand } from '../../../domain/escalation/index.js';
+import { getPolicy } from '../../../domain/policies/index.js';
+import { openCasesAtStage, openCasesFor, overdueCases } from '../../../store/case-summary.js';
+import { caseDeadlineHandler, exportCaseNotes, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../../app/cases/model.js';
+import { TestClock } from '../../../store/clock.js';
+import { createDeadlineDispatcher, listDeadlines } from '../../../store/deadlines.js';
+import { verifyChain } from '../../../store/events.js';
+import { listEffects } from '../../../store/outbox.js';
+import { describeOnEngines } from '../../store/engines.js';
 
 const calendar = createWorkingCalendar();
 const IRO = 'iro-priya-okonjo';
@@ -95,7 +95,7 @@ describeOnEngines('store: escalation cases on the store (domain wired in)', (ctx
     assert.ok((await overdueCases(ctx.db, clock.now())).some((c) => c.caseId === caseId));
     const deadline = (await listDeadlines(ctx.db, caseId)).find((d) => d.key === 'response-due:stage1')!;
     assert.equal(deadline.status, 'fired');
-    const overdue = (await listEffects(ctx.db, { streamId: caseId })).filter((e) => (e.payload as { purpose: string }).purpose === 'overdue');
+    const overdue = (await listEffects(ctx.db, { streamId: caseId })).filter((e) => e.idempotencyKey.includes('/overdue/'));
     assert.deepEqual(overdue.map((e) => e.destination).sort(), [`email:${SW}`, `teams:${SW}`]);
   });
 

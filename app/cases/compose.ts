@@ -1,0 +1,115 @@
+/**
+ * Composing a person's message about a case: the card for their part in it (To gets actions, the
+ * officer the status or the overdue chaser, everyone else a read-only copy), its preview and text,
+ * the email to fall back on, and the earlier card it replaces. Each message is composed once, from
+ * one read of the case, when it is delivered, so a late delivery still shows the case as it is.
+ */
+import {
+  actionCard, actionCardPreview, chaserCard, chaserCardPreview, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
+  type AdaptiveCardJson,
+} from '../../cards/index.js';
+import { isResponseOverdue, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
+import { nextStage, type Policy } from '../../domain/policies/index.js';
+import type { Directory } from '../../graph/directory/index.js';
+import type { Clock } from '../../store/clock.js';
+import type { Db } from '../../store/db.js';
+import type { PersonalMessage } from '../delivery/messages.js';
+import type { Composer } from '../delivery/transports.js';
+import { caseEmail, caseMessageLine } from './email.js';
+import { loadCase, type CaseTeamsPayload } from './model.js';
+import type { CaseRouting } from './routing.js';
+import { escalatePromptView, readOnlyCardView, statusCardView, actionCardView, viewerRole, type NameOf } from './views.js';
+
+export interface ComposedCard {
+  readonly card: AdaptiveCardJson;
+  readonly preview: string;
+}
+
+export interface CaseComposer {
+  /**
+   * The card this person should hold for the case now. `events` is the case's history when the
+   * caller has read it already; `escalatePrompt` gives the officer the overdue chaser with its
+   * one-click Escalate while the response is still overdue.
+   */
+  cardFor(state: CaseState, viewerId: string, options?: { readonly events?: readonly CaseEvent[]; readonly escalatePrompt?: boolean }): Promise<ComposedCard>;
+  /** Display names by Entra id, from the directory. */
+  namesFor(ids: readonly string[]): Promise<NameOf>;
+  /** The outbox composer for case messages. */
+  compose: Composer;
+}
+
+export interface CaseComposerOptions {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly policies: readonly Policy[];
+  readonly directory: Directory;
+  readonly routing: CaseRouting;
+  /** A person's Teams MRI (`29:...`) when Resolve has talked with them, for `refresh.userIds`. */
+  readonly mriOf?: (personId: string) => Promise<string | undefined>;
+}
+
+const NO_LONGER_HERE = 'someone no longer in the directory';
+
+export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
+  const { db, clock, directory, routing } = options;
+  const policyOf = (state: CaseState) => options.policies.find((p) => p.id === state.policyId);
+
+  async function namesFor(ids: readonly string[]): Promise<NameOf> {
+    const names = new Map<string, string>();
+    await Promise.all([...new Set(ids)].map(async (id) => names.set(id, (await directory.person(id))?.displayName ?? NO_LONGER_HERE)));
+    return (id) => names.get(id) ?? NO_LONGER_HERE;
+  }
+
+  const refreshIdsOf = async (personId: string): Promise<string[]> => {
+    const mri = await options.mriOf?.(personId);
+    return mri === undefined ? [] : [mri];
+  };
+
+  async function cardFor(state: CaseState, viewerId: string, extra: { readonly events?: readonly CaseEvent[]; readonly escalatePrompt?: boolean } = {}): Promise<ComposedCard> {
+    const policy = policyOf(state);
+    const role = viewerRole(state, viewerId);
+    const now = clock.now();
+    const refreshIds = await refreshIdsOf(viewerId);
+    const people = [...state.notified, state.raisedBy, ...state.stage.to, ...state.stage.cc, ...state.actions.map((a) => a.owner), ...(state.stage.response === null ? [] : [state.stage.response.by])];
+    if (role === 'to') {
+      const names = await namesFor(people);
+      const view = actionCardView(state, policy, names, now, viewerId, refreshIds);
+      return { card: actionCard(view), preview: actionCardPreview(view) };
+    }
+    if (role === 'cc') {
+      const names = await namesFor(people);
+      const view = readOnlyCardView(state, policy, names, now, refreshIds);
+      return { card: readOnlyCard(view), preview: readOnlyCardPreview(view) };
+    }
+    // Only the officer's card shows the history and where an escalation would go.
+    const events = extra.events ?? (await loadCase(db, state.caseId)).records.map((r) => r.event);
+    const next = policy === undefined ? undefined : nextStage(policy, state.stage.stageId);
+    const route = next === undefined || policy === undefined ? undefined : await routing.stagePeople(state, policy, next.id);
+    const names = await namesFor([...people, ...events.map((e) => e.actor), ...(route?.to ?? []), ...(route?.cc ?? [])]);
+    const who = (ids: readonly string[] = []) => ids.map((id) => ({ id, name: names(id) }));
+    const nextStageView = next === undefined ? undefined : { stageId: next.id, label: next.label, to: who(route?.to), cc: who(route?.cc) };
+    if (extra.escalatePrompt === true && isResponseOverdue(state, now)) {
+      const prompt = escalatePromptView(state, names, route !== undefined && route.to.length > 0 ? nextStageView : undefined);
+      if (prompt !== undefined) return { card: chaserCard(prompt), preview: chaserCardPreview(prompt) };
+    }
+    const view = statusCardView(state, events, policy, names, now, { refreshIds, ...(nextStageView !== undefined && { nextStage: nextStageView }) });
+    return { card: statusCard(view), preview: statusCardPreview(view) };
+  }
+
+  const compose: Composer = async (_effect, payload): Promise<PersonalMessage | undefined> => {
+    const n = (payload as CaseTeamsPayload).request;
+    const { state, records } = await loadCase(db, n.caseId);
+    if (state === undefined) return undefined;
+    const events = records.map((r) => r.event);
+    const { card, preview } = await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' });
+    const email = caseEmail(state, n.purpose);
+    if (n.purpose === 'card-update') {
+      const replaces = state.cards[n.recipient];
+      return { recipientId: n.recipient, card, preview, ...(replaces !== undefined && { replaces }) };
+    }
+    if (n.purpose === 'card-new') return { recipientId: n.recipient, card, preview, email };
+    return { recipientId: n.recipient, card, preview, text: `${caseMessageLine(state, n.purpose)}.`, email };
+  };
+
+  return { cardFor, namesFor, compose };
+}

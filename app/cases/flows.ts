@@ -1,0 +1,225 @@
+/**
+ * The escalation use cases: raise a case, act on it from a card, list and show cases, welcome a
+ * person. Each takes the acting person's Entra object id (from the activity, never from the card)
+ * and untrusted card data, turns the data into a domain command by parsing, runs it through the
+ * store's one-transaction cycle, and answers with the card to show. Every rule (may this person do
+ * this, is the card stale, is there a next stage) is the domain's: a refusal is shown as it comes.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  caseDetailCard, myCasesCard, outcomeCard, parseActionData, raiseFormValuesFrom, VERBS, welcomeCard,
+  type AdaptiveCardJson, type PersonView, type WelcomeAudience,
+} from '../../cards/index.js';
+import type { WorkingCalendar } from '../../domain/calendar/index.js';
+import { InvalidInputError } from '../../domain/errors.js';
+import { hasPart, isResponseOverdue, type CaseState, type CaseSummary } from '../../domain/escalation/index.js';
+import { nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
+import type { Directory } from '../../graph/directory/index.js';
+import { DuplicateReferenceError, openCasesFor } from '../../store/case-summary.js';
+import type { Clock } from '../../store/clock.js';
+import type { Db } from '../../store/db.js';
+import type { Logger } from '../log.js';
+import type { RaiseOutcome, Reply } from '../replies.js';
+import { commandFor, isMovingAction, raiseCommandFor } from './commands.js';
+import { createCaseComposer, type CaseComposer } from './compose.js';
+import { caseDeliveryRecorder, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from './model.js';
+import { checkRaiseSubmission, renderRaiseForm } from './raise-form.js';
+import { createCaseRouting } from './routing.js';
+import { caseView, outcomeView, statusCardView } from './views.js';
+
+/** The reason recorded when the officer escalates from the overdue reminder in one click, without writing one. */
+export const ONE_CLICK_ESCALATION_REASON = 'No response by the due date (escalated from the overdue reminder).';
+
+export interface CaseFlowOptions {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly calendar: WorkingCalendar;
+  readonly policies: readonly Policy[];
+  readonly directory: Directory;
+  /** Who can be a case's allocated worker (the raise form's choices). */
+  readonly workers: readonly PersonView[];
+  readonly tenant?: string;
+  /** A person's Teams MRI when known, for `refresh.userIds`. */
+  readonly mriOf?: (personId: string) => Promise<string | undefined>;
+  /** The organisation's name, for the welcome card. */
+  readonly organisation?: string;
+  readonly logger: Logger;
+}
+
+export interface CaseFlows {
+  /** A new raise form, or the same one drawn again with the values typed so far (optionally an issue to start from). */
+  raiseForm(request?: { readonly formId?: string; readonly data?: unknown; readonly issue?: string }): AdaptiveCardJson;
+  submitRaise(actorId: string, data: unknown): Promise<RaiseOutcome>;
+  /** Any case action from a card (respond, agree, escalate, refresh...): the card to show the actor. */
+  act(actorId: string, verb: string, data: unknown): Promise<Reply>;
+  myCases(actorId: string): Promise<Reply>;
+  caseByReference(actorId: string, reference: string): Promise<Reply>;
+  /** What Resolve does for this person, when the app is installed for them or added to a chat. */
+  welcome(actorId: string, where: 'personal' | 'shared'): Promise<Reply>;
+  readonly composer: CaseComposer;
+  /** The outbox hook recording where each case card landed. */
+  readonly recordDelivery: ReturnType<typeof caseDeliveryRecorder>;
+}
+
+const NOT_YOURS = 'You have no part in that case, or it does not exist. Nothing was changed.';
+
+const OFFICERS: ReadonlySet<RoleKey> = new Set(['iro', 'firo', 'fro']);
+const LEADERS: ReadonlySet<RoleKey> = new Set(['director', 'deputy_director', 'dd_safeguarding', 'service_director', 'head_of_paid_service']);
+const WORKERS: ReadonlySet<RoleKey> = new Set(['social_worker', 'supervising_social_worker']);
+
+/** The part a person plays, for the welcome: officers first, then leaders, managers, administrators, workers. */
+export function welcomeAudience(roles: readonly RoleKey[]): WelcomeAudience {
+  if (roles.some((r) => OFFICERS.has(r))) return 'officer';
+  if (roles.some((r) => LEADERS.has(r))) return 'leader';
+  if (roles.some((r) => !WORKERS.has(r) && r !== 'business_support' && r !== 'cafcass')) return 'manager';
+  if (roles.includes('business_support')) return 'administrator';
+  if (roles.some((r) => WORKERS.has(r))) return 'worker';
+  return 'colleague';
+}
+
+export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
+  const { db, clock, directory, logger, policies, workers } = options;
+  const policyFor = (policyId: string): Policy => {
+    const policy = policies.find((p) => p.id === policyId);
+    if (policy === undefined) throw new InvalidInputError(`There is no ladder "${policyId}" configured here.`, 'policyId');
+    return policy;
+  };
+  const store: CaseStoreOptions = { db, clock, calendar: options.calendar, policyFor, ...(options.tenant !== undefined && { tenant: options.tenant }) };
+  const routing = createCaseRouting({ directory, clock, logger });
+  const composer = createCaseComposer({ db, clock, policies, directory, routing, ...(options.mriOf !== undefined && { mriOf: options.mriOf }) });
+  const refused = (state: CaseState, reason: string): Reply => ({ card: outcomeCard(outcomeView(state, clock.now(), { kind: 'refused', reason })) });
+
+  function raiseForm(request: { readonly formId?: string; readonly data?: unknown; readonly issue?: string } = {}): AdaptiveCardJson {
+    const values = request.data !== undefined ? raiseFormValuesFrom(request.data) : request.issue !== undefined && request.issue !== '' ? { issue: request.issue } : undefined;
+    return renderRaiseForm({ policies, workers, ...(request.formId !== undefined && { formId: request.formId }), ...(values !== undefined && { values }) });
+  }
+
+  async function submitRaise(actorId: string, data: unknown): Promise<RaiseOutcome> {
+    const checked = checkRaiseSubmission(policies, data, workers);
+    if (!checked.ok) return 'damaged' in checked ? { kind: 'damaged', message: checked.damaged } : { kind: 'form', card: checked.card };
+    const { form, policy } = checked;
+    const again = (formError: string): RaiseOutcome => ({
+      kind: 'form', card: renderRaiseForm({ policies, workers, formId: form.formId, values: raiseFormValuesFrom(data), formError }),
+    });
+    if ((await directory.person(form.allocatedWorkerId)) === undefined) {
+      return again('The allocated social worker chosen is no longer in the directory: choose the allocated social worker (or supervising social worker) from the list again.');
+    }
+    const type = policy.alertTypes.find((t) => t.id === form.alertTypeId);
+    const chosen = form.entryStageId;
+    const bypassing = chosen !== undefined && type !== undefined && type.entryStage !== null && type.entryStage !== chosen && !type.otherEntryStages.includes(chosen);
+    const roles = recipientRoles(policy, chosen ?? type?.entryStage ?? policy.stages[0]!.id, form.alertTypeId);
+    let people;
+    try {
+      people = await routing.route(roles, form.allocatedWorkerId, actorId);
+    } catch (error) {
+      if (error instanceof InvalidInputError) return again(error.message);
+      throw error;
+    }
+    if (people.to.length === 0) {
+      return again(`Nobody in the directory holds ${roles.to.join(' or ')} for this case, so there is no one to send it to. Ask your administrator to add them to the organisation file.`);
+    }
+    const command = raiseCommandFor(form, { actorId, policyId: policy.id, bypassing, people });
+    let outcome;
+    try {
+      outcome = await handleCaseCommand(store, command);
+    } catch (error) {
+      if (error instanceof DuplicateReferenceError) {
+        return again(`A case with the reference ${form.caseReference} already exists: open it with "case ${form.caseReference}", or check the reference.`);
+      }
+      throw error;
+    }
+    if (!outcome.ok) {
+      // The same form sent twice raises once: show the case it raised, to the officer who raised it.
+      if (outcome.refusal.code === 'already-raised' && outcome.state?.raisedBy === actorId) return { kind: 'raised', card: (await composer.cardFor(outcome.state, actorId)).card };
+      return again(outcome.refusal.message);
+    }
+    logger.info('case.raised', { caseId: command.caseId, userId: actorId, to: people.to.length, cc: people.cc.length });
+    return { kind: 'raised', card: (await composer.cardFor(outcome.state!, actorId)).card };
+  }
+
+  async function act(actorId: string, verb: string, data: unknown): Promise<Reply> {
+    // A raise form with faults is shown again with them under its fields, not refused as damaged.
+    if (verb === VERBS.raiseSubmit) {
+      const raised = await submitRaise(actorId, data);
+      return raised.kind === 'damaged' ? { message: raised.message } : { card: raised.card };
+    }
+    const parsed = parseActionData(verb, data);
+    if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
+    const { action } = parsed;
+    if (action.verb === 'raiseOpen') return { card: raiseForm() };
+    if (action.verb === 'raiseUpdate') return { card: raiseForm({ formId: action.data.formId, data }) };
+    if (action.verb === 'raiseSubmit') return { message: 'This form is damaged or was not sent by Resolve: type "raise" for a new one. Nothing was changed.' };
+    if (action.verb === 'myCases') return myCases(actorId);
+
+    const { state, records } = await loadCase(db, action.data.caseId);
+    if (state === undefined || !hasPart(state, actorId)) return { message: NOT_YOURS };
+    const events = records.map((r) => r.event);
+    if (!isMovingAction(action)) return { card: (await composer.cardFor(state, actorId, { events })).card };
+
+    const policy = policies.find((p) => p.id === state.policyId);
+    if (policy === undefined) return refused(state, `This case runs under the ladder "${state.policyId}", which is not configured here; ask your administrator. Nothing was changed.`);
+    const target = action.verb === 'escalate' ? nextStage(policy, state.stage.stageId)?.id : action.verb === 'bypass' ? action.data.bypassStageId : undefined;
+    const command = commandFor(action, {
+      actorId,
+      newId: randomUUID,
+      // The overdue chaser's one-click Escalate sends no reason: the overdue response is the reason.
+      defaultEscalationReason: isResponseOverdue(state, clock.now()) ? ONE_CLICK_ESCALATION_REASON : undefined,
+      people: target === undefined ? { to: [], cc: [] } : await routing.stagePeople(state, policy, target),
+    });
+    const outcome = await handleCaseCommand(store, command);
+    if (!outcome.ok) {
+      logger.info('case.refused', { caseId: state.caseId, userId: actorId, code: outcome.refusal.code });
+      return refused(outcome.state ?? state, `${outcome.refusal.message} Nothing was changed.`);
+    }
+    logger.info('case.acted', { caseId: state.caseId, userId: actorId, verb: action.verb, version: outcome.version });
+    return { card: (await composer.cardFor(outcome.state!, actorId)).card };
+  }
+
+  async function myCases(actorId: string): Promise<Reply> {
+    const rows = await openCasesFor<CaseSummary>(db, actorId);
+    const now = clock.now();
+    return {
+      card: myCasesCard({
+        items: rows.map(({ summary: s, responseDueAt: awaitedBy }) => ({
+          caseId: s.caseId,
+          stageId: s.stageId,
+          version: s.revision,
+          reference: s.reference,
+          alertTypeLabel: s.alertTypeLabel,
+          stageLabel: s.stageLabel,
+          ...(s.responseDueAt !== null && { due: new Date(s.responseDueAt) }),
+          overdue: awaitedBy !== null && now.getTime() > awaitedBy.getTime(),
+        })),
+      }),
+    };
+  }
+
+  /** `case <reference>`: the case in full, only to someone with a part in it. */
+  async function caseByReference(actorId: string, reference: string): Promise<Reply> {
+    const found = await findCaseByReference(db, reference);
+    const { state, records } = found === undefined ? { state: undefined, records: [] } : await loadCase(db, found.caseId);
+    if (state === undefined || !hasPart(state, actorId)) return { message: `You have no case with the reference ${reference}: check it, or type "my cases".` };
+    const events = records.map((r) => r.event);
+    const policy = policies.find((p) => p.id === state.policyId);
+    const names = await composer.namesFor([...state.notified, state.raisedBy, ...events.map((e) => e.actor), ...state.actions.map((a) => a.owner)]);
+    const status = statusCardView(state, events, policy, names, clock.now());
+    return { card: caseDetailCard({ ...caseView(state, policy, names, clock.now()), withTo: status.withTo, cc: status.cc, history: status.history }) };
+  }
+
+  async function welcome(actorId: string, where: 'personal' | 'shared'): Promise<Reply> {
+    const audience = where === 'shared' ? 'shared-chat' : welcomeAudience(await directory.rolesOf(actorId));
+    logger.info('welcome.sent', { userId: actorId, audience });
+    return { card: welcomeCard({ audience, ...(options.organisation !== undefined && { organisation: options.organisation }) }) };
+  }
+
+  return {
+    raiseForm,
+    submitRaise,
+    act,
+    myCases,
+    caseByReference,
+    welcome,
+    composer,
+    recordDelivery: caseDeliveryRecorder(store, clock),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Delivery by kind: one table maps each outbox effect kind to its transport, so a calendar effect
+ * can never be sent to Teams. There is one email path, used both by email effects and by a Teams
+ * message that cannot reach its person, so a fix to how email fails is made once.
+ *
+ *   teams.card / teams.update  compose (once) -> Teams -> email when Teams cannot reach the person
+ *   email                      address from the directory -> mail
+ *   calendar.create            Graph event (transactionId = the outbox key) -> its event id
+ */
+import { InvalidInputError } from '../../domain/errors.js';
+import type { Calendar, EventRequest } from '../../graph/calendar.js';
+import { GraphRequestError } from '../../graph/client.js';
+import type { MailSender } from '../../graph/mail.js';
+import type { DeliveryResult, OutboxRecord, Transport } from '../../store/outbox.js';
+import { errorFields, type Logger } from '../log.js';
+import { EFFECT_KINDS, type EffectKind, type EmailContent, type EmailEffectPayload, type MessageLocation, type PersonalMessage, type Receipt, type TeamsEffectPayload } from './messages.js';
+
+/** What Teams did with a message: landed, cannot reach the person at all, or an outbox result (retry, ambiguous, rejected). */
+export type TeamsOutcome =
+  | { readonly outcome: 'delivered'; readonly location: MessageLocation }
+  | { readonly outcome: 'unreachable'; readonly reason: string }
+  | Exclude<DeliveryResult, { readonly outcome: 'delivered' }>;
+
+/** The Teams side (bot/delivery.ts): sends, or replaces `message.replaces` in place. */
+export interface TeamsTransport {
+  send(message: PersonalMessage): Promise<TeamsOutcome>;
+}
+
+/** Renders a Teams effect for its recipient as things stand now; undefined when there is nothing to send any more. */
+export type Composer = (effect: OutboxRecord, payload: TeamsEffectPayload) => Promise<PersonalMessage | undefined>;
+
+export interface DeliveryOptions {
+  /** One composer per aggregate, by the payload's topic (e.g. "case"). */
+  readonly composers: Readonly<Record<string, Composer>>;
+  readonly teams: TeamsTransport;
+  readonly mail: MailSender;
+  /** A person's email address from the directory. */
+  readonly emailOf: (personId: string) => Promise<string | undefined>;
+  readonly calendar?: Calendar;
+  readonly logger: Logger;
+}
+
+const delivered = (receipt: Receipt): DeliveryResult => ({ outcome: 'delivered', receipt: JSON.stringify(receipt) });
+
+function teamsPayload(payload: unknown): TeamsEffectPayload | undefined {
+  const p = payload as Partial<TeamsEffectPayload> | null;
+  return typeof p?.topic === 'string' && typeof p.recipient === 'string' ? { topic: p.topic, recipient: p.recipient, request: p.request } : undefined;
+}
+
+function emailPayload(payload: unknown): EmailEffectPayload | undefined {
+  const p = payload as Partial<EmailEffectPayload> | null;
+  const e = p?.email;
+  return typeof p?.topic === 'string' && typeof p.recipient === 'string' && typeof e?.subject === 'string' && typeof e.html === 'string'
+    ? { topic: p.topic, recipient: p.recipient, email: e }
+    : undefined;
+}
+
+export function createDeliveryTransport(options: DeliveryOptions): Transport {
+  const { logger } = options;
+
+  /** The one email path. A message the sender or Graph refuses fails the same way every time, so it is rejected, not retried. */
+  async function sendEmail(effect: OutboxRecord, recipientId: string, email: EmailContent | undefined, why?: string): Promise<DeliveryResult> {
+    const ids = { effectId: effect.id, recipientId };
+    if (email === undefined) return { outcome: 'rejected', error: `Teams cannot reach the recipient (${why ?? 'unknown'}) and there is no email for this message` };
+    const to = await options.emailOf(recipientId);
+    if (to === undefined) return { outcome: 'rejected', error: 'the recipient has no email address in the directory' };
+    try {
+      await options.mail.send({ to: [to], subject: email.subject, html: email.html, ...(email.text !== undefined && { text: email.text }), idempotencyKey: effect.idempotencyKey });
+    } catch (error) {
+      logger.warn('delivery.email_failed', { ...ids, ...errorFields(error) });
+      if (error instanceof InvalidInputError || error instanceof GraphRequestError) return { outcome: 'rejected', error: `email refused: ${error.name}` };
+      return { outcome: 'retry', error: 'email could not be sent' };
+    }
+    logger.info(why === undefined ? 'delivery.email_sent' : 'delivery.email_fallback', { ...ids, ...(why !== undefined && { reason: why }) });
+    return delivered({ channel: 'email' });
+  }
+
+  async function teams(effect: OutboxRecord): Promise<DeliveryResult> {
+    const payload = teamsPayload(effect.payload);
+    if (payload === undefined) return { outcome: 'rejected', error: 'the effect is not a Teams message (no topic or recipient)' };
+    const composer = options.composers[payload.topic];
+    if (composer === undefined) return { outcome: 'rejected', error: `nothing composes messages about "${payload.topic}"` };
+    const message = await composer(effect, payload);
+    if (message === undefined) return { outcome: 'rejected', error: 'nothing to deliver: the composer returned no message' };
+    const sent = await options.teams.send(message);
+    if (sent.outcome === 'delivered') return delivered({ channel: 'teams', ...sent.location });
+    if (sent.outcome === 'unreachable') return sendEmail(effect, message.recipientId, message.email, sent.reason);
+    return sent;
+  }
+
+  async function email(effect: OutboxRecord): Promise<DeliveryResult> {
+    const payload = emailPayload(effect.payload);
+    if (payload === undefined) return { outcome: 'rejected', error: 'the effect is not an email (no recipient, subject or body)' };
+    return sendEmail(effect, payload.recipient, payload.email);
+  }
+
+  async function calendarCreate(effect: OutboxRecord): Promise<DeliveryResult> {
+    if (options.calendar === undefined) return { outcome: 'rejected', error: 'no calendar is configured' };
+    const request = (effect.payload as { request?: EventRequest } | null)?.request;
+    if (request === undefined) return { outcome: 'rejected', error: 'the effect is not a calendar event' };
+    try {
+      const created = await options.calendar.createEvent({ ...request, start: new Date(request.start), end: new Date(request.end), transactionId: effect.idempotencyKey });
+      return delivered({ channel: 'calendar', eventId: created.id });
+    } catch (error) {
+      logger.warn('delivery.calendar_failed', { effectId: effect.id, ...errorFields(error) });
+      if (error instanceof InvalidInputError || error instanceof GraphRequestError) return { outcome: 'rejected', error: `calendar refused: ${error.name}` };
+      return { outcome: 'retry', error: 'the calendar could not be reached' };
+    }
+  }
+
+  const table: Readonly<Partial<Record<EffectKind, Transport>>> = {
+    [EFFECT_KINDS.teamsCard]: teams,
+    [EFFECT_KINDS.teamsUpdate]: teams,
+    [EFFECT_KINDS.email]: email,
+    [EFFECT_KINDS.calendarCreate]: calendarCreate,
+  };
+
+  return async (effect) => {
+    const transport = table[effect.kind as EffectKind];
+    if (transport === undefined) return { outcome: 'rejected', error: `no transport delivers effects of kind "${effect.kind}"` };
+    return transport(effect);
+  };
+}

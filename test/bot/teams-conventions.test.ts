@@ -1,0 +1,184 @@
+/**
+ * Teams conventions, over the Bot Framework protocol with a recording connector: refresh.userIds
+ * holds MRIs (or nothing), card updates find the card from the case's own record of where it
+ * landed, a welcome on install says what Resolve does for the person's part, and one recipient
+ * whose Teams conversation hangs or fails holds up nobody else.
+ */
+import assert from 'node:assert/strict';
+import type { CaseEvent } from '../../domain/escalation/index.js';
+import { loadCase } from '../../app/cases/model.js';
+import { actionsIn, invokeCard } from './card-queries.js';
+import { cardsIn, type JsonObject, type SentActivity } from './recording-connector.js';
+import { startBotHarness, type BotHarness } from './harness.js';
+
+// Fictional people from graph/samples/organisation.yaml (Northmoor Borough Council).
+const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, IRO
+const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social worker
+const TEAM_MANAGER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce, her team manager
+const DIRECTOR = '2c63888f-28f0-4481-be6d-dce7a7ace732'; // Helena Marsh-Adeyemi, DCS
+const ADMIN = 'a398d022-d435-4df4-8322-905089933837'; // Lorna Pike, business support
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const raiseForm = (formId: string, caseReference: string): JsonObject => ({
+  formId,
+  allocatedWorkerId: WORKER,
+  caseReference,
+  subjectInitials: 'R.M.',
+  policyId: 'oxfordshire',
+  alertTypeId: 'r_and_e',
+  issue: 'The pathway plan has not been updated since the move.',
+  impact: 'The young person does not know who their personal adviser is.',
+  resolutionSought: 'An updated pathway plan.',
+  resolutionSoughtBy: '2026-12-04',
+});
+
+const refreshOf = (card: JsonObject | undefined) => card?.refresh as { userIds?: string[]; action?: JsonObject } | undefined;
+const caseCards = (sent: readonly SentActivity[]) => sent.flatMap((s) => cardsIn(s.activity));
+
+async function eventsOf(bot: BotHarness, caseId: string): Promise<CaseEvent[]> {
+  return (await loadCase(bot.db!, caseId)).records.map((r) => r.event);
+}
+
+describe('bot: refresh.userIds holds Teams MRIs, never Entra ids (DESIGN Cards)', function () {
+  this.timeout(60_000);
+  let bot: BotHarness;
+  beforeEach(async () => {
+    bot = await startBotHarness({ cases: true });
+  });
+  afterEach(async () => {
+    await bot.close();
+  });
+
+  it('a person who has talked to the bot gets their 1:1 card refreshing for their MRI; one who has not, a card that refreshes in its chat with no list', async () => {
+    await bot.say(WORKER, 'help');
+    await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-mri', 'LCS-550101'));
+    await bot.deliver();
+    const worker = refreshOf(caseCards(bot.sentTo(WORKER)).at(-1));
+    assert.deepEqual(worker?.userIds, [`29:${WORKER}`], 'the social worker\'s MRI, from the reference kept when she talked to the bot');
+    assert.equal(worker?.action?.verb, 'refresh');
+    const manager = refreshOf(caseCards(bot.sentTo(TEAM_MANAGER)).at(-1));
+    assert.ok(manager?.action, 'the team manager\'s copy still refreshes itself');
+    assert.equal(manager?.userIds, undefined, 'no MRI known yet: no list (a 1:1 chat refreshes for its one person)');
+    for (const card of [...caseCards(bot.connector.sent)]) {
+      for (const id of refreshOf(card)?.userIds ?? []) assert.doesNotMatch(id, GUID, `an Entra object id in refresh.userIds: ${id}`);
+    }
+  });
+
+  it('the card answering a click refreshes for the clicker\'s MRI', async () => {
+    await bot.say(IRO, 'help');
+    const reply = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-mri-2', 'LCS-550102'));
+    assert.deepEqual(refreshOf(invokeCard(reply.body))?.userIds, [`29:${IRO}`]);
+  });
+});
+
+describe('bot: a card update replaces the card the case recorded as delivered (no outbox scan)', function () {
+  this.timeout(60_000);
+  it('each delivered case card is recorded on the case as CardPosted; an update replaces exactly that message even when the outbox no longer holds its receipt', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-loc', 'LCS-550103'));
+      await bot.deliver();
+      const caseId = 'case-form-loc';
+      const posted = (await eventsOf(bot, caseId)).filter((e) => e.type === 'CardPosted');
+      assert.deepEqual(posted.map((e) => (e.type === 'CardPosted' ? e.recipient : '')).sort(), [IRO, WORKER, TEAM_MANAGER].sort());
+      const managerFirst = bot.sentTo(TEAM_MANAGER).at(-1);
+      assert.ok(managerFirst);
+
+      // Forget every receipt the outbox kept: the update must come from the case's own record.
+      await bot.db!.exec('UPDATE outbox SET receipt = NULL');
+      const accept = actionsIn(caseCards(bot.sentTo(WORKER)).at(-1)).find((a) => a.verb === 'respondAccept');
+      assert.ok(accept);
+      bot.connector.clear();
+      const reply = await bot.invoke(WORKER, 'respondAccept', accept.data as JsonObject);
+      assert.doesNotMatch(JSON.stringify(reply.body), /Nothing was changed/);
+      await bot.deliver();
+      const update = bot.sentTo(TEAM_MANAGER).find((s) => s.kind === 'update');
+      assert.ok(update, `the team manager's copy is updated in place (got ${bot.sentTo(TEAM_MANAGER).map((s) => s.kind).join(',')})`);
+      assert.equal(update.activityId, managerFirst.activityId);
+      assert.equal(update.conversationId, managerFirst.conversationId);
+      assert.equal((await eventsOf(bot, caseId)).filter((e) => e.type === 'CardPosted').length, 3, 'an update records nothing new: the first card stays the one');
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('bot: a welcome when the app is installed (installationUpdate)', function () {
+  this.timeout(60_000);
+  let bot: BotHarness;
+  before(async () => {
+    bot = await startBotHarness({ cases: true });
+  });
+  after(async () => {
+    await bot.close();
+  });
+  const install = (userId: string, conversationType: 'personal' | 'groupChat' = 'personal', action = 'add') =>
+    bot.post({ ...bot.activityFromUser(userId, '', { conversationType }), type: 'installationUpdate', action, text: undefined });
+  const welcomeTo = (userId: string) => caseCards(bot.sentTo(userId)).find((c) => c.fallbackText === 'Welcome to Resolve');
+
+  it('an officer is told they can raise alerts and disputes, with Raise and My cases', async () => {
+    assert.equal((await install(IRO)).status, 200);
+    const card = welcomeTo(IRO);
+    assert.ok(card, 'the officer got the welcome');
+    assert.match(JSON.stringify(card), /Raise a good-practice notification, practice alert or dispute/);
+    assert.match(JSON.stringify(card), /Northmoor Borough Council/);
+    assert.deepEqual(actionsIn(card).map((a) => a.verb), ['raiseOpen', 'myCases']);
+  });
+
+  it('a team manager is told cards arrive to accept, propose another course or decline; a social worker that they respond and agree actions; a Director and business support each their own', async () => {
+    await install(TEAM_MANAGER);
+    assert.match(JSON.stringify(welcomeTo(TEAM_MANAGER)), /accept, propose another course or decline/);
+    assert.deepEqual(actionsIn(welcomeTo(TEAM_MANAGER)).map((a) => a.verb), ['myCases'], 'no Raise for a manager');
+    await install(WORKER);
+    assert.match(JSON.stringify(welcomeTo(WORKER)), /agree actions with the reviewing officer/);
+    await install(DIRECTOR);
+    assert.match(JSON.stringify(welcomeTo(DIRECTOR)), /reaches your level of the procedure/);
+    await install(ADMIN);
+    assert.match(JSON.stringify(welcomeTo(ADMIN)), /Booking review meetings into Outlook from here is not available yet/);
+  });
+
+  it('added to a group chat: a welcome that says case details never appear there, and no My cases', async () => {
+    const reply = await install(IRO, 'groupChat');
+    assert.equal(reply.status, 200);
+    const shared = bot.connector.sent.filter((s) => s.conversationId.includes('groupChat')).flatMap((s) => cardsIn(s.activity));
+    assert.equal(shared.length, 1);
+    assert.match(JSON.stringify(shared[0]), /Case details are never posted here/);
+    assert.deepEqual(actionsIn(shared[0]).map((a) => a.verb), []);
+  });
+
+  it('removing the app sends nothing', async () => {
+    bot.connector.clear();
+    await install(WORKER, 'personal', 'remove');
+    assert.deepEqual(bot.sentTo(WORKER), []);
+  });
+});
+
+describe('bot: one recipient whose Teams conversation hangs or fails delays nobody else', function () {
+  this.timeout(60_000);
+  for (const trouble of ['hangs', 'answers 500'] as const) {
+    it(`the social worker's conversation ${trouble}: the team manager's and the officer's cards arrive at once; hers is settled as ambiguous after the attempt timeout`, async () => {
+      const bot = await startBotHarness({ cases: true, attemptTimeoutMs: 1500 });
+      try {
+        await bot.say(WORKER, 'help');
+        await bot.say(TEAM_MANAGER, 'help');
+        await bot.say(IRO, 'help');
+        if (trouble === 'hangs') bot.connector.hangConversation(bot.conversationIdOf(WORKER), true);
+        else bot.connector.failConversation(bot.conversationIdOf(WORKER), { status: 500 });
+        await bot.invoke(IRO, 'raiseSubmit', raiseForm(`form-slow-${trouble.length}`, `LCS-5502${trouble.length}`));
+        const started = Date.now();
+        const delivering = bot.deliver();
+        while (bot.sentTo(TEAM_MANAGER).length === 0 || bot.sentTo(IRO).length < 1) {
+          assert.ok(Date.now() - started < 1000, 'the others\' cards arrived within a second, not after the slow one');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const report = await delivering;
+        assert.equal(report.delivered, 2, JSON.stringify(report));
+        assert.equal(report.ambiguous, 1, 'the slow one may have been delivered: recorded ambiguous and tried again later');
+        assert.deepEqual(bot.sentTo(WORKER).filter((s) => cardsIn(s.activity).length > 0 && s.kind !== 'reply'), []);
+      } finally {
+        bot.connector.hangConversation(bot.conversationIdOf(WORKER), false);
+        await bot.close();
+      }
+    });
+  }
+});
