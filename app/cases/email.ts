@@ -5,6 +5,7 @@
  */
 import type { CaseState } from '../../domain/escalation/index.js';
 import type { NotificationPurpose } from '../../domain/escalation/notifications.js';
+import { MAX_SUBJECT_LENGTH } from '../../graph/privacy.js';
 import type { EmailContent } from '../delivery/messages.js';
 
 const WHY: Readonly<Record<NotificationPurpose, string>> = {
@@ -12,7 +13,7 @@ const WHY: Readonly<Record<NotificationPurpose, string>> = {
   'card-update': 'updated',
   reminder: 'a response is due soon',
   overdue: 'response overdue',
-  'escalate-prompt': 'response overdue: you decide whether to escalate',
+  'escalate-prompt': 'response overdue, escalate?',
   'overall-limit': 'the overall time limit has run out',
   'cafcass-prompt': 'consider a referral to Cafcass',
   'action-overdue': 'an agreed action is overdue',
@@ -25,12 +26,15 @@ export function caseMessageLine(state: Pick<CaseState, 'reference' | 'stage'>, p
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+
+/** A stage name too long for the subject (mail refuses one over MAX_SUBJECT_LENGTH) is left to the body. */
 export function caseEmail(state: Pick<CaseState, 'reference' | 'stage'>, purpose: NotificationPurpose): EmailContent {
-  const subject = caseMessageLine(state, purpose);
+  const full = caseMessageLine(state, purpose);
+  const subject = full.length <= MAX_SUBJECT_LENGTH ? full : `Resolve: ${state.reference}: ${WHY[purpose]}`;
   const look = `Open Resolve in Microsoft Teams and type "case ${state.reference}" to see it.`;
   return {
     subject,
-    html: `<p>${escapeHtml(subject)}.</p><p>${escapeHtml(look).replace(`case ${escapeHtml(state.reference)}`, `<b>case ${escapeHtml(state.reference)}</b>`)}</p>`,
-    text: `${subject}.\n\n${look}\n`,
+    html: `<p>${escapeHtml(full)}.</p><p>Open Resolve in Microsoft Teams and type <b>case ${escapeHtml(state.reference)}</b> to see it.</p>`,
+    text: `${full}.\n\n${look}\n`,
   };
 }
