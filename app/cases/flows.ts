@@ -115,9 +115,6 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       if (error instanceof InvalidInputError) return again(error.message);
       throw error;
     }
-    if (people.to.length === 0) {
-      return again(`Nobody in the directory holds ${roles.to.join(' or ')} for this case, so there is no one to send it to. Ask your administrator to add them to the organisation file.`);
-    }
     const command = raiseCommandFor(form, { actorId, policyId: policy.id, bypassing, people });
     let outcome;
     try {

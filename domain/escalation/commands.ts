@@ -25,12 +25,11 @@ const base = {
 };
 /** The stage the actor saw when they acted. */
 const seen = { stageId: z.string().trim().min(1, 'the stage the card was for is required') };
+/** The people the directory found for the stage's roles; none found is refused, after the stage checks, as no-addressee. */
 const people = {
-  to: z.array(personId).min(1, 'the stage must go To at least one person').readonly(),
+  to: z.array(personId).readonly(),
   cc: z.array(personId).readonly().default([]),
 };
-/** A move names the people the directory found; none found is refused after the stage checks (no-addressee). */
-const movedPeople = { ...people, to: z.array(personId).readonly() };
 
 export const raiseCommandSchema = z.object({
   type: z.literal('raise'),
@@ -102,7 +101,7 @@ export const escalateCommandSchema = z.object({
   /** Empty is refused as reason-required once the stage checks pass. */
   reason: z.string().trim().max(8000, 'the reason for escalating must be at most 8000 characters').default(''),
   resolutionSoughtBy: localDate.optional(),
-  ...movedPeople,
+  ...people,
 });
 
 export const bypassCommandSchema = z.object({
@@ -114,7 +113,7 @@ export const bypassCommandSchema = z.object({
   lineManagerDiscussed: z.boolean().default(false),
   emergency: z.boolean().default(false),
   resolutionSoughtBy: localDate.optional(),
-  ...movedPeople,
+  ...people,
 });
 
 export const setResolutionDateCommandSchema = z.object({

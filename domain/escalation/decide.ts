@@ -161,6 +161,9 @@ function enterStage(
   alreadyNotified: readonly string[],
 ): { entry: StageEntry; ccNotRealerted: string[] } | Failure {
   const { to } = addressees(people);
+  if (to.length === 0) {
+    return refuse('no-addressee', `Nobody in the directory holds the roles ${stage.label} goes to (${stage.to.join(' or ')}) for this case, so there is no one to send it to; ask your administrator to add them to the directory.`) as Failure;
+  }
   let { cc } = addressees(people);
   let ccNotRealerted: string[] = [];
   if (stage.ccOnlyIfNotAlreadyAware) {
@@ -297,6 +300,9 @@ function raiseNotification(
 ): Decision {
   if (cmd.entryStageId !== undefined) {
     return refuse('not-an-entry-stage', `A ${type.label} is a notification with no stages; leave the entry stage empty.`);
+  }
+  if (cmd.to.length === 0) {
+    return refuse('no-addressee', `Nobody in the directory holds the roles a ${type.label} goes to (${(type.to ?? []).join(' or ') || 'none named'}) for this case, so there is no one to send it to; ask your administrator to add them to the directory.`);
   }
   const entry: StageEntry = {
     stageId: NOTIFICATION_STAGE_ID,
@@ -487,9 +493,6 @@ function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: S
   }
   const target = policy.stages.find((s) => s.id === targetId) as Stage;
   if (cmd.reason === '') return refuse('reason-required', `Say why it needs ${target.label}: a reason for escalating is required.`);
-  if (cmd.to.length === 0) {
-    return refuse('no-addressee', `Nobody in the directory holds the roles ${target.label} goes to for this case; ask your administrator to add them to the directory.`);
-  }
   const entered = enterStage(policy, target, ctx, cmd, cmd.resolutionSoughtBy, state.notified);
   if (failed(entered)) return entered;
   const event: StageEscalated = {

@@ -214,14 +214,18 @@ describe('domain/escalation: raising a case', () => {
       });
     });
 
-    it('a raise form missing the issue, with a full name for initials and nobody To, is refused field by field', () => {
+    it('a raise form missing the issue, with a full name for initials, is refused field by field', () => {
       const s = Scenario.of('dudley');
       const refusal = s.refused(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', issue: '  ', subjectInitials: 'Jamie Tate', to: [] }), TUE_3_MARCH);
       assert.equal(refusal.code, 'invalid-command');
-      assert.equal(
-        refusal.message,
-        'The command is not complete: subjectInitials: must be initials only, e.g. "J.T."; issue: the issue must not be empty; to: the stage must go To at least one person.',
-      );
+      assert.equal(refusal.message, 'The command is not complete: subjectInitials: must be initials only, e.g. "J.T."; issue: the issue must not be empty.');
+    });
+
+    it('a raise that the directory found nobody To for is refused as no-addressee, naming the roles the stage goes to', () => {
+      const s = Scenario.of('dudley');
+      const refusal = s.refused(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', to: [] }), TUE_3_MARCH);
+      assert.equal(refusal.code, 'no-addressee');
+      assert.match(refusal.message, /^Nobody in the directory holds the roles Quality of Practice Alert goes to \(.+\) for this case/);
     });
 
     it('an alert or dispute raised without the allocated worker is refused, saying whom to give', () => {
