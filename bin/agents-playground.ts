@@ -284,12 +284,12 @@ export function decideBot({ port, healthz, lockOwner }: BotSituation): BotDecisi
 }
 
 export interface BotProcess extends ManagedProcess {
-  /** The last line the bot wrote to stderr: on an exit, the reason. */
-  lastStderrLine(): string | undefined;
+  /** The last line the bot wrote to stderr, or from "Resolve could not start:" on when it said that: on an exit, the reason. */
+  lastWords(): string | undefined;
 }
 
 /** Keeps the end of `stream` (forwarding it to `forward`); `closed` resolves when it ends. */
-function keepTail(stream: Readable, forward: NodeJS.WritableStream | undefined): { closed: Promise<void>; lastLine(): string | undefined } {
+function keepTail(stream: Readable, forward: NodeJS.WritableStream | undefined): { closed: Promise<void>; lastWords(): string | undefined } {
   let tail = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
@@ -297,7 +297,13 @@ function keepTail(stream: Readable, forward: NodeJS.WritableStream | undefined):
     tail = (tail + chunk).slice(-8192);
   });
   const closed = new Promise<void>((resolve) => stream.once('close', resolve));
-  return { closed, lastLine: () => tail.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '').at(-1) };
+  const lastWords = () => {
+    const lines = tail.split(/\r?\n/).map((line) => line.trimEnd()).filter((line) => line.trim() !== '');
+    // bin/serve.ts starts its reason with this; a reason over several lines is kept whole.
+    const from = lines.findLastIndex((line) => line.startsWith('Resolve could not start:'));
+    return lines.length === 0 ? undefined : from === -1 ? lines.at(-1)!.trim() : lines.slice(from).join('\n');
+  };
+  return { closed, lastWords };
 }
 
 /**
@@ -317,7 +323,7 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, port: number, stdi
     stdio: [stdio, stdio, 'pipe'],
   });
   const stderr = keepTail(child.stderr!, stdio === 'inherit' ? process.stderr : undefined);
-  const managed: BotProcess = { ...manage(child), lastStderrLine: stderr.lastLine };
+  const managed: BotProcess = { ...manage(child), lastWords: stderr.lastWords };
   const url = `http://127.0.0.1:${port}/healthz`;
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   try {
@@ -327,7 +333,7 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, port: number, stdi
     const byItself = exited();
     await managed.stop();
     await Promise.race([stderr.closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    const reason = stderr.lastLine();
+    const reason = stderr.lastWords();
     if (byItself) {
       const how = child.exitCode !== null ? `with code ${child.exitCode}` : `on ${child.signalCode}`;
       throw new Error(`The bot did not start: bin/serve.ts exited ${how} during start-up${reason === undefined ? ', saying nothing on stderr.' : `: ${reason}`}`);

@@ -24,8 +24,21 @@ import {
 /** Priya Okonjo, the fictional IRO of the sample organisation: the signed-in playground user. */
 const SAMPLE_OFFICER_ID = 'ff53a46f-5ead-403a-84c4-b877678537a3';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: String(DEFAULT_PLAYGROUND_PORT) }, user: { type: 'string' } } });
+const USAGE = 'usage: npm run playground [-- --port <playground port>] [--user <Entra object id of the signed-in user>]';
+// `node bin/playground.ts -- --port 8080` passes the `--` through, where npm would have dropped it.
+const args = process.argv.slice(2);
+let values: { port: string; user?: string | undefined };
+try {
+  ({ values } = parseArgs({ args: args[0] === '--' ? args.slice(1) : args, options: { port: { type: 'string', default: String(DEFAULT_PLAYGROUND_PORT) }, user: { type: 'string' } } }));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exit(2);
+}
 const playgroundPort = Number(values.port);
+if (!Number.isInteger(playgroundPort) || playgroundPort < 1 || playgroundPort > 65535) {
+  process.stderr.write(`--port must be a port number (1 to 65535), not "${values.port}".\n${USAGE}\n`);
+  process.exit(2);
+}
 let config: Readonly<AppConfig>;
 try {
   config = loadConfig(readEnvironment());
@@ -85,7 +98,7 @@ try {
   process.stdout.write(`\nAgents Playground: open ${playground.url} in a browser and type "help". ${stops}\n\n`);
   const ended = [playground.exited.then(() => `Agents Playground stopped${bot === undefined ? '' : '; stopping the bot'}.`)];
   if (bot !== undefined) {
-    const said = bot.lastStderrLine;
+    const said = bot.lastWords;
     ended.push(bot.exited.then(() => `The bot stopped${said() === undefined ? '' : ` (${said()})`}; stopping Agents Playground.`));
   }
   const first = await Promise.race(ended);
