@@ -33,6 +33,9 @@ export interface BotAppOptions {
 
 export type BotApplication = Application<TurnState>;
 
+/** How long an answer waits for the "cannot reach its database" card to be posted before answering 503 anyway. */
+const UNAVAILABLE_CARD_WAIT_MS = 1000;
+
 export const ONLY_IN_PRIVATE = 'I show cases only in your 1:1 chat with me, so that nobody else in this conversation sees them. Message me there.';
 
 /** The Entra object id of the person acting, from the activity itself. */
@@ -181,7 +184,13 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
         type: ActivityTypes.InvokeResponse,
         value: { status: 503, body: { statusCode: 503, type: 'application/vnd.microsoft.error', value: { code: 'ServiceUnavailable', message: DATABASE_UNAVAILABLE_TEXT } } },
       });
-      if (type === ActivityTypes.Message) await context.sendActivity(cardActivity(unavailableCard(), DATABASE_UNAVAILABLE_TEXT));
+      if (type === ActivityTypes.Message) {
+        // Best effort, and bounded: the 503 must not wait on a slow or unreachable connector.
+        const sent = context.sendActivity(cardActivity(unavailableCard(), DATABASE_UNAVAILABLE_TEXT)).catch((sendError: unknown) => {
+          logger.warn('turn.unavailable_card_not_sent', { activityId: context.activity.id, ...errorFields(sendError) });
+        });
+        await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, UNAVAILABLE_CARD_WAIT_MS).unref())]);
+      }
       return;
     }
     logger.error('turn.failed', { activityId: context.activity.id, type, ...errorFields(error) });
