@@ -58,9 +58,10 @@ export const raiseCommandSchema = z.object({
   resolutionSoughtBy: localDate.optional(),
   /** AMB-28 severity flags by id, e.g. "serious_safeguarding". */
   severityFlags: z.array(z.string().trim().min(1)).readonly().default([]),
+  /** What the officer said about entering at a later stage; whether it is a bypass at all is `decide`'s question. */
   bypass: z
     .object({
-      reason: words('the bypass reason'),
+      reason: optionalWords('the bypass reason'),
       lineManagerDiscussed: z.boolean().default(false),
       emergency: z.boolean().default(false),
     })
@@ -167,6 +168,8 @@ export const recordCardPostedCommandSchema = z.object({
     messageId: z.string().trim().min(1).max(512),
     serviceUrl: z.string().trim().url().max(512),
   }),
+  /** The card recorded earlier was gone, and this one was sent in its place. */
+  replacesGone: z.boolean().default(false),
 });
 
 export const caseCommandSchema = z.discriminatedUnion('type', [

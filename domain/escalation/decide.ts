@@ -458,10 +458,16 @@ function completeAction(state: CaseState, cmd: Cmd<'complete-action'>, ctx: Deci
   return accept({ type: 'ActionCompleted', ...header(cmd, ctx), actionId: action.actionId, note: cmd.note ?? null });
 }
 
-/** The first card a person was sent is the one every later change replaces; a repeat records nothing. */
+/**
+ * The first card a person was sent is the one every later change replaces; a repeat records
+ * nothing. When that card is gone (deleted, the app reinstalled) and a new one was sent in its
+ * place, the new one is recorded instead.
+ */
 function recordCardPosted(state: CaseState, cmd: Cmd<'record-card-posted'>, ctx: DecideContext): Decision {
   if (cmd.actor !== SYSTEM_ACTOR) return refuse('not-authorised', 'Only Resolve itself records where a card was delivered.');
-  if (state.cards[cmd.recipient] !== undefined) return accept();
+  const known = state.cards[cmd.recipient];
+  const same = known !== undefined && known.conversationId === cmd.location.conversationId && known.messageId === cmd.location.messageId;
+  if (same || (known !== undefined && !cmd.replacesGone)) return accept();
   return accept({ type: 'CardPosted', ...header(cmd, ctx), recipient: cmd.recipient, location: cmd.location });
 }
 

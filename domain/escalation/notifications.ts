@@ -2,8 +2,8 @@ import type { CaseEvent } from './events.js';
 import { CARD_VISIBLE_EVENTS, type CaseState } from './state.js';
 
 /**
- * Who must be told what after a change to a case (DOMAIN.md §8.3, §8.4). Pure: the bot turns each
- * notification into a card, rendered at delivery from the case as it then stands, for the
+ * Who must be told what after a change to a case (DOMAIN.md §8.3, §8.4). Pure: app/cases turns each
+ * notification into a message, rendered at delivery from the case as it then stands, for the
  * recipient's role on the case.
  *
  * Everyone involved holds one case card per case: it is sent the first time and updated in place

@@ -144,7 +144,8 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     ...state,
     version: state.version + 1,
     revision: state.revision + (CARD_VISIBLE_EVENTS.has(event.type) ? 1 : 0),
-    updatedAt: event.at,
+    // Where a card landed is delivery bookkeeping: the case itself did not change.
+    updatedAt: event.type === 'CardPosted' ? state.updatedAt : event.at,
   };
   switch (event.type) {
     case 'StageEscalated':

@@ -64,7 +64,7 @@ describe('domain/escalation: the checks the bot asks the domain for', () => {
     assert.equal(isResponseOverdue(s.state, new Date(due + 1)), false, 'a response stops the clock');
   });
 
-  it('escalating past the last stage is refused by the domain as no-further-stage, before anyone is looked up', () => {
+  it('escalating past the last stage is refused by the domain as no-further-stage, whoever it would have gone to', () => {
     const s = dudleyQop();
     s.do({ type: 'escalate', actor: people.officer, stageId: 'qop_alert', reason: 'No response.', to: [people.sm] }, LATER);
     s.do({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: 'Still none.', to: [people.hos] }, LATER);
@@ -80,5 +80,18 @@ describe('domain/escalation: the checks the bot asks the domain for', () => {
     const nobody = s.refused({ type: 'escalate', actor: people.officer, stageId: 'qop_alert', reason: 'No response.', to: [] }, LATER);
     assert.equal(nobody.code, 'no-addressee');
     assert.match(nobody.message, /Nobody in the directory holds the roles Stage 2/);
+  });
+});
+
+describe('domain/escalation: a card that is gone is replaced by the one sent in its place', () => {
+  it('a new location is recorded only when the delivery says the earlier card was gone; the case\'s last update does not move', () => {
+    const s = Scenario.of('dudley');
+    s.do(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', to: [people.sw, people.tm] }), '2026-03-03T10:00:00Z');
+    s.do({ type: 'record-card-posted', actor: SYSTEM_ACTOR, recipient: people.sw, location }, '2026-03-03T10:01:00Z');
+    const moved = { ...location, conversationId: 'a:personal-sw-reinstalled', messageId: '1700000000999' };
+    assert.deepEqual(s.try({ type: 'record-card-posted', actor: SYSTEM_ACTOR, recipient: people.sw, location: moved }, '2026-03-04T10:00:00Z'), { ok: true, events: [] });
+    s.do({ type: 'record-card-posted', actor: SYSTEM_ACTOR, recipient: people.sw, location: moved, replacesGone: true }, '2026-03-04T10:00:00Z');
+    assert.deepEqual(s.state.cards[people.sw], moved);
+    assert.equal(s.state.updatedAt, '2026-03-03T10:00:00.000Z', 'delivery bookkeeping is not a change to the case');
   });
 });
