@@ -73,8 +73,8 @@ export default tseslint.config(
   },
   {
     files: ['bot/**/*.ts'],
-    rules: fence('bot/ is the Teams SDK only: it asks app/ (never the domain) and is started by bin/.', {
-      folders: ['bin', 'domain'],
+    rules: fence('bot/ is the Teams SDK only: it asks app/ (never the domain, the store or Graph) and is started by bin/.', {
+      folders: ['bin', 'domain', 'store', 'graph'],
     }),
   },
 );

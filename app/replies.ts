@@ -7,6 +7,8 @@ export type Reply = { readonly card: AdaptiveCardJson } | { readonly message: st
 export type RaiseOutcome =
   | { readonly kind: 'raised'; readonly card: AdaptiveCardJson }
   | { readonly kind: 'form'; readonly card: AdaptiveCardJson }
-  | { readonly kind: 'damaged'; readonly message: string };
+  | { readonly kind: 'damaged'; readonly message: string }
+  /** Raised, but its card could not be drawn just now: the message says so. */
+  | { readonly kind: 'saved'; readonly message: string };
 
 export const NOT_AVAILABLE = 'That is not available in this version yet. Nothing was changed.';

@@ -27,7 +27,7 @@ import { createOrgFileDirectory, loadOrganisationFile } from '../graph/directory
 import { systemClock } from '../store/clock.js';
 import { IN_MEMORY, openDatabase, type DatabaseOptions } from '../store/db.js';
 import { createAdapter } from '../bot/adapter.js';
-import { createStoredConversationReferences } from '../bot/conversation-store.js';
+import { createStoredConversationReferences } from '../app/delivery/conversation-references.js';
 import { createCaseFlows } from '../app/cases/flows.js';
 import { caseWorkers } from '../app/cases/raise-form.js';
 import { createLogger } from '../app/log.js';

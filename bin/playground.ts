@@ -40,8 +40,10 @@ if (!Number.isInteger(playgroundPort) || playgroundPort < 1 || playgroundPort > 
   process.exit(2);
 }
 let config: Readonly<AppConfig>;
+let environment: NodeJS.ProcessEnv;
 try {
-  config = loadConfig(readEnvironment());
+  environment = readEnvironment();
+  config = loadConfig(environment);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
@@ -77,7 +79,8 @@ try {
   if (decision.action === 'reuse') {
     process.stdout.write(`${decision.message}\n`);
   } else {
-    bot = await startBotProcess(process.env, config.port);
+    // The bot gets the same configuration the playground read (the environment over this folder's .env).
+    bot = await startBotProcess(environment, config.port);
     running.push(bot);
   }
 } catch (error) {

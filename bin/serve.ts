@@ -7,12 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createCaseFlows } from '../app/cases/flows.js';
-import { CASE_TOPIC, caseDeadlineHandler } from '../app/cases/model.js';
+import { CASE_TOPIC } from '../app/cases/model.js';
 import { caseWorkers } from '../app/cases/raise-form.js';
 import { createDeliveryWorker } from '../app/delivery/worker.js';
 import { createLogger, errorFields, logLevelFrom, type Logger } from '../app/log.js';
 import type { BotCredentialMaterial, BotIdentity } from '../bot/adapter.js';
-import { createStoredConversationReferences } from '../bot/conversation-store.js';
+import { createStoredConversationReferences } from '../app/delivery/conversation-references.js';
 import { createMriLookup } from '../bot/conversations.js';
 import { createTeamsDelivery } from '../bot/delivery.js';
 import { databaseReadiness } from '../bot/readiness.js';
@@ -121,21 +121,20 @@ async function main(): Promise<void> {
       botAppId: config.bot.appId ?? '',
       ...(tenant !== undefined && { tenantId: tenant }),
       conversations,
-      installer: graph.teamsInstaller,
       serviceUrl: TEAMS_SERVICE_URL,
       logger,
     }),
+    installer: graph.teamsInstaller,
     mail: graph.mail,
     emailOf: async (personId) => (await graph.directory.person(personId))?.email,
     calendar: graph.calendar,
     logger,
   });
-  const policyFor = (id: string) => policies.find((p) => p.id === id) ?? getPolicy(id);
   const deadlines = createDeadlineDispatcher({
     db,
     clock: systemClock,
     workerId,
-    handler: caseDeadlineHandler({ policyFor, calendar, ...(tenant !== undefined && { tenant }) }),
+    handler: flows.deadlineHandler,
     onError: (error) => logger.error('deadline.failed', errorFields(error)),
     onLoopError: (error) => logger.warn('deadline.pass_failed', errorFields(error)),
   });

@@ -8,7 +8,7 @@ import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type T
 import type { CaseFlows } from '../app/cases/flows.js';
 import type { Reply } from '../app/replies.js';
 import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
-import { isDatabaseUnavailable } from '../store/unavailable.js';
+import { isDatabaseUnavailable } from '../app/errors.js';
 import type { ResolveAdapter } from './adapter.js';
 import { parseChatCommand, type ChatCommand } from './commands.js';
 import { personalReferenceOf, type ConversationReferences } from './conversations.js';
@@ -33,8 +33,10 @@ export interface BotAppOptions {
 
 export type BotApplication = Application<TurnState>;
 
+const SOMETHING_WENT_WRONG = 'Something went wrong and nothing was changed. Please try again.';
+
 /** How long an answer waits for the "cannot reach its database" card to be posted before answering 503 anyway. */
-const UNAVAILABLE_CARD_WAIT_MS = 1000;
+const UNAVAILABLE_CARD_WAIT_MS = 400;
 
 export const ONLY_IN_PRIVATE = 'I show cases only in your 1:1 chat with me, so that nobody else in this conversation sees them. Message me there.';
 
@@ -153,7 +155,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
 
   app.messageExtensions.submitAction(RAISE_FROM_MESSAGE_COMMAND, async (context, _state, data) => {
     const outcome = await flows.submitRaise(actingUserId(context)!, data);
-    if (outcome.kind === 'damaged') return outcome.message;
+    if ('message' in outcome) return outcome.message;
     // A form with faults stays open in the dialog. A raised case is never posted where the
     // message was (a group chat or channel may hold anyone): its card reaches the officer's own
     // chat with the bot through the outbox, like everyone else's.
@@ -163,8 +165,8 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
 
   // ---- the app installed for a person, or added to a chat or team ------------------------------
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
-    const action: unknown = context.activity.action;
-    if (action !== 'add' && action !== 'add-upgrade') return;
+    // Only a new installation: an upgrade ("add-upgrade") must not welcome everyone again.
+    if (context.activity.action !== 'add') return;
     const personal = context.activity.conversation?.conversationType === 'personal';
     const actorId = actingUserId(context);
     if (personal && actorId === undefined) return;
@@ -194,9 +196,13 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
       return;
     }
     logger.error('turn.failed', { activityId: context.activity.id, type, ...errorFields(error) });
-    if (type === ActivityTypes.Message) {
-      await context.sendActivity('Something went wrong and nothing was changed. Please try again.');
+    if (type === ActivityTypes.Invoke) {
+      context.turnState.set(INVOKE_RESPONSE_KEY, {
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 500, body: { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: SOMETHING_WENT_WRONG } } },
+      });
     }
+    if (type === ActivityTypes.Message) await context.sendActivity(SOMETHING_WENT_WRONG);
   });
 
   return app;

@@ -4,15 +4,9 @@
  * nothing outside bot/ needs to know its shape.
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { ConversationReferences, StoredConversationReference } from '../app/delivery/conversation-references.js';
 
-/** A conversation reference as plain JSON, without display names. */
-export type StoredConversationReference = Readonly<Record<string, unknown>>;
-
-export interface ConversationReferences {
-  /** Keeps (or replaces) the reference for a person's 1:1 chat, keyed by Entra object id. */
-  save(userId: string, reference: StoredConversationReference): Promise<void>;
-  find(userId: string): Promise<StoredConversationReference | undefined>;
-}
+export type { ConversationReferences, StoredConversationReference };
 
 /**
  * The reference to keep for this activity, or undefined when the activity is not from a person

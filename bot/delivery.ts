@@ -2,18 +2,17 @@
  * Teams delivery of a composed message to one person (app/delivery/transports.ts decides what
  * happens when Teams cannot reach them):
  *
- * 1. A card update replaces the earlier message in place.
+ * 1. A card update replaces the earlier message in place; when that message is gone, the card is
+ *    sent as a new message (and the delivery says so, so the new one is recorded as the card).
  * 2. The person's stored 1:1 conversation reference: `continueConversationAsync`.
- * 3. None, or Teams says that conversation is gone (403/404): install the app for them through
- *    Graph, which answers with their 1:1 chat's id; send there and keep the reference. When Graph
- *    gives no chat id, `createConversationAsync` with their Entra object id.
- * 4. Teams cannot reach them at all: "unreachable".
+ * 3. None, or Teams says that conversation is gone (403/404): "no-chat". app/delivery then installs
+ *    the app through Graph and calls `sendToChat` with the 1:1 chat id the install returned
+ *    (`createConversationAsync` with their Entra object id when Graph gave none).
  * Throttling and server errors go back to the outbox to retry (honouring Retry-After).
  */
 import { CardFactory, type Activity, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { MessageLocation, PersonalMessage } from '../app/delivery/messages.js';
 import type { TeamsOutcome, TeamsTransport } from '../app/delivery/transports.js';
-import type { TeamsInstaller } from '../graph/teams-install.js';
 import type { ResolveAdapter } from './adapter.js';
 import { asConversationReference, personalReferenceOf, type ConversationReferences } from './conversations.js';
 import { errorFields, type Logger } from '../app/log.js';
@@ -24,7 +23,6 @@ export interface TeamsDeliveryOptions {
   readonly botAppId: string;
   readonly tenantId?: string;
   readonly conversations: ConversationReferences;
-  readonly installer: TeamsInstaller;
   /** The Bot Connector endpoint for new conversations (the tenant's region). */
   readonly serviceUrl: string;
   readonly logger: Logger;
@@ -120,10 +118,10 @@ export function createTeamsDelivery(options: TeamsDeliveryOptions): TeamsTranspo
     inTurn(
       (logic) => adapter.continueConversationAsync(botAppId, personalChat(chatId, options.serviceUrl), logic),
       async (context) => {
-        const location = locationOf(context, (await context.sendActivity(toActivity(message)))?.id);
+        // Kept before sending: a failed save is then retried without a second card.
         const reference = personalReferenceOf({ ...context.activity, from: { id: '', aadObjectId: message.recipientId, name: '' } });
         if (reference !== undefined) await conversations.save(reference.userId, reference.reference);
-        return location;
+        return locationOf(context, (await context.sendActivity(toActivity(message)))?.id);
       },
     );
 
@@ -146,33 +144,46 @@ export function createTeamsDelivery(options: TeamsDeliveryOptions): TeamsTranspo
     );
   };
 
-  const delivered = (location: MessageLocation): TeamsOutcome => ({ outcome: 'delivered', location });
+  const delivered = (location: MessageLocation, replacedGone = false): TeamsOutcome => ({ outcome: 'delivered', location, ...(replacedGone && { replacedGone }) });
+
+  /** A failed call: gone (the conversation or message no longer takes messages), or an outbox result. */
+  const failed = (error: unknown, event: string, recipientId: string) => {
+    const failure = classifyTeamsError(error);
+    logger.warn(event, { recipientId, ...errorFields(error), gone: failure.kind === 'gone' });
+    return failure;
+  };
 
   return {
     async send(message) {
-      const ids = { recipientId: message.recipientId };
-      try {
-        if (message.replaces !== undefined) return delivered(await update(message, message.replaces));
-        const stored = await conversations.find(message.recipientId);
-        if (stored !== undefined) return delivered(await sendVia(asConversationReference(stored), message));
-      } catch (error) {
-        const failure = classifyTeamsError(error);
-        logger.warn('delivery.teams_failed', { ...ids, ...errorFields(error), gone: failure.kind === 'gone' });
-        if (failure.kind === 'result') return failure.result;
-        if (message.replaces !== undefined) return { outcome: 'rejected', error: 'the message to update is gone' };
+      let replacedGone = false;
+      if (message.replaces !== undefined) {
+        try {
+          return delivered(await update(message, message.replaces));
+        } catch (error) {
+          const failure = failed(error, 'delivery.update_failed', message.recipientId);
+          if (failure.kind === 'result') return failure.result;
+          // The card was deleted or the app reinstalled: send the current card as a new message.
+          replacedGone = true;
+        }
       }
-
-      const chat = await options.installer.ensurePersonalChat(message.recipientId).catch((error: unknown) => {
-        logger.warn('delivery.install_failed', { ...ids, ...errorFields(error) });
-        return { status: 'unavailable' as const, reason: 'installing the app failed' };
-      });
-      if (chat.status === 'unavailable') return { outcome: 'unreachable', reason: 'app not installable' };
+      const fresh: PersonalMessage = { ...message, replaces: undefined };
+      const stored = await conversations.find(message.recipientId);
+      if (stored === undefined) return { outcome: 'no-chat', replacedGone };
       try {
-        return delivered(chat.chatId !== '' ? await sendToChat(chat.chatId, message) : await createAndSend(message));
+        return delivered(await sendVia(asConversationReference(stored), fresh), replacedGone);
       } catch (error) {
-        const failure = classifyTeamsError(error);
-        logger.warn('delivery.new_chat_failed', { ...ids, ...errorFields(error) });
-        return failure.kind === 'gone' ? { outcome: 'unreachable', reason: 'conversation refused' } : failure.result;
+        const failure = failed(error, 'delivery.teams_failed', message.recipientId);
+        return failure.kind === 'result' ? failure.result : { outcome: 'no-chat', replacedGone };
+      }
+    },
+
+    async sendToChat(message, chatId, replacedGone) {
+      const fresh: PersonalMessage = { ...message, replaces: undefined };
+      try {
+        return delivered(chatId !== '' ? await sendToChat(chatId, fresh) : await createAndSend(fresh), replacedGone);
+      } catch (error) {
+        const failure = failed(error, 'delivery.new_chat_failed', message.recipientId);
+        return failure.kind === 'result' ? failure.result : { outcome: 'no-chat', replacedGone };
       }
     },
   };

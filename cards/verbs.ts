@@ -2,8 +2,8 @@
  * The Action.Execute verbs, and a zod schema for the `data` each one carries.
  *
  * Card data is untrusted: anyone can post an invoke with any payload. These schemas check its
- * shape and bounds only; whether this person may do this to this case now is the bot's and the
- * domain's question. Every case action carries `caseId`, `stageId` and `version` (the case
+ * shape and bounds only; whether this person may do this to this case now is the domain's
+ * question (app/cases asks it). Every case action carries `caseId`, `stageId` and `version` (the case
  * version the card was drawn for), so a click on an old card is recognised and changes nothing.
  * Inputs arrive as strings (toggles as "true"/"false", multi-selects comma-separated); an empty
  * input may arrive as "" or not at all, and both mean "not given".
@@ -174,7 +174,7 @@ export const raiseSubmitSchema = z.object({
     if (!new RegExp(INITIALS_PATTERN).test(t)) return fail(ctx, 'Initials only, e.g. J.T. (at most 4 letters), never a full name');
     return t.toUpperCase();
   }),
-  /** The allocated social worker or supervising social worker; whether they are one offered is the bot's check. */
+  /** The allocated social worker or supervising social worker; whether they are one offered is checked by app/cases/raise-form.ts. */
   allocatedWorkerId: z.unknown().transform((value, ctx): string => {
     const t = readText(value, 'Allocated social worker', ctx);
     if (t === undefined) return fail(ctx, 'Allocated social worker is required: pick the child\'s allocated social worker, or the foster carer\'s supervising social worker, from the list');
@@ -238,7 +238,7 @@ export const VERB_DATA_SCHEMAS = {
     actionText: requiredText('The action', 'say what will be done'),
   }),
   completeAction: caseKeySchema.extend({ actionId: opaqueId('actionId') }),
-  /** No reason from a one-click chaser button: the bot then records its own ("no response by the due date"). */
+  /** No reason from a one-click chaser button: app/cases then records its own ("no response by the due date"). */
   escalate: caseKeySchema.extend({
     escalateReason: optionalText('Reason for escalating'),
     escalateSoughtBy: date('Resolution sought by', false),

@@ -90,7 +90,7 @@ export interface AudienceView {
   readonly viewerIds: readonly string[];
 }
 
-/** The verbs a person may use on a case, as decided by the bot's authorisation. */
+/** The buttons a person's card offers on a case (app/cases/views.ts); the domain checks every click again. */
 export type CaseActionName =
   | 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction'
   | 'escalate' | 'bypass' | 'resolve' | 'referCafcass' | 'withdraw';

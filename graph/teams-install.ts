@@ -11,6 +11,8 @@ import { callGraph, GraphRequestError } from './client.js';
 
 export type PersonalChat =
   | { readonly status: 'ready'; readonly chatId: string; /** true when this call installed the app */ readonly installed: boolean }
+  /** Installed, but Graph does not show the installation yet: ask again shortly. */
+  | { readonly status: 'pending'; readonly reason: string }
   | { readonly status: 'unavailable'; readonly reason: string };
 
 export interface TeamsInstaller {
@@ -93,7 +95,7 @@ export function createGraphTeamsInstaller(options: GraphTeamsInstallerOptions): 
       if (!installation) {
         await install(user);
         installation = await findInstallation(user);
-        if (!installation) return { status: 'unavailable', reason: 'the Teams app was installed but its installation is not visible yet; try again shortly' };
+        if (!installation) return { status: 'pending', reason: 'the Teams app was installed but its installation is not visible yet' };
       }
       const installationId = installation.id;
       const chat = await callGraph('reading the chat with the app', () =>

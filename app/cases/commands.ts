@@ -89,8 +89,8 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
   }
 }
 
-/** The raise form, checked, as the domain's raise command. */
-export function raiseCommandFor(form: VerbData<'raiseSubmit'>, inputs: { readonly actorId: string; readonly policyId: string; readonly bypassing: boolean; readonly people: StagePeople }): Command<'raise'> {
+/** The raise form, checked, as the domain's raise command. A chosen entry stage carries what the officer said about bypassing; the domain decides whether it is a bypass. */
+export function raiseCommandFor(form: VerbData<'raiseSubmit'>, inputs: { readonly actorId: string; readonly policyId: string; readonly people: StagePeople }): Command<'raise'> {
   return {
     type: 'raise',
     caseId: `case-${form.formId}`,
@@ -107,7 +107,9 @@ export function raiseCommandFor(form: VerbData<'raiseSubmit'>, inputs: { readonl
     resolutionSought: form.resolutionSought,
     ...(form.resolutionSoughtBy !== undefined && { resolutionSoughtBy: form.resolutionSoughtBy }),
     severityFlags: form.severityFlags,
-    ...(inputs.bypassing && { bypass: { reason: form.bypassReason ?? '', lineManagerDiscussed: form.discussedWithLineManager, emergency: form.emergency } }),
+    ...(form.entryStageId !== undefined && {
+      bypass: { ...(form.bypassReason !== undefined && { reason: form.bypassReason }), lineManagerDiscussed: form.discussedWithLineManager, emergency: form.emergency },
+    }),
     to: inputs.people.to,
     cc: inputs.people.cc,
   };

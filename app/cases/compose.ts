@@ -16,7 +16,7 @@ import type { Db } from '../../store/db.js';
 import type { PersonalMessage } from '../delivery/messages.js';
 import type { Composer } from '../delivery/transports.js';
 import { caseEmail, caseMessageLine } from './email.js';
-import { loadCase, type CaseTeamsPayload } from './model.js';
+import { loadCase, parseCaseTeamsPayload } from './model.js';
 import type { CaseRouting } from './routing.js';
 import { escalatePromptView, readOnlyCardView, statusCardView, actionCardView, viewerRole, type NameOf } from './views.js';
 
@@ -96,19 +96,21 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
     return { card: statusCard(view), preview: statusCardPreview(view) };
   }
 
-  const compose: Composer = async (_effect, payload): Promise<PersonalMessage | undefined> => {
-    const n = (payload as CaseTeamsPayload).request;
+  const compose: Composer = async (effect): Promise<PersonalMessage | undefined> => {
+    const n = parseCaseTeamsPayload(effect.payload)?.request;
+    if (n === undefined) return undefined;
     const { state, records } = await loadCase(db, n.caseId);
     if (state === undefined) return undefined;
     const events = records.map((r) => r.event);
     const { card, preview } = await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' });
-    const email = caseEmail(state, n.purpose);
-    if (n.purpose === 'card-update') {
+    // A chaser that is also emailed has its own email effect: no second email as a Teams fallback.
+    const email = n.emailToo ? undefined : caseEmail(state, n.purpose);
+    if (n.purpose === 'card-new' || n.purpose === 'card-update') {
+      // One case card per person: whichever of new or update comes, it replaces the card already there.
       const replaces = state.cards[n.recipient];
-      return { recipientId: n.recipient, card, preview, ...(replaces !== undefined && { replaces }) };
+      return { recipientId: n.recipient, card, preview, ...(replaces !== undefined && { replaces }), ...(n.purpose === 'card-new' && email !== undefined && { email }) };
     }
-    if (n.purpose === 'card-new') return { recipientId: n.recipient, card, preview, email };
-    return { recipientId: n.recipient, card, preview, text: `${caseMessageLine(state, n.purpose)}.`, email };
+    return { recipientId: n.recipient, card, preview, text: `${caseMessageLine(state, n.purpose)}.`, ...(email !== undefined && { email }) };
   };
 
   return { cardFor, namesFor, compose };

@@ -15,14 +15,15 @@ import { InvalidInputError } from '../../domain/errors.js';
 import { hasPart, isResponseOverdue, type CaseState, type CaseSummary } from '../../domain/escalation/index.js';
 import { nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
-import { DuplicateReferenceError, openCasesFor } from '../../store/case-summary.js';
+import { DuplicateReferenceError, openCasesFor } from './summary.js';
 import type { Clock } from '../../store/clock.js';
 import type { Db } from '../../store/db.js';
-import type { Logger } from '../log.js';
+import type { DeadlineHandler } from '../../store/deadlines.js';
+import { errorFields, type Logger } from '../log.js';
 import type { RaiseOutcome, Reply } from '../replies.js';
 import { commandFor, isMovingAction, raiseCommandFor } from './commands.js';
 import { createCaseComposer, type CaseComposer } from './compose.js';
-import { caseDeliveryRecorder, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from './model.js';
+import { caseDeadlineHandler, caseDeliveryRecorder, findCaseByReference, handleCaseCommand, loadCase, policyLookup, type CaseStoreOptions } from './model.js';
 import { checkRaiseSubmission, renderRaiseForm } from './raise-form.js';
 import { createCaseRouting } from './routing.js';
 import { caseView, outcomeView, statusCardView } from './views.js';
@@ -59,9 +60,14 @@ export interface CaseFlows {
   readonly composer: CaseComposer;
   /** The outbox hook recording where each case card landed. */
   readonly recordDelivery: ReturnType<typeof caseDeliveryRecorder>;
+  /** The deadline dispatcher's handler for cases, on the same ladders. */
+  readonly deadlineHandler: DeadlineHandler;
 }
 
 const NOT_YOURS = 'You have no part in that case, or it does not exist. Nothing was changed.';
+
+/** Said when the change is saved but the card to show for it could not be drawn: never "nothing was changed". */
+export const DONE_CARD_LATER = 'Done: your change is saved. Your card could not be drawn just now and will update shortly.';
 
 const OFFICERS: ReadonlySet<RoleKey> = new Set(['iro', 'firo', 'fro']);
 const LEADERS: ReadonlySet<RoleKey> = new Set(['director', 'deputy_director', 'dd_safeguarding', 'service_director', 'head_of_paid_service']);
@@ -79,14 +85,18 @@ export function welcomeAudience(roles: readonly RoleKey[]): WelcomeAudience {
 
 export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
   const { db, clock, directory, logger, policies, workers } = options;
-  const policyFor = (policyId: string): Policy => {
-    const policy = policies.find((p) => p.id === policyId);
-    if (policy === undefined) throw new InvalidInputError(`There is no ladder "${policyId}" configured here.`, 'policyId');
-    return policy;
-  };
-  const store: CaseStoreOptions = { db, clock, calendar: options.calendar, policyFor, ...(options.tenant !== undefined && { tenant: options.tenant }) };
+  const store: CaseStoreOptions = { db, clock, calendar: options.calendar, policyFor: policyLookup(policies), ...(options.tenant !== undefined && { tenant: options.tenant }) };
   const routing = createCaseRouting({ directory, clock, logger });
   const composer = createCaseComposer({ db, clock, policies, directory, routing, ...(options.mriOf !== undefined && { mriOf: options.mriOf }) });
+  /** Draws the card after a command committed; a failure then must not be reported as "nothing was changed". */
+  async function afterCommit<T>(draw: () => Promise<T>, caseId: string, userId: string): Promise<T | undefined> {
+    try {
+      return await draw();
+    } catch (error) {
+      logger.warn('case.card_after_commit_failed', { caseId, userId, ...errorFields(error) });
+      return undefined;
+    }
+  }
   const refused = (state: CaseState, reason: string): Reply => ({ card: outcomeCard(outcomeView(state, clock.now(), { kind: 'refused', reason })) });
 
   function raiseForm(request: { readonly formId?: string; readonly data?: unknown; readonly issue?: string } = {}): AdaptiveCardJson {
@@ -105,9 +115,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       return again('The allocated social worker chosen is no longer in the directory: choose the allocated social worker (or supervising social worker) from the list again.');
     }
     const type = policy.alertTypes.find((t) => t.id === form.alertTypeId);
-    const chosen = form.entryStageId;
-    const bypassing = chosen !== undefined && type !== undefined && type.entryStage !== null && type.entryStage !== chosen && !type.otherEntryStages.includes(chosen);
-    const roles = recipientRoles(policy, chosen ?? type?.entryStage ?? policy.stages[0]!.id, form.alertTypeId);
+    const roles = recipientRoles(policy, form.entryStageId ?? type?.entryStage ?? policy.stages[0]!.id, form.alertTypeId);
     let people;
     try {
       people = await routing.route(roles, form.allocatedWorkerId, actorId);
@@ -115,7 +123,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       if (error instanceof InvalidInputError) return again(error.message);
       throw error;
     }
-    const command = raiseCommandFor(form, { actorId, policyId: policy.id, bypassing, people });
+    const command = raiseCommandFor(form, { actorId, policyId: policy.id, people });
     let outcome;
     try {
       outcome = await handleCaseCommand(store, command);
@@ -131,14 +139,15 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       return again(outcome.refusal.message);
     }
     logger.info('case.raised', { caseId: command.caseId, userId: actorId, to: people.to.length, cc: people.cc.length });
-    return { kind: 'raised', card: (await composer.cardFor(outcome.state!, actorId)).card };
+    const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId), command.caseId, actorId);
+    return card === undefined ? { kind: 'saved', message: DONE_CARD_LATER } : { kind: 'raised', card: card.card };
   }
 
   async function act(actorId: string, verb: string, data: unknown): Promise<Reply> {
     // A raise form with faults is shown again with them under its fields, not refused as damaged.
     if (verb === VERBS.raiseSubmit) {
       const raised = await submitRaise(actorId, data);
-      return raised.kind === 'damaged' ? { message: raised.message } : { card: raised.card };
+      return 'message' in raised ? { message: raised.message } : { card: raised.card };
     }
     const parsed = parseActionData(verb, data);
     if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
@@ -169,7 +178,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       return refused(outcome.state ?? state, `${outcome.refusal.message} Nothing was changed.`);
     }
     logger.info('case.acted', { caseId: state.caseId, userId: actorId, verb: action.verb, version: outcome.version });
-    return { card: (await composer.cardFor(outcome.state!, actorId)).card };
+    const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId), state.caseId, actorId);
+    return card === undefined ? { message: DONE_CARD_LATER } : { card: card.card };
   }
 
   async function myCases(actorId: string): Promise<Reply> {
@@ -218,5 +228,6 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     welcome,
     composer,
     recordDelivery: caseDeliveryRecorder(store, clock),
+    deadlineHandler: caseDeadlineHandler(store),
   };
 }

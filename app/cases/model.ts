@@ -19,14 +19,15 @@ import {
   type CaseSummary,
 } from '../../domain/escalation/index.js';
 import { notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
-import type { Policy } from '../../domain/policies/index.js';
-import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from '../../store/case-summary.js';
+import { getPolicy, type Policy } from '../../domain/policies/index.js';
+import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from './summary.js';
 import type { Clock } from '../../store/clock.js';
 import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type StreamModel } from '../../store/command.js';
 import type { Db, Queryable, Tx } from '../../store/db.js';
 import type { DeadlineHandler } from '../../store/deadlines.js';
 import { readStream, type EventRecord } from '../../store/events.js';
 import type { OutboxEffect, OutboxRecord } from '../../store/outbox.js';
+import { z } from 'zod';
 import { EFFECT_KINDS, parseReceipt, type EmailEffectPayload, type TeamsEffectPayload } from '../delivery/messages.js';
 import { caseEmail } from './email.js';
 
@@ -42,6 +43,28 @@ export const CASE_TOPIC = 'case';
 
 export type CaseTeamsPayload = TeamsEffectPayload<Notification>;
 
+const PURPOSES = ['card-new', 'card-update', 'reminder', 'overdue', 'escalate-prompt', 'overall-limit', 'cafcass-prompt', 'action-overdue'] as const satisfies readonly Notification['purpose'][];
+
+const caseTeamsPayloadSchema = z.object({
+  topic: z.literal(CASE_TOPIC),
+  recipient: z.string().min(1),
+  request: z.object({
+    key: z.string().min(1),
+    caseId: z.string().min(1),
+    recipient: z.string().min(1),
+    purpose: z.enum(PURPOSES),
+    stageId: z.string(),
+    version: z.number().int(),
+    emailToo: z.boolean(),
+  }),
+});
+
+/** A case Teams effect's payload, checked (the outbox holds JSON); undefined when it is not one. */
+export function parseCaseTeamsPayload(payload: unknown): CaseTeamsPayload | undefined {
+  const parsed = caseTeamsPayloadSchema.safeParse(payload);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
  * One Teams effect per notification (a card update replaces the person's card; everything else
  * is a new message), and an email beside it when the domain asks for one, composed now from the
@@ -56,6 +79,15 @@ export function caseEffects(notifications: readonly Notification[], state: CaseS
     const email: EmailEffectPayload = { topic: CASE_TOPIC, recipient: n.recipient, email: caseEmail(state, n.purpose) };
     return [teams, { idempotencyKey: `${n.key}/email`, destination: `email:${n.recipient}`, tenant, kind: EFFECT_KINDS.email, payload: email }];
   });
+}
+
+/**
+ * The ladder a case runs under: the configured one, else the shipped ladder of that id (a case
+ * raised before the authority's configuration changed keeps its own ladder). One lookup for
+ * commands, deadlines and delivery facts alike.
+ */
+export function policyLookup(policies: readonly Policy[]): (policyId: string) => Policy {
+  return (policyId) => policies.find((p) => p.id === policyId) ?? getPolicy(policyId);
 }
 
 export function caseModel(ctx: CaseStoreContext): StreamModel<CaseState, CaseCommand, CaseEvent> {
@@ -117,13 +149,14 @@ export function caseDeadlineHandler(ctx: CaseStoreContext): DeadlineHandler {
 export function caseDeliveryRecorder(ctx: CaseStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void> {
   const model = caseModel(ctx);
   return async (tx, effect, receipt) => {
-    const payload = effect.payload as Partial<CaseTeamsPayload> | null;
-    const n = payload?.request;
-    if (payload?.topic !== CASE_TOPIC || n === undefined || (n.purpose !== 'card-new' && n.purpose !== 'card-update')) return;
+    const n = parseCaseTeamsPayload(effect.payload)?.request;
+    if (n === undefined || (n.purpose !== 'card-new' && n.purpose !== 'card-update')) return;
     const landed = parseReceipt(receipt);
     if (landed?.channel !== 'teams') return;
-    const { channel: _channel, ...location } = landed;
-    await handleCommandIn(tx, model, n.caseId, { type: 'record-card-posted', caseId: n.caseId, actor: SYSTEM_ACTOR, recipient: n.recipient, location }, clock.now());
+    const { channel: _channel, replacedGone, ...location } = landed;
+    await handleCommandIn(tx, model, n.caseId, {
+      type: 'record-card-posted', caseId: n.caseId, actor: SYSTEM_ACTOR, recipient: n.recipient, location, replacesGone: replacedGone === true,
+    }, clock.now());
   };
 }
 

@@ -63,7 +63,7 @@ export interface EmailEffectPayload {
 
 /** What the outbox keeps as a delivered effect's receipt. */
 export type Receipt =
-  | ({ readonly channel: 'teams' } & MessageLocation)
+  | ({ readonly channel: 'teams'; readonly replacedGone?: boolean } & MessageLocation)
   | { readonly channel: 'email' }
   | { readonly channel: 'calendar'; readonly eventId: string };
 
@@ -75,7 +75,7 @@ export function parseReceipt(receipt: string | null | undefined): Receipt | unde
     if (value.channel === 'calendar' && typeof value.eventId === 'string') return { channel: 'calendar', eventId: value.eventId };
     const { conversationId, messageId, serviceUrl } = value;
     if (value.channel === 'teams' && typeof conversationId === 'string' && typeof messageId === 'string' && typeof serviceUrl === 'string') {
-      return { channel: 'teams', conversationId, messageId, serviceUrl };
+      return { channel: 'teams', conversationId, messageId, serviceUrl, ...(value.replacedGone === true && { replacedGone: true }) };
     }
   } catch {
     /* not one of ours */

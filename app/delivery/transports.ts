@@ -9,22 +9,33 @@
  */
 import { InvalidInputError } from '../../domain/errors.js';
 import type { Calendar, EventRequest } from '../../graph/calendar.js';
-import { GraphRequestError } from '../../graph/client.js';
+import { GraphRequestError, GraphUnavailableError } from '../../graph/client.js';
 import type { MailSender } from '../../graph/mail.js';
+import type { PersonalChat, TeamsInstaller } from '../../graph/teams-install.js';
 import type { DeliveryResult, OutboxRecord, Transport } from '../../store/outbox.js';
 import { errorFields, type Logger } from '../log.js';
 import { EFFECT_KINDS, type EffectKind, type EmailContent, type EmailEffectPayload, type MessageLocation, type PersonalMessage, type Receipt, type TeamsEffectPayload } from './messages.js';
 
-/** What Teams did with a message: landed, cannot reach the person at all, or an outbox result (retry, ambiguous, rejected). */
+/**
+ * What Teams did with a message: it landed (`replacedGone` when the card it was to replace was
+ * gone and it went as a new message), there is no chat with the person to send it in, or an
+ * outbox result (retry, ambiguous, rejected).
+ */
 export type TeamsOutcome =
-  | { readonly outcome: 'delivered'; readonly location: MessageLocation }
-  | { readonly outcome: 'unreachable'; readonly reason: string }
+  | { readonly outcome: 'delivered'; readonly location: MessageLocation; readonly replacedGone?: boolean }
+  | { readonly outcome: 'no-chat'; readonly replacedGone: boolean }
   | Exclude<DeliveryResult, { readonly outcome: 'delivered' }>;
 
-/** The Teams side (bot/delivery.ts): sends, or replaces `message.replaces` in place. */
+/** The Teams side (bot/delivery.ts). */
 export interface TeamsTransport {
+  /** Replaces `message.replaces` in place, or sends in the person's stored 1:1 chat. */
   send(message: PersonalMessage): Promise<TeamsOutcome>;
+  /** Sends in the 1:1 chat the app's installation opened ('' when Graph gave no id: a new conversation). */
+  sendToChat(message: PersonalMessage, chatId: string, replacedGone: boolean): Promise<TeamsOutcome>;
 }
+
+/** A Teams chat just opened by installing the app may refuse messages for a short while; try this many times before email. */
+const FRESH_INSTALL_ATTEMPTS = 3;
 
 /** Renders a Teams effect for its recipient as things stand now; undefined when there is nothing to send any more. */
 export type Composer = (effect: OutboxRecord, payload: TeamsEffectPayload) => Promise<PersonalMessage | undefined>;
@@ -33,6 +44,8 @@ export interface DeliveryOptions {
   /** One composer per aggregate, by the payload's topic (e.g. "case"). */
   readonly composers: Readonly<Record<string, Composer>>;
   readonly teams: TeamsTransport;
+  /** Installs the Teams app for someone with no chat with Resolve yet, and answers with that chat. */
+  readonly installer: TeamsInstaller;
   readonly mail: MailSender;
   /** A person's email address from the directory. */
   readonly emailOf: (personId: string) => Promise<string | undefined>;
@@ -61,7 +74,7 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
   /** The one email path. A message the sender or Graph refuses fails the same way every time, so it is rejected, not retried. */
   async function sendEmail(effect: OutboxRecord, recipientId: string, email: EmailContent | undefined, why?: string): Promise<DeliveryResult> {
     const ids = { effectId: effect.id, recipientId };
-    if (email === undefined) return { outcome: 'rejected', error: `Teams cannot reach the recipient (${why ?? 'unknown'}) and there is no email for this message` };
+    if (email === undefined) return { outcome: 'rejected', error: `Teams cannot reach the recipient (${why ?? 'unknown'}); this message has no email of its own (a chaser's email goes separately)` };
     const to = await options.emailOf(recipientId);
     if (to === undefined) return { outcome: 'rejected', error: 'the recipient has no email address in the directory' };
     try {
@@ -75,6 +88,18 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
     return delivered({ channel: 'email' });
   }
 
+  /** The person's 1:1 chat through Graph: a chat id, or why not (Graph busy is a retry; the app not installable, email). */
+  async function openChat(recipientId: string): Promise<PersonalChat | DeliveryResult> {
+    try {
+      return await options.installer.ensurePersonalChat(recipientId);
+    } catch (error) {
+      logger.warn('delivery.install_failed', { recipientId, ...errorFields(error) });
+      if (error instanceof GraphUnavailableError) return { outcome: 'retry', error: 'Microsoft Graph was unavailable while installing the app' };
+      if (error instanceof GraphRequestError && (error.status === 429 || error.status >= 500)) return { outcome: 'retry', error: `Microsoft Graph answered ${error.status} while installing the app` };
+      return { status: 'unavailable', reason: 'installing the app failed' };
+    }
+  }
+
   async function teams(effect: OutboxRecord): Promise<DeliveryResult> {
     const payload = teamsPayload(effect.payload);
     if (payload === undefined) return { outcome: 'rejected', error: 'the effect is not a Teams message (no topic or recipient)' };
@@ -82,9 +107,21 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
     if (composer === undefined) return { outcome: 'rejected', error: `nothing composes messages about "${payload.topic}"` };
     const message = await composer(effect, payload);
     if (message === undefined) return { outcome: 'rejected', error: 'nothing to deliver: the composer returned no message' };
-    const sent = await options.teams.send(message);
-    if (sent.outcome === 'delivered') return delivered({ channel: 'teams', ...sent.location });
-    if (sent.outcome === 'unreachable') return sendEmail(effect, message.recipientId, message.email, sent.reason);
+    let sent = await options.teams.send(message);
+    if (sent.outcome === 'no-chat') {
+      const chat = await openChat(message.recipientId);
+      if ('outcome' in chat) return chat;
+      if (chat.status === 'pending') return { outcome: 'retry', error: chat.reason };
+      if (chat.status === 'unavailable') return sendEmail(effect, message.recipientId, message.email, chat.reason);
+      const replacedGone = sent.replacedGone;
+      sent = await options.teams.sendToChat(message, chat.chatId, replacedGone);
+      if (sent.outcome === 'no-chat') {
+        // Teams may take a moment to set the bot up in a chat Graph has just opened.
+        if (chat.installed && effect.attempts < FRESH_INSTALL_ATTEMPTS) return { outcome: 'retry', error: 'the new chat does not take messages yet', retryAfterMs: 30_000 };
+        return sendEmail(effect, message.recipientId, message.email, 'conversation refused');
+      }
+    }
+    if (sent.outcome === 'delivered') return delivered({ channel: 'teams', ...sent.location, ...(sent.replacedGone === true && { replacedGone: true }) });
     return sent;
   }
 
@@ -108,16 +145,22 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
     }
   }
 
-  const table: Readonly<Partial<Record<EffectKind, Transport>>> = {
+  /** Moving and cancelling a booked meeting come with booking reviews in Outlook; until then they are refused by name. */
+  const notBuiltYet = (kind: EffectKind): Transport => async () => ({ outcome: 'rejected', error: `no transport delivers effects of kind "${kind}" yet` });
+
+  const table: Readonly<Record<EffectKind, Transport>> = {
     [EFFECT_KINDS.teamsCard]: teams,
     [EFFECT_KINDS.teamsUpdate]: teams,
     [EFFECT_KINDS.email]: email,
     [EFFECT_KINDS.calendarCreate]: calendarCreate,
+    [EFFECT_KINDS.calendarUpdate]: notBuiltYet(EFFECT_KINDS.calendarUpdate),
+    [EFFECT_KINDS.calendarCancel]: notBuiltYet(EFFECT_KINDS.calendarCancel),
   };
+  const isKind = (kind: string): kind is EffectKind => Object.hasOwn(table, kind);
 
   return async (effect) => {
-    const transport = table[effect.kind as EffectKind];
-    if (transport === undefined) return { outcome: 'rejected', error: `no transport delivers effects of kind "${effect.kind}"` };
-    return transport(effect);
+    const result: DeliveryResult = isKind(effect.kind) ? await table[effect.kind](effect) : { outcome: 'rejected', error: `no transport delivers effects of kind "${effect.kind}"` };
+    if (result.outcome === 'rejected') logger.warn('delivery.rejected', { effectId: effect.id, kind: effect.kind, error: result.error });
+    return result;
   };
 }

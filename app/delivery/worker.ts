@@ -4,6 +4,7 @@
  */
 import type { Calendar } from '../../graph/calendar.js';
 import type { MailSender } from '../../graph/mail.js';
+import type { TeamsInstaller } from '../../graph/teams-install.js';
 import type { Clock } from '../../store/clock.js';
 import type { Db, Tx } from '../../store/db.js';
 import { createOutboxDeliverer, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
@@ -19,6 +20,7 @@ export interface DeliveryWorkerOptions {
   /** Told, in the settling transaction, what a delivered effect's transport learnt (one hook per aggregate). */
   readonly recorders: readonly ((tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>)[];
   readonly teams: TeamsTransport;
+  readonly installer: TeamsInstaller;
   readonly mail: MailSender;
   readonly emailOf: (personId: string) => Promise<string | undefined>;
   readonly calendar?: Calendar;
@@ -39,6 +41,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): OutboxDeli
     transport: createDeliveryTransport({
       composers: options.composers,
       teams: options.teams,
+      installer: options.installer,
       mail: options.mail,
       emailOf: options.emailOf,
       ...(options.calendar !== undefined && { calendar: options.calendar }),

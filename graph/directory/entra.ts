@@ -161,10 +161,20 @@ export function createEntraDirectory(options: EntraDirectoryOptions): Directory 
       );
     },
 
+    /** The role groups this person is in (one checkMemberGroups call); a practitioner below a team manager is a social worker. */
     async rolesOf(personId: string) {
-      const held: RoleKey[] = [];
-      for (const [role, group] of Object.entries(roleGroups) as [RoleKey, string][]) {
-        if ((await groupMembers(group)).some((m) => m.id === personId)) held.push(role);
+      const groups = [...new Set(Object.values(roleGroups))];
+      if (groups.length === 0 || (await user(personId)) === undefined) return [];
+      const member = await callGraph('checking a user\'s role groups', () =>
+        client.api(`/users/${encodeURIComponent(personId)}/checkMemberGroups`).post({ groupIds: groups }) as Promise<{ value: string[] }>,
+      );
+      const inGroup = new Set(member.value);
+      const held = (Object.entries(roleGroups) as [RoleKey, string][]).filter(([, group]) => inGroup.has(group)).map(([role]) => role);
+      // A practitioner holds no role group; someone up their manager chain manages a team.
+      if (held.length === 0) {
+        const teamManagers = new Set((await roleMembers('team_manager')).map((m) => m.id));
+        const chain = await chainFrom((await user(personId))!);
+        if (chain.slice(1).some((m) => teamManagers.has(m.id))) held.push('social_worker');
       }
       return held;
     },

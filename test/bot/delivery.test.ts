@@ -49,9 +49,10 @@ describe('delivery: a message to a person, by Teams then email (the teams.card t
     createDeliveryTransport({
       composers: { test: async () => message },
       teams: createTeamsDelivery({
-        adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations, installer,
+        adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations,
         serviceUrl: bot.connector.serviceUrl, logger: silent,
       }),
+      installer,
       mail: sender,
       emailOf: async (id) => ADDRESSES[id],
       logger: silent,
@@ -159,9 +160,38 @@ describe('delivery: a message to a person, by Teams then email (the teams.card t
     }
   });
 
+  it('Graph busy or down while installing the app is a retry, not an email; an installation Graph does not show yet is a retry too', async () => {
+    const throwing: TeamsInstaller = { ensurePersonalChat: async () => { throw new GraphUnavailableError('installing the app', 503, 'service unavailable'); } };
+    const withInstaller = (chosen: TeamsInstaller) =>
+      createDeliveryTransport({
+        composers: { test: async () => ({ recipientId: NEWCOMER, ...card('x'), email: { subject: 'Resolve: case LCS-204518', html: '<p>x</p>' } }) },
+        teams: createTeamsDelivery({ adapter: bot.running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations: bot.conversations, serviceUrl: bot.connector.serviceUrl, logger: silent }),
+        installer: chosen, mail, emailOf: async (id) => ADDRESSES[id], logger: silent,
+      });
+    assert.equal((await withInstaller(throwing)(effect('k11'))).outcome, 'retry');
+    const throttled: TeamsInstaller = { ensurePersonalChat: async () => { throw new GraphRequestError('installing the app', 429, 'TooManyRequests', 'slow down'); } };
+    assert.equal((await withInstaller(throttled)(effect('k12'))).outcome, 'retry');
+    const pending: TeamsInstaller = { ensurePersonalChat: async () => ({ status: 'pending', reason: 'not visible yet' }) };
+    assert.equal((await withInstaller(pending)(effect('k13'))).outcome, 'retry');
+    assert.deepEqual(mails, [], 'nothing was emailed for a passing problem');
+  });
+
+  it('a chat Graph has just opened that refuses the first messages is tried again a few times, then the email goes', async () => {
+    const chatId = '19:newcomer-fresh@unq.gbl.spaces';
+    installResult = { status: 'ready', chatId, installed: true };
+    bot.connector.failConversation(chatId, { status: 403 });
+    const email = { subject: 'Resolve: case LCS-204518', html: '<p>x</p>' };
+    const early = await transportFor({ recipientId: NEWCOMER, ...card('x'), email })({ ...effect('k14'), attempts: 1 });
+    assert.equal(early.outcome, 'retry');
+    assert.deepEqual(mails, []);
+    const late = await transportFor({ recipientId: NEWCOMER, ...card('x'), email })({ ...effect('k14'), attempts: 3 });
+    assert.deepEqual(late, { outcome: 'delivered', receipt: JSON.stringify({ channel: 'email' }) });
+    assert.equal(mails.length, 1);
+  });
+
   it('an effect kind with no transport (a calendar update today) is rejected by name, never sent to Teams', async () => {
     const result = await transportFor({ recipientId: MANAGER, ...card('x') })(effect('k10', EFFECT_KINDS.calendarUpdate, { topic: 'test', recipient: MANAGER, request: {} }));
-    assert.deepEqual(result, { outcome: 'rejected', error: 'no transport delivers effects of kind "calendar.update"' });
+    assert.deepEqual(result, { outcome: 'rejected', error: 'no transport delivers effects of kind "calendar.update" yet' });
     assert.deepEqual(bot.connector.sent, []);
   });
 

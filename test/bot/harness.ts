@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createCaseFlows, type CaseFlows } from '../../app/cases/flows.js';
-import { CASE_TOPIC, caseDeadlineHandler } from '../../app/cases/model.js';
+import { CASE_TOPIC } from '../../app/cases/model.js';
 import { caseWorkers, checkRaiseSubmission, renderRaiseForm } from '../../app/cases/raise-form.js';
 import { createDeliveryWorker } from '../../app/delivery/worker.js';
 import { NOT_AVAILABLE } from '../../app/replies.js';
@@ -20,7 +20,7 @@ import type { BotIdentity } from '../../bot/adapter.js';
 import type { BotFlows } from '../../bot/app.js';
 import { parseActionData, raiseFormValuesFrom, type PersonView } from '../../cards/index.js';
 import { getPolicy, type Policy } from '../../domain/policies/index.js';
-import { createStoredConversationReferences } from '../../bot/conversation-store.js';
+import { createStoredConversationReferences } from '../../app/delivery/conversation-references.js';
 import { createMriLookup, createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
 import { createLogger } from '../../app/log.js';
 import { databaseReadiness } from '../../bot/readiness.js';
@@ -142,7 +142,7 @@ export function raiseFormOnly(policies: readonly Policy[], workers: readonly Per
     act: async (actorId, verb, data) => {
       if (verb === 'raiseSubmit') {
         const outcome = await flows.submitRaise(actorId, data);
-        return outcome.kind === 'damaged' ? { message: outcome.message } : { card: outcome.card };
+        return 'message' in outcome ? { message: outcome.message } : { card: outcome.card };
       }
       const parsed = parseActionData(verb, data);
       if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
@@ -233,7 +233,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           workerId: 'harness',
           composers: { [CASE_TOPIC]: caseFlows.composer.compose },
           recorders: [caseFlows.recordDelivery],
-          teams: createTeamsDelivery({ adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, installer, serviceUrl: connector.serviceUrl, logger }),
+          teams: createTeamsDelivery({ adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, serviceUrl: connector.serviceUrl, logger }),
+          installer,
           mail,
           emailOf: async (personId) => (await directory.person(personId))?.email,
           logger,
@@ -251,7 +252,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           db,
           clock,
           workerId: 'harness',
-          handler: caseDeadlineHandler({ policyFor: (id) => policies.find((p) => p.id === id) ?? getPolicy(id), calendar: createWorkingCalendar(), tenant: TEST_TENANT_ID }),
+          handler: caseFlows.deadlineHandler,
         })
       : undefined;
 

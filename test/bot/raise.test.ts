@@ -41,10 +41,10 @@ describe('bot: the raise form over HTTP', () => {
   const forms = raiseFormOnly([getPolicy('oxfordshire'), getPolicy('dudley')], workers);
   const flows: BotFlows = {
     ...forms,
-    act: (actorId, verb, data) => (verb === 'raiseSubmit' ? flows.submitRaise(actorId, data).then((o) => (o.kind === 'damaged' ? { message: o.message } : { card: o.card })) : forms.act(actorId, verb, data)),
+    act: (actorId, verb, data) => (verb === 'raiseSubmit' ? flows.submitRaise(actorId, data).then((o) => ('message' in o ? { message: o.message } : { card: o.card })) : forms.act(actorId, verb, data)),
     submitRaise: async (actorId, data) => {
       const checked = await forms.submitRaise(actorId, data);
-      if (checked.kind === 'damaged' || !JSON.stringify(checked.card).includes(NOT_AVAILABLE)) return checked;
+      if ('message' in checked || !JSON.stringify(checked.card).includes(NOT_AVAILABLE)) return checked;
       raised.push({ actorId, form: data as JsonObject });
       return { kind: 'raised', card: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', fallbackText: 'Case LCS-204518 raised', body: [{ type: 'TextBlock', text: 'Raised' }] } };
     },

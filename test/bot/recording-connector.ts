@@ -42,6 +42,8 @@ export interface RecordingConnector {
   sentTo(userId: string): SentActivity[];
   /** Makes every call for this conversation fail with this status until cleared (undefined). */
   failConversation(conversationId: string, failure: ConnectorFailure | undefined): void;
+  /** Makes updates and deletes of this one message fail (e.g. 404: the person deleted it) until cleared. */
+  failActivity(activityId: string, failure: ConnectorFailure | undefined): void;
   /** Makes every call for this conversation hang, never answered, until cleared (false) or the connector closes. */
   hangConversation(conversationId: string, hang: boolean): void;
   /** Makes new-conversation requests for this person fail until cleared. */
@@ -83,6 +85,7 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
   const failures = new Map<string, ConnectorFailure>();
   const createFailures = new Map<string, ConnectorFailure>();
   const hanging = new Set<string>();
+  const activityFailures = new Map<string, ConnectorFailure>();
   let counter = 0;
 
   const fail = (res: ServerResponse, failure: ConnectorFailure) =>
@@ -134,6 +137,8 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
         record(targetId === undefined ? 'send' : 'reply', activityId, targetId);
         return send(res, 200, { id: activityId });
       }
+      const activityFailure = targetId === undefined || req.method === 'POST' ? undefined : activityFailures.get(targetId);
+      if (activityFailure !== undefined) return fail(res, activityFailure);
       if (req.method === 'PUT' && targetId !== undefined) {
         record('update', targetId);
         return send(res, 200, { id: targetId });
@@ -158,6 +163,10 @@ export async function startRecordingConnector(): Promise<RecordingConnector> {
     failConversation: (conversationId, failure) => {
       if (failure === undefined) failures.delete(conversationId);
       else failures.set(conversationId, failure);
+    },
+    failActivity: (activityId, failure) => {
+      if (failure === undefined) activityFailures.delete(activityId);
+      else activityFailures.set(activityId, failure);
     },
     hangConversation: (conversationId, hang) => {
       if (hang) hanging.add(conversationId);

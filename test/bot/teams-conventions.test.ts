@@ -182,3 +182,85 @@ describe('bot: one recipient whose Teams conversation hangs or fails delays nobo
     });
   }
 });
+
+describe('bot: a card that is gone, a click after the commit, an upgrade and a failing turn', function () {
+  this.timeout(60_000);
+  let bot: BotHarness;
+  beforeEach(async () => {
+    bot = await startBotHarness({ cases: true });
+  });
+  afterEach(async () => {
+    await bot.close();
+  });
+
+  it('when a person\'s card is gone (Teams answers 404 to the update), the current card goes as a new message and becomes the card later updates replace', async () => {
+    await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-gone', 'LCS-550201'));
+    await bot.deliver();
+    const first = bot.sentTo(TEAM_MANAGER).at(-1)!;
+    bot.connector.failActivity(first.activityId, { status: 404 });
+    const accept = actionsIn(caseCards(bot.sentTo(WORKER)).at(-1)).find((a) => a.verb === 'respondAccept');
+    bot.connector.clear();
+    await bot.invoke(WORKER, 'respondAccept', accept!.data as JsonObject);
+    const report = await bot.deliver();
+    assert.equal(report.failed, 0, JSON.stringify(report));
+    const replacement = bot.sentTo(TEAM_MANAGER).find((s) => s.kind !== 'update');
+    assert.ok(replacement, `a new message replaced the deleted card (got ${bot.sentTo(TEAM_MANAGER).map((s) => s.kind).join(',')})`);
+    const card = (await eventsOf(bot, 'case-form-gone')).filter((e) => e.type === 'CardPosted' && e.recipient === TEAM_MANAGER).at(-1);
+    assert.ok(card?.type === 'CardPosted');
+    assert.equal(card.location.messageId, replacement.activityId, 'the new message is recorded as the team manager\'s card');
+  });
+
+  it('a chaser that is also emailed gets no second email as its Teams fallback', async () => {
+    await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-mail', 'LCS-550202'));
+    const effect = {
+      id: 1, idempotencyKey: 'k', streamId: 'case-form-mail', destination: `teams:${WORKER}`, tenant: '', kind: 'teams.card', status: 'delivering' as const,
+      attempts: 1, ambiguousAttempts: 0, nextAttemptAt: new Date(), claimedBy: 'w', leaseUntil: new Date(), fencingToken: 1, lastError: null, receipt: null, deliveredAt: null,
+    };
+    const request = (purpose: string, emailToo: boolean) => ({ key: `case-form-mail/v1/${purpose}/${WORKER}`, caseId: 'case-form-mail', recipient: WORKER, purpose, stageId: 'stage1', version: 1, emailToo });
+    const payload = (purpose: string, emailToo: boolean) => ({ topic: 'case', recipient: WORKER, request: request(purpose, emailToo) });
+    const chaser = await bot.flows!.composer.compose({ ...effect, payload: payload('overdue', true) }, payload('overdue', true));
+    assert.equal(chaser?.email, undefined, 'the email effect beside it sends the one email');
+    const reminder = await bot.flows!.composer.compose({ ...effect, payload: payload('reminder', false) }, payload('reminder', false));
+    assert.match(reminder?.email?.subject ?? '', /^Resolve: LCS-550202 \(.+\): a response is due soon$/, 'a Teams-only message keeps its email fallback');
+    assert.equal(await bot.flows!.composer.compose({ ...effect, payload: { topic: 'case', recipient: WORKER } }, { topic: 'case', recipient: WORKER, request: undefined }), undefined, 'a malformed payload composes nothing');
+  });
+
+  it('a click whose change is saved but whose card then cannot be drawn says it is done, never "nothing was changed"', async () => {
+    await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-after', 'LCS-550203'));
+    await bot.deliver();
+    const accept = actionsIn(caseCards(bot.sentTo(WORKER)).at(-1)).find((a) => a.verb === 'respondAccept');
+    const composer = bot.flows!.composer;
+    const cardFor = composer.cardFor;
+    composer.cardFor = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    };
+    try {
+      const reply = await bot.invoke(WORKER, 'respondAccept', accept!.data as JsonObject);
+      assert.match(JSON.stringify(reply.body), /Done: your change is saved/);
+      assert.doesNotMatch(JSON.stringify(reply.body), /Nothing was changed/i);
+    } finally {
+      composer.cardFor = cardFor;
+    }
+    assert.ok((await eventsOf(bot, 'case-form-after')).some((e) => e.type === 'ResponseRecorded'), 'the accept is recorded');
+  });
+
+  it('an app upgrade (add-upgrade) welcomes nobody again', async () => {
+    const reply = await bot.post({ ...bot.activityFromUser(IRO, ''), type: 'installationUpdate', action: 'add-upgrade', text: undefined });
+    assert.equal(reply.status, 200);
+    assert.deepEqual(bot.sentTo(IRO), []);
+  });
+
+  it('a card action that fails for another reason is answered 500 with "nothing was changed", not left unanswered (501)', async () => {
+    const act = bot.flows!.act;
+    bot.flows!.act = async () => {
+      throw new Error('a bug');
+    };
+    try {
+      const reply = await bot.invoke(IRO, 'refresh', { caseId: 'case-x', stageId: 'stage1', version: 1 });
+      assert.equal(reply.status, 500);
+      assert.match(JSON.stringify(reply.body), /Something went wrong and nothing was changed/);
+    } finally {
+      bot.flows!.act = act;
+    }
+  });
+});

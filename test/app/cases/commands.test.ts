@@ -39,6 +39,26 @@ describe('app/cases: card data to a domain command, by parsing (DESIGN: never a 
     });
   }
 
+  it('each field lands where the domain reads it (a proposal is the response text, a decline reason too, the bypass target and its answers, the action)', () => {
+    assert.deepEqual(commandFor(moving('respondPropose', CLICKS.respondPropose!), inputs), {
+      type: 'respond', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, stageId: 'stage1', response: 'propose-alternative', text: 'A review meeting next week instead.',
+    });
+    assert.deepEqual(commandFor(moving('respondDecline', CLICKS.respondDecline!), inputs), {
+      type: 'respond', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, stageId: 'stage1', response: 'decline', text: 'The plan was shared on Monday.',
+    });
+    assert.deepEqual(commandFor(moving('bypass', CLICKS.bypass!), inputs), {
+      type: 'bypass', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, stageId: 'stage1', targetStageId: 'stage3', reason: 'Urgent.',
+      lineManagerDiscussed: true, emergency: false, to: ['p-to'], cc: ['p-cc'],
+    });
+    assert.deepEqual(commandFor(moving('agreeAction', CLICKS.agreeAction!), inputs), {
+      type: 'agree-action', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, stageId: 'stage1', actionId: 'action-1',
+      owner: ACTOR, dueDate: '2026-12-11', text: 'Share the plan with the carers.',
+    });
+    assert.deepEqual(commandFor(moving('resolve', CLICKS.resolve!), inputs), {
+      type: 'resolve', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, outcome: 'Plan shared.', keyLearningPoints: 'Share plans within a week.',
+    });
+  });
+
   it('escalate and bypass carry the people the target stage reaches; a one-click escalation takes the default reason', () => {
     const oneClick = commandFor(moving('escalate', key), { ...inputs, defaultEscalationReason: 'No response by the due date.' });
     assert.ok(oneClick.type === 'escalate');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createWorkingCalendar } from '../../../domain/calendar/index.js';
 import type { CaseCommand } from '../../../domain/escalation/index.js';
 import { getPolicy } from '../../../domain/policies/index.js';
-import { openCasesAtStage, openCasesFor, overdueCases } from '../../../store/case-summary.js';
+import { openCasesAtStage, openCasesFor, overdueCases } from '../../../app/cases/summary.js';
 import { caseDeadlineHandler, exportCaseNotes, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../../app/cases/model.js';
 import { TestClock } from '../../../store/clock.js';
 import { createDeadlineDispatcher, listDeadlines } from '../../../store/deadlines.js';

@@ -33,10 +33,18 @@ const groups = {
   director: 'bbbbbbbb-0000-4000-8000-000000000004',
 } as const;
 const byId = new Map(Object.values(users).map((u) => [u.id, u]));
+const memberOf: Record<string, readonly string[]> = {
+  [id(3)]: [groups.team_manager], [id(6)]: [groups.team_manager], [id(4)]: [groups.head_of_service], [id(5)]: [groups.director],
+  [id(7)]: [groups.business_support], [id(8)]: [groups.business_support],
+};
 
 function fakeTenant(graph: FakeGraph, replies: Record<string, unknown>): void {
   graph
     .on('GET', /^\/users\/([^/]+)$/, (_r, m) => (byId.has(m[1]!) ? { body: byId.get(m[1]!) } : undefined))
+    .on('POST', /^\/users\/([^/]+)\/checkMemberGroups$/, (r, m) => {
+      const asked = (r.body as { groupIds?: string[] } | undefined)?.groupIds ?? [];
+      return { body: { value: asked.filter((g) => (memberOf[m[1]!] ?? []).includes(g)) } };
+    })
     .on('GET', /^\/users\/([^/]+)\/manager$/, (_r, m) => (managers[m[1]!] ? { body: byId.get(managers[m[1]!]!) } : graphError(404, 'Request_ResourceNotFound', 'Resource manager does not exist')))
     .on('GET', /^\/users\/([^/]+)\/mailboxSettings\/automaticRepliesSetting$/, (_r, m) => ({ body: replies[m[1]!] ?? { status: 'disabled' } }))
     .on('GET', /^\/users\/([^/]+)\/directReports\/microsoft\.graph\.user$/, (_r, m) => ({
@@ -99,6 +107,16 @@ describe('graph/directory/entra (against a fake Graph on loopback)', () => {
     assert.deepEqual((await dir.resolveRole('social_worker', ctx)).map((p) => p.id), [users.worker.id]);
     assert.deepEqual((await dir.resolveRole('iro', ctx)).map((p) => p.id), [users.officer.id]);
     assert.deepEqual((await dir.resolveRole('officer_line_manager', ctx)).map((p) => p.id), [users.officerManager.id]);
+  });
+
+  it('the roles a person holds come from one checkMemberGroups call; a practitioner below a team manager is a social worker (for the welcome)', async () => {
+    assert.deepEqual(await dir.rolesOf(users.teamManager.id), ['team_manager']);
+    assert.equal(graph.calls('POST', /checkMemberGroups$/).length, 1);
+    assert.deepEqual(await dir.rolesOf(users.director.id), ['director']);
+    assert.deepEqual(await dir.rolesOf(users.support1.id), ['business_support']);
+    assert.deepEqual(await dir.rolesOf(users.worker.id), ['social_worker']);
+    assert.deepEqual(await dir.rolesOf(users.officer.id), [], 'an officer outside every role group and every team');
+    assert.deepEqual(await dir.rolesOf(id(99)), [], 'someone not in Entra ID holds nothing');
   });
 
   it('an allocated worker who is not in Entra ID is refused with a clear error', async () => {

@@ -5,11 +5,20 @@
  * reference changes (a new chat, another region's service URL). This process remembers what it
  * last stored per person, so chatting with the bot writes nothing most of the time.
  */
-import { canonicalJson } from '../store/canonical-json.js';
-import type { Clock } from '../store/clock.js';
-import { findConversationReference, saveConversationReference } from '../store/conversation-references.js';
-import type { Db } from '../store/db.js';
-import type { ConversationReferences, StoredConversationReference } from './conversations.js';
+import { canonicalJson } from '../../store/canonical-json.js';
+import type { Clock } from '../../store/clock.js';
+import { findConversationReference, saveConversationReference } from '../../store/conversation-references.js';
+import type { Db } from '../../store/db.js';
+
+/** A Bot Framework conversation reference as plain JSON, without display names (bot/conversations.ts makes them). */
+export type StoredConversationReference = Readonly<Record<string, unknown>>;
+
+/** Where each person can be reached proactively: their 1:1 chat with the bot, by Entra object id. */
+export interface ConversationReferences {
+  /** Keeps (or replaces) the reference for a person's 1:1 chat. */
+  save(userId: string, reference: StoredConversationReference): Promise<void>;
+  find(userId: string): Promise<StoredConversationReference | undefined>;
+}
 
 export function createStoredConversationReferences(db: Db, clock: Clock): ConversationReferences {
   /** What this process last saw stored per person, so an unchanged reference costs no query. */

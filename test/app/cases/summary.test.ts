@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DuplicateReferenceError, findCaseSummary, upsertCaseSummary, type CaseSummaryInput } from '../../store/case-summary.js';
-import { describeOnEngines } from './engines.js';
+import { DuplicateReferenceError, findCaseSummary, upsertCaseSummary, type CaseSummaryInput } from '../../../app/cases/summary.js';
+import { describeOnEngines } from '../../store/engines.js';
 
 const summary = (caseId: string, reference: string, version: number): CaseSummaryInput => ({
   caseId,

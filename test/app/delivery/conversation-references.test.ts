@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { createStoredConversationReferences } from '../../bot/conversation-store.js';
-import { TestClock } from '../../store/clock.js';
-import { findConversationReference } from '../../store/conversation-references.js';
-import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';
+import { createStoredConversationReferences } from '../../../app/delivery/conversation-references.js';
+import { TestClock } from '../../../store/clock.js';
+import { findConversationReference } from '../../../store/conversation-references.js';
+import { IN_MEMORY, openDatabase, type Db } from '../../../store/db.js';
 
 const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad (fictional)
 const reference = (conversationId: string) => ({ channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', conversation: { id: conversationId, conversationType: 'personal' } });
 
-describe('bot/conversation-store: conversation references kept as operational data, not audit records', () => {
+describe('app/delivery: conversation references kept as operational data, not audit records', () => {
   let db: Db;
   before(async () => {
     db = await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY });

@@ -2,7 +2,7 @@
  * The case summary read model: one row per case, written in the transaction that appends the
  * case's events, for "open cases by person", "cases at a stage" and "overdue" queries.
  */
-import type { Queryable, Tx } from './db.js';
+import type { Queryable, Tx } from '../../store/db.js';
 
 /** The summary as the store keeps it; the domain's `CaseSummary` fits this shape. */
 export interface CaseSummaryInput {
