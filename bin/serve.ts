@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const policies = await loadPolicies(config);
   const calendar = createWorkingCalendar({ closureDays: config.closureDays });
   const workers = await caseWorkers(graph.directory);
-  logger.info('directory.loaded', { source: config.directory.source, people: (await graph.directory.people()).length, workers: workers.length });
+  logger.info('directory.loaded', { source: config.directory.source, people: (await graph.directory.people()).length, workers: workers.child.length + workers.foster_carer.length });
 
   const identity: BotIdentity = {
     ...(config.bot.appId !== undefined && { appId: config.bot.appId }),

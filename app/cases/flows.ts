@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   caseDetailCard, myCasesCard, outcomeCard, parseActionData, raiseFormValuesFrom, VERBS, welcomeCard,
-  type AdaptiveCardJson, type PersonView, type WelcomeAudience,
+  type AdaptiveCardJson, type WelcomeAudience,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import { InvalidInputError } from '../../domain/errors.js';
@@ -24,7 +24,7 @@ import type { RaiseOutcome, Reply } from '../replies.js';
 import { commandFor, isMovingAction, raiseCommandFor } from './commands.js';
 import { createCaseComposer, type CaseComposer } from './compose.js';
 import { caseDeadlineHandler, caseDeliveryRecorder, findCaseByReference, handleCaseCommand, loadCase, policyLookup, type CaseStoreOptions } from './model.js';
-import { checkRaiseSubmission, renderRaiseForm } from './raise-form.js';
+import { checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from './raise-form.js';
 import { createCaseRouting } from './routing.js';
 import { caseView, outcomeView, statusCardView } from './views.js';
 
@@ -37,8 +37,8 @@ export interface CaseFlowOptions {
   readonly calendar: WorkingCalendar;
   readonly policies: readonly Policy[];
   readonly directory: Directory;
-  /** Who can be a case's allocated worker (the raise form's choices). */
-  readonly workers: readonly PersonView[];
+  /** Who can be a case's allocated worker (the raise form's choices), by what the ladder is about. */
+  readonly workers: CaseWorkers;
   readonly tenant?: string;
   /** A person's Teams MRI when known, for `refresh.userIds`. */
   readonly mriOf?: (personId: string) => Promise<string | undefined>;

@@ -170,7 +170,8 @@ export function createEntraDirectory(options: EntraDirectoryOptions): Directory 
       );
       const inGroup = new Set(member.value);
       const held = (Object.entries(roleGroups) as [RoleKey, string][]).filter(([, group]) => inGroup.has(group)).map(([role]) => role);
-      // A practitioner holds no role group; someone up their manager chain manages a team.
+      // A practitioner holds no role group (a supervising_social_worker group, if mapped, names fostering's);
+      // someone up their manager chain manages a team.
       if (held.length === 0) {
         const teamManagers = new Set((await roleMembers('team_manager')).map((m) => m.id));
         const chain = await chainFrom((await user(personId))!);

@@ -44,6 +44,8 @@ const teamSchema = z
     name: z.string().trim().min(1, 'give the team a name'),
     members: z.array(personId).default([]),
     roles: roleHolders.default({}),
+    /** What the team's practitioners (members holding no role) are to a case: social workers, or fostering's supervising social workers. */
+    caseWorkerRole: z.enum(['social_worker', 'supervising_social_worker']).default('social_worker'),
   })
   .strict();
 
@@ -162,8 +164,9 @@ export function createOrgFileDirectory(org: OrganisationFile): Directory {
       for (const [role, ids] of Object.entries(org.authorityRoles) as [RoleKey, readonly string[] | undefined][]) if (ids?.includes(personId)) held.add(role);
       for (const team of org.teams) {
         for (const [role, ids] of Object.entries(team.roles) as [RoleKey, readonly string[] | undefined][]) if (ids?.includes(personId)) held.add(role);
-        if (team.members.includes(personId)) held.add('social_worker');
       }
+      // A practitioner: a member of a case-holding team who holds no role anywhere.
+      if (held.size === 0) for (const team of org.teams) if (team.members.includes(personId)) held.add(team.caseWorkerRole);
       return [...held];
     },
 

@@ -13,8 +13,8 @@ const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social 
 const TEAM_MANAGER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce, her team manager
 const STRANGER = '0b80a255-53a1-4945-a932-58ef7777682c'; // Kwame Asante, no part in the case
 const ASCM = 'a712755f-6cac-44d5-99d5-269512e74f7b'; // Farah Siddiqui, operations manager (ASCM) over Samira's team
-const NIAMH = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, supervising social worker (Fostering Support)
-const KWAME = STRANGER; // Kwame Asante manages Niamh's team, Fostering Support
+const FFION = 'c1d2b3a4-5e6f-4a7b-8c9d-0e1f2a3b4c5d'; // Ffion Marsh, social worker (Children in Care South)
+const DANIEL = 'd5c4b3a2-1f0e-4d9c-8b7a-6f5e4d3c2b1a'; // Daniel Okafor manages Ffion's team
 
 /** Oxfordshire "Resolution and Escalation" alert: stage 1 goes To the social worker, CC the team manager. */
 const raiseForm = (formId: string): JsonObject => ({
@@ -46,23 +46,23 @@ describe('bot flows: later stages reach the people of the allocated worker recor
     try {
       // Oxfordshire informal resolution goes To the social worker and team manager; Stage 1 To the social worker, CC the team manager.
       const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', {
-        ...raiseForm('form-niamh'), caseReference: 'LCS-310077', allocatedWorkerId: NIAMH, alertTypeId: 'informal', resolutionSoughtBy: '2026-11-27',
+        ...raiseForm('form-ffion'), caseReference: 'LCS-310077', allocatedWorkerId: FFION, alertTypeId: 'informal', resolutionSoughtBy: '2026-11-27',
       })).body);
       const escalate = actionsIn(raised).find((a) => a.verb === 'escalate');
       assert.ok(escalate, `Escalate on the officer's card (had ${verbsOn(raised).join(',')})`);
       const caseId = String((escalate.data as JsonObject).caseId);
       const [first] = await eventsOf(bot.db, caseId);
       assert.ok(first?.type === 'CaseRaised');
-      assert.equal(first.allocatedWorkerId, NIAMH, 'the allocated worker is a fact of the raise');
+      assert.equal(first.allocatedWorkerId, FFION, 'the allocated worker is a fact of the raise');
       const streams = await bot.db!.query<{ stream_id: string }>('SELECT DISTINCT stream_id FROM events');
       assert.deepEqual(streams.map((s) => s.stream_id), [caseId], 'one stream: the case; no case-context side stream');
-      assert.match(JSON.stringify(raised), /Kwame Asante/, 'the status card says Stage 1 would copy Niamh\'s team manager');
+      assert.match(JSON.stringify(raised), /Daniel Okafor/, 'the status card says Stage 1 would copy Ffion\'s team manager');
 
       const reply = await bot.invoke(IRO, 'escalate', { ...(escalate.data as JsonObject), escalateReason: 'No agreement reached informally.', escalateSoughtBy: '2026-12-04' });
       assert.doesNotMatch(JSON.stringify(invokeCard(reply.body)), /Nothing was changed/);
       const escalated = (await eventsOf(bot.db, caseId)).find((e) => e.type === 'StageEscalated');
       assert.ok(escalated?.type === 'StageEscalated');
-      assert.deepEqual([escalated.stage.stageId, escalated.stage.to, escalated.stage.cc], ['stage1', [NIAMH], [KWAME]]);
+      assert.deepEqual([escalated.stage.stageId, escalated.stage.to, escalated.stage.cc], ['stage1', [FFION], [DANIEL]]);
       await bot.deliver();
       assert.deepEqual(bot.sentTo(TEAM_MANAGER), [], 'the team manager of another team (Samira\'s) is told nothing');
     } finally {

@@ -13,12 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createCaseFlows, type CaseFlows } from '../../app/cases/flows.js';
 import { CASE_TOPIC } from '../../app/cases/model.js';
-import { caseWorkers, checkRaiseSubmission, renderRaiseForm } from '../../app/cases/raise-form.js';
+import { caseWorkers, checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from '../../app/cases/raise-form.js';
 import { createDeliveryWorker } from '../../app/delivery/worker.js';
 import { NOT_AVAILABLE } from '../../app/replies.js';
 import type { BotIdentity } from '../../bot/adapter.js';
 import type { BotFlows } from '../../bot/app.js';
-import { parseActionData, raiseFormValuesFrom, type PersonView } from '../../cards/index.js';
+import { parseActionData, raiseFormValuesFrom } from '../../cards/index.js';
 import { getPolicy, type Policy } from '../../domain/policies/index.js';
 import { createStoredConversationReferences } from '../../app/delivery/conversation-references.js';
 import { createMriLookup, createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
@@ -126,7 +126,7 @@ export interface BotHarness {
 }
 
 /** The bot without the case use cases: it offers and checks the raise form, and answers everything else "not available yet". */
-export function raiseFormOnly(policies: readonly Policy[], workers: readonly PersonView[]): BotFlows {
+export function raiseFormOnly(policies: readonly Policy[], workers: CaseWorkers): BotFlows {
   const notAvailable = async () => ({ message: NOT_AVAILABLE });
   const flows: BotFlows = {
     raiseForm: (request = {}) =>

@@ -12,7 +12,8 @@ import { raiseFormOnly, SAMPLE_ORGANISATION, startBotHarness, type BotHarness } 
 // Fictional people from graph/samples/organisation.yaml.
 const IRO = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo
 const OTHER = '5796a670-482c-490e-8d97-82bfcdc83011'; // Bethan Pryce
-const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social worker
+const WORKER = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, supervising social worker (Dudley's ladder is about foster carers)
+const SOCIAL_WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, social worker (children's ladders)
 
 /** A complete, valid Dudley raise form as Teams posts it (inputs are strings). */
 const validForm = (formId = 'form-1'): JsonObject => ({
@@ -100,6 +101,19 @@ describe('bot: the raise form over HTTP', () => {
     assert.match(text, /\{"title":"Samira Haddad","value":"3c3ae353-fb14-428e-90b4-01a6c1cc0aff"\}/);
   });
 
+  it('a children\'s ladder offers social workers and a foster carers\' ladder supervising social workers: never managers, officers, business support or the officer raising it', async () => {
+    const offered = (card: JsonObject) => {
+      const input = JSON.stringify(card).match(/"id":"allocatedWorkerId".*?"choices":(\[[^\]]*\])/);
+      return (JSON.parse(input?.[1] ?? '[]') as { title: string }[]).map((c) => c.title);
+    };
+    const oxfordshire = invokeCard((await bot.invoke(IRO, 'raiseUpdate', { formId: 'form-w', policyId: 'oxfordshire' })).body);
+    assert.deepEqual(offered(oxfordshire), ['Ffion Marsh', 'Joel Whitcombe', 'Samira Haddad']);
+    const dudley = invokeCard((await bot.invoke(IRO, 'raiseUpdate', { formId: 'form-w', policyId: 'dudley' })).body);
+    assert.deepEqual(offered(dudley), ['Niamh Delaney']);
+    const social = invokeCard((await bot.invoke(IRO, 'raiseSubmit', { ...validForm('form-sw'), allocatedWorkerId: SOCIAL_WORKER })).body);
+    assert.match(JSON.stringify(social), /Allocated supervising social worker is not one of the people offered for Dudley MBC's ladder/);
+  });
+
   it('a missing allocated worker, or one the form did not offer, comes back on its own field; nothing is raised', async () => {
     const { allocatedWorkerId: _none, ...missing } = validForm();
     const noWorker = invokeCard((await bot.invoke(IRO, 'raiseSubmit', missing)).body);
@@ -107,7 +121,7 @@ describe('bot: the raise form over HTTP', () => {
     assert.match(JSON.stringify(noWorker), /Allocated social worker is required/);
     assert.equal(inputValue(noWorker, 'issue'), validForm().issue, 'everything typed is kept');
     const stranger = invokeCard((await bot.invoke(IRO, 'raiseSubmit', { ...validForm(), allocatedWorkerId: '00000000-0000-4000-8000-000000000000' })).body);
-    assert.match(JSON.stringify(stranger), /Allocated social worker is not one of the people offered/);
+    assert.match(JSON.stringify(stranger), /is not one of the people offered/);
     assert.deepEqual(raised, []);
   });
 

@@ -18,7 +18,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, fictional IRO
-const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad, fictional social worker
+const WORKER = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, fictional supervising social worker (Dudley's ladder is about foster carers)
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -123,7 +123,7 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await page.getByPlaceholder('e.g. LCS-204518').fill('LCS-204518');
     await page.getByPlaceholder('e.g. J.T.').fill('J.T.');
     await page.getByPlaceholder('Pick a person').click();
-    await page.getByRole('option', { name: 'Samira Haddad' }).click();
+    await page.getByRole('option', { name: 'Niamh Delaney' }).click();
     await page.getByRole('combobox', { name: 'Type', exact: true }).click();
     await page.getByRole('option', { name: 'Quality of Practice Alert' }).click();
     await page.getByLabel('The issue').fill('The placement plan has not been updated since the move.');
