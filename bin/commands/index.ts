@@ -9,6 +9,7 @@ import { bookingWindowCommand } from './booking-window.js';
 import { auditCommand } from './audit.js';
 import { caseCommand } from './case-export.js';
 import { policyCommand } from './policy.js';
+import { simulateCommand } from './simulate.js';
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 
@@ -24,4 +25,5 @@ export const commands: readonly Command[] = [
   auditCommand,
   caseCommand,
   policyCommand,
+  simulateCommand,
 ];
