@@ -7,7 +7,6 @@
  */
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import {
-  caseNoteText,
   deadlinesOf,
   decide,
   evolve,
@@ -167,12 +166,4 @@ export async function loadCase(q: Queryable, caseId: string): Promise<{ state: C
 
 export function findCaseByReference(q: Queryable, reference: string): Promise<CaseSummaryRow<CaseSummary> | undefined> {
   return findCaseSummary<CaseSummary>(q, { reference });
-}
-
-/** The case's whole history as case-note text, or undefined when no case has that reference. */
-export async function exportCaseNotes(q: Queryable, reference: string, nameOf?: (personId: string) => string): Promise<string | undefined> {
-  const found = await findCaseByReference(q, reference);
-  if (!found) return undefined;
-  const { records } = await readStream<CaseEvent>(q, found.caseId);
-  return caseNoteText(records.map((r) => r.event), nameOf);
 }

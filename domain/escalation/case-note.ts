@@ -1,95 +1,225 @@
-import type { CaseEvent } from './events.js';
+import type { SubjectType } from '../policies/schema.js';
+import { SYSTEM_ACTOR, type CaseEvent, type StageEntry } from './events.js';
 
 /**
- * A case's history as plain case-note text for the council's record (LCS, Mosaic, Eclipse):
- * who, what, when (Europe/London) and the stage, one entry a line. The record stays the
- * authority's; this is what an officer pastes into it. People appear as `nameOf(id)`.
+ * Says who a person is, as the case record would: "Samira Haddad, Social Worker". The caller
+ * decides how (the directory, a test's table); the note never prints the id it is given.
  */
-export function caseNoteText(events: readonly CaseEvent[], nameOf: (personId: string) => string = (id) => id): string {
-  const when = new Intl.DateTimeFormat('en-GB', {
-    day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Europe/London',
-  });
-  const at = (iso: string) => when.format(new Date(iso)).replace(',', '');
-  const day = (date: string) => date.split('-').reverse().join('/');
-  const names = (ids: readonly string[]) => ids.map(nameOf).join(', ') || 'nobody';
-  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-  const quoted = (label: string, text: string | null) => (text ? ` ${label}: ${sentence(text)}` : '');
-  const actionText = new Map<string, { text: string; owner: string }>();
+export type DescribePerson = (personId: string) => string;
+
+/** What the note needs to know about the case's ladder: whether it is about a child or a foster carer. */
+export interface CaseNoteLadder {
+  readonly subjectType: SubjectType;
+  /** The authority's word for the subject, e.g. "looked after child" (AMB-47). */
+  readonly labels: { readonly subject: string };
+}
+
+/** Used when no one says who people are: the note then names nobody, and still prints no id. */
+const UNNAMED: DescribePerson = () => 'an unnamed person';
+
+/** The name the system actor (deadlines, reminders) goes by in the record. */
+export const SYSTEM_NAME = 'Resolve';
+
+const ZONE = 'Europe/London';
+const stampFormat = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE,
+});
+const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+function parts(format: Intl.DateTimeFormat, instant: Date): Record<string, string> {
+  return Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+}
+
+/** An instant as "Friday 27 November 2026, 17:00" in Europe/London. */
+export function noteStamp(iso: string): string {
+  const p = parts(stampFormat, new Date(iso));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
+}
+
+/** A deadline instant as "17:00 on Friday 27 November 2026" in Europe/London. */
+export function noteDeadline(iso: string): string {
+  const p = parts(stampFormat, new Date(iso));
+  return `${p.hour}:${p.minute} on ${p.weekday} ${p.day} ${p.month} ${p.year}`;
+}
+
+/** A civil date (`YYYY-MM-DD`) as "Friday 27 November 2026". */
+export function noteDay(date: string): string {
+  const p = parts(dayFormat, new Date(`${date}T12:00:00Z`));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+}
+
+/** Every person a case's events name, each once, in the order they first appear (the system actor excluded). */
+export function peopleIn(events: readonly CaseEvent[]): string[] {
+  const seen = new Set<string>();
+  const add = (...ids: readonly (string | null)[]) => {
+    for (const id of ids) if (id !== null && id !== SYSTEM_ACTOR) seen.add(id);
+  };
+  for (const e of events) {
+    add(e.actor);
+    switch (e.type) {
+      case 'CaseRaised':
+        add(e.allocatedWorkerId, ...e.stage.to, ...e.stage.cc);
+        break;
+      case 'StageEscalated':
+        add(...e.stage.to, ...e.stage.cc, ...e.ccNotRealerted);
+        break;
+      case 'ActionAgreed':
+      case 'ActionOverdue':
+        add(e.owner);
+        break;
+      default:
+        break;
+    }
+  }
+  return [...seen];
+}
+
+/** One line: officers' words keep their wording, but a line break would split the entry. */
+const flat = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+const quote = (text: string) => `"${flat(text)}"`;
+/** Ends a sentence once: a quotation that ends in its own full stop needs no second one. */
+const end = (text: string) => (/[.!?]"?$/.test(text) ? text : `${text}.`);
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** "Samira Haddad, Social Worker" is in apposition mid-sentence, so it closes with a comma; "Resolve" does not. */
+const subject = (description: string) => (description.includes(',') ? `${description},` : description);
+
+/**
+ * A case's history as a case note for the council's record (LCS, Mosaic, Eclipse; DOMAIN §6.1,
+ * REC-01 to REC-05): a heading line (reference, initials, alert type, authority, who raised it
+ * and when, the allocated worker), then one dated entry a line, in order, each in full sentences:
+ * who (name and role) did what, at which stage, with their reasons, responses, outcome and
+ * learning points quoted as they wrote them. Times are Europe/London. Where a card landed
+ * (CardPosted) is delivery bookkeeping and never appears. People appear only as `describe(id)`;
+ * the system actor is "Resolve". `ladder` says whether the case is about a child: without it the
+ * impact is labelled neutrally, and a foster carer's note never says "Impact on the child".
+ */
+export function caseNoteText(events: readonly CaseEvent[], describe: DescribePerson = UNNAMED, ladder?: CaseNoteLadder): string {
+  const who = (id: string) => (id === SYSTEM_ACTOR ? SYSTEM_NAME : describe(id));
+  const list = (ids: readonly string[]) => {
+    const names = ids.map(who);
+    if (names.length <= 1) return names[0] ?? 'nobody';
+    const sep = names.some((n) => n.includes(',')) ? '; ' : ', ';
+    return names.length === 2 && sep === ', ' ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(sep)}${sep}and ${names[names.length - 1]}`;
+  };
+  const impactLabel = ladder?.subjectType === 'child' ? `Impact on the ${ladder.labels.subject}` : 'Impact';
+  const labelled = (label: string, text: string | null) => (text !== null && text.trim() !== '' ? ` ${label}: ${end(quote(text))}` : '');
+  const addressed = (stage: StageEntry, alreadyAware: readonly string[] = []) => {
+    const to = ` It went to ${end(list(stage.to))}`;
+    const cc = stage.cc.length === 0 ? ''
+      : ` ${capital(subject(list(stage.cc)))} ${stage.cc.length === 1 ? 'was' : 'were'} ${stage.ccLabel === 'Alert' ? 'alerted' : 'copied in'}.`;
+    const aware = alreadyAware.length === 0 ? ''
+      : ` ${capital(subject(list(alreadyAware)))} ${alreadyAware.length === 1 ? 'was' : 'were'} already aware and not alerted again.`;
+    const soughtBy = stage.resolutionSoughtBy ? ` Resolution was sought by ${noteDay(stage.resolutionSoughtBy)}.` : '';
+    const due = stage.responseDueAt ? ` A response was requested by ${noteDeadline(stage.responseDueAt)}.` : '';
+    const briefing = stage.directorBriefingRequired ? ' A Director briefing note is required at this stage.' : '';
+    return `${to}${cc}${aware}${soughtBy}${due}${briefing}`;
+  };
+  const stageLabels = new Map<string, string>();
+  const actions = new Map<string, { readonly text: string; readonly owner: string }>();
   let stage = '';
+  let raisedBy = '';
   const lines: string[] = [];
 
   for (const e of events) {
-    const who = e.actor === 'system' ? 'Resolve' : nameOf(e.actor);
-    let line: string;
+    const actor = subject(who(e.actor));
+    const at = (id: string) => stageLabels.get(id) ?? stage;
+    let entryStage = stage;
+    let text: string;
     switch (e.type) {
       case 'CaseRaised': {
         stage = e.stage.stageLabel;
-        lines.push(`Case ${e.reference} (${e.subjectInitials}): ${e.alertTypeLabel}, ${e.authority}.`);
-        const copied = e.stage.cc.length ? ` ${e.stage.ccLabel}: ${names(e.stage.cc)}.` : '';
-        const worker = e.allocatedWorkerId ? ` Allocated worker: ${nameOf(e.allocatedWorkerId)}.` : '';
-        const bypass = e.bypass ? ` Entered at this stage by bypass: ${e.bypass.reason}${e.bypass.lineManagerDiscussed ? ' (discussed with line manager)' : ''}${e.bypass.emergency ? ' (emergency)' : ''}.` : '';
-        const due = e.stage.responseDueAt ? ` Response due ${at(e.stage.responseDueAt)}.` : '';
-        line = `${who} ${e.kind === 'notification' ? 'sent' : 'raised'} a ${e.alertTypeLabel}. To: ${names(e.stage.to)}.${copied}${worker}${bypass}` +
-          `${quoted('Category', e.category)}${quoted('Issue', e.issue)}${quoted('Impact on the child', e.impactOnChild)}${quoted('Resolution sought', e.resolutionSought)}${due}`;
+        entryStage = stage;
+        stageLabels.set(e.stage.stageId, stage);
+        raisedBy = e.actor;
+        const verb = e.kind === 'notification' ? 'sent' : 'raised';
+        const worker = e.allocatedWorkerId ? `Allocated worker: ${who(e.allocatedWorkerId)}.` : 'No allocated worker is recorded.';
+        lines.push(`Case ${e.reference} (${e.subjectInitials}): ${e.alertTypeLabel}, ${e.authority}. ${capital(verb)} by ${subject(who(e.actor))} on ${noteStamp(e.at)}. ${worker}`);
+        const bypass = e.bypass
+          ? ` The case entered at this stage, bypassing the stages before it, because ${end(quote(e.bypass.reason))}` +
+            `${e.bypass.lineManagerDiscussed ? ' This was discussed with the line manager.' : ''}${e.bypass.emergency ? ' It was an emergency.' : ''}`
+          : '';
+        text = `${actor} ${verb} the ${e.alertTypeLabel}.${bypass}` +
+          `${labelled('Category', e.category)}${labelled('Issue', e.issue)}${labelled(impactLabel, e.impactOnChild)}${labelled('Resolution sought', e.resolutionSought)}` +
+          addressed(e.stage);
         break;
       }
       case 'StageEscalated': {
         stage = e.stage.stageLabel;
-        const copied = e.stage.cc.length ? ` ${e.stage.ccLabel}: ${names(e.stage.cc)}.` : '';
-        const how = e.bypass ? `bypassed ${e.fromStageLabel} and the stages after it to` : 'escalated from ' + e.fromStageLabel + ' to';
-        const due = e.stage.responseDueAt ? ` Response due ${at(e.stage.responseDueAt)}.` : '';
-        line = `${who} ${how} ${e.stage.stageLabel}.${quoted('Reason', e.reason)}${e.bypass?.lineManagerDiscussed ? ' Discussed with line manager.' : ''}${e.bypass?.emergency ? ' Emergency.' : ''} To: ${names(e.stage.to)}.${copied}${due}`;
+        entryStage = stage;
+        stageLabels.set(e.stage.stageId, stage);
+        const how = e.bypass
+          ? `escalated the case from ${e.fromStageLabel} straight to ${stage}, bypassing the stages between, because ${end(quote(e.reason))}` +
+            `${e.bypass.lineManagerDiscussed ? ' This was discussed with the line manager.' : ''}${e.bypass.emergency ? ' It was an emergency.' : ''}`
+          : `escalated the case from ${e.fromStageLabel} to ${stage} because ${end(quote(e.reason))}`;
+        text = `${actor} ${how}${addressed(e.stage, e.ccNotRealerted)}`;
         break;
       }
       case 'ResponseRecorded':
-        line = e.response === 'accept' ? `${who} accepted.${quoted('Note', e.text)}`
-          : e.response === 'decline' ? `${who} declined.${quoted('Reason', e.text)}`
-          : `${who} proposed an alternative.${quoted('Proposal', e.text)}`;
+        entryStage = at(e.stageId);
+        text = e.response === 'accept' ? `${actor} accepted${e.text ? `, noting ${end(quote(e.text))}` : '.'}`
+          : e.response === 'decline' ? `${actor} declined${e.text ? ` because ${end(quote(e.text))}` : ', giving no reason.'}`
+          : `${actor} proposed an alternative${e.text ? `: ${end(quote(e.text))}` : ', without saying what.'}`;
         break;
       case 'ActionAgreed':
-        actionText.set(e.actionId, { text: e.text, owner: e.owner });
-        line = `${who} agreed an action for ${nameOf(e.owner)}, due ${day(e.dueDate)}: ${e.text}`;
+        entryStage = at(e.stageId);
+        actions.set(e.actionId, { text: e.text, owner: e.owner });
+        text = `${actor} agreed an action for ${who(e.owner)}, due by ${noteDay(e.dueDate)}: ${end(quote(e.text))}`;
         break;
-      case 'ActionCompleted':
-        line = `${who} marked the action complete: ${sentence(actionText.get(e.actionId)?.text ?? e.actionId)}${quoted('Note', e.note)}`;
+      case 'ActionCompleted': {
+        const action = actions.get(e.actionId);
+        const whose = action === undefined ? 'an agreed action' : action.owner === e.actor ? 'their action' : `the action for ${subject(who(action.owner))}`;
+        text = `${actor} marked ${whose} as complete${action ? `: ${end(quote(action.text))}` : '.'}${labelled('Note', e.note)}`;
         break;
+      }
       case 'ResolutionDateSet':
-        line = `${who} set the date resolution is sought by to ${day(e.resolutionSoughtBy)}.${quoted('Reason', e.reason)}`;
+        entryStage = at(e.stageId);
+        text = `${actor} set the date resolution is sought by to ${noteDay(e.resolutionSoughtBy)}${e.reason ? ` because ${end(quote(e.reason))}` : '.'}` +
+          ` A response was then requested by ${noteDeadline(e.responseDueAt)}.`;
         break;
       case 'ChaseRecorded':
-        line = `${who} chased a response.${quoted('Note', e.note)}`;
+        entryStage = at(e.stageId);
+        text = `${actor} chased a response${e.note ? `, noting ${end(quote(e.note))}` : '.'}`;
         break;
       case 'CaseResolved':
-        line = `${who} recorded the matter as resolved.${quoted('Outcome', e.outcome)}${quoted('Key learning points', e.keyLearningPoints)}`;
+        entryStage = at(e.stageId);
+        text = `${actor} recorded the case as resolved.` +
+          `${e.outcome ? ` Outcome: ${end(quote(e.outcome))}` : ' No outcome was recorded.'}` +
+          `${e.keyLearningPoints ? ` Key learning points: ${end(quote(e.keyLearningPoints))}` : ' No key learning points were recorded.'}`;
         break;
       case 'CafcassReferred':
-        line = `${who} referred the case to Cafcass.${quoted('Reason', e.reason)}`;
+        entryStage = at(e.stageId);
+        text = `${actor} referred the case to Cafcass because ${end(quote(e.reason))}`;
         break;
       case 'CaseWithdrawn':
-        line = `${who} withdrew the case.${quoted('Reason', e.reason)}`;
+        entryStage = at(e.stageId);
+        text = `${actor} withdrew the case because ${end(quote(e.reason))}`;
         break;
       case 'ReminderDue':
-        line = `Reminder sent: a response is due ${at(e.responseDueAt)}.`;
+        entryStage = at(e.stageId);
+        text = `${actor} sent a reminder that a response is due by ${noteDeadline(e.responseDueAt)}.`;
         break;
       case 'ResponseOverdue':
-        line = `No response by ${at(e.dueAt)}: the response is overdue.`;
+        entryStage = at(e.stageId);
+        text = `No response by ${noteDeadline(e.dueAt)}: the response is overdue.`;
         break;
       case 'OverallLimitReached':
-        line = `The overall time limit ended ${at(e.dueAt)} without resolution.`;
+        entryStage = at(e.stageId);
+        text = `The overall time limit ended at ${noteDeadline(e.dueAt)} without the case being resolved.`;
         break;
       case 'CafcassPromptDue':
-        line = 'Prompt to consider a referral to Cafcass.';
+        entryStage = at(e.stageId);
+        text = `${actor} prompted ${raisedBy ? who(raisedBy) : 'the reviewing officer'} to consider a referral to Cafcass.`;
         break;
+      case 'ActionOverdue': {
+        const action = actions.get(e.actionId);
+        text = `The action agreed for ${subject(who(e.owner))} was not complete by ${noteDeadline(e.dueAt)}${action ? `: ${end(quote(action.text))}` : '.'}`;
+        break;
+      }
       case 'CardPosted':
         // Where a card landed is a delivery detail, not part of the case record.
         continue;
-      case 'ActionOverdue': {
-        const action = actionText.get(e.actionId);
-        line = `The action for ${nameOf(e.owner)} was not complete by ${at(e.dueAt)}: ${sentence(action?.text ?? e.actionId)}`;
-        break;
-      }
     }
-    lines.push(`${at(e.at)} [${stage}] ${line}`);
+    lines.push(`${noteStamp(e.at)} [${entryStage}] ${capital(text)}`);
   }
   return lines.join('\n');
 }

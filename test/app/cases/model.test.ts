@@ -4,7 +4,10 @@ import { createWorkingCalendar } from '../../../domain/calendar/index.js';
 import type { CaseCommand } from '../../../domain/escalation/index.js';
 import { getPolicy } from '../../../domain/policies/index.js';
 import { openCasesAtStage, openCasesFor, overdueCases } from '../../../app/cases/summary.js';
-import { caseDeadlineHandler, exportCaseNotes, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../../app/cases/model.js';
+import { exportCaseNotes } from '../../../app/cases/case-notes.js';
+import { caseDeadlineHandler, findCaseByReference, handleCaseCommand, loadCase, type CaseStoreOptions } from '../../../app/cases/model.js';
+import { DEFAULT_ORG_FILE } from '../../../bin/config.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../../../graph/directory/index.js';
 import { TestClock } from '../../../store/clock.js';
 import { createDeadlineDispatcher, listDeadlines } from '../../../store/deadlines.js';
 import { verifyChain } from '../../../store/events.js';
@@ -127,17 +130,24 @@ describeOnEngines('store: escalation cases on the store (domain wired in)', (ctx
     assert.ok(!outcome.ok && outcome.refusal.code === 'not-found');
   });
 
-  it('exports the whole history as case-note text by reference, and the audit chain stays intact', async () => {
+  it('exports the whole history as case-note text by reference, people named with their role (DOMAIN §6.1), and the audit chain stays intact', async () => {
+    // Fictional people from graph/samples/organisation.yaml.
+    const priya = 'ff53a46f-5ead-403a-84c4-b877678537a3';
+    const samira = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff';
+    const bethan = '5796a670-482c-490e-8d97-82bfcdc83011';
+    const directory = createOrgFileDirectory(await loadOrganisationFile(DEFAULT_ORG_FILE));
     const { options, clock, caseId, reference, raise } = setUp();
-    await handleCaseCommand(options, raise);
+    if (raise.type !== 'raise') assert.fail('setUp raises a case');
+    await handleCaseCommand(options, { ...raise, actor: priya, allocatedWorkerId: samira, to: [samira], cc: [bethan] });
     clock.advance(3_600_000);
-    await handleCaseCommand(options, { type: 'respond', caseId, actor: SW, stageId: 'stage1', response: 'accept', text: 'A visit is booked for Thursday.' });
-    const text = await exportCaseNotes(ctx.db, reference);
+    await handleCaseCommand(options, { type: 'respond', caseId, actor: samira, stageId: 'stage1', response: 'accept', text: 'A visit is booked for Thursday.' });
+    const text = await exportCaseNotes(ctx.db, reference, directory);
     assert.ok(text);
     const lines = text.split('\n');
-    assert.match(lines[0]!, new RegExp(`^Case ${reference} \\(J\\.T\\.\\)`));
-    assert.ok(lines.some((l) => l.includes(`${SW} accepted.`) && l.includes('A visit is booked for Thursday.')));
-    assert.equal(await exportCaseNotes(ctx.db, 'OX-0000-NONE'), undefined);
+    assert.match(lines[0]!, new RegExp(`^Case ${reference} \\(J\\.T\\.\\): .* Raised by Priya Okonjo, Independent Reviewing Officer, on `));
+    assert.ok(lines.some((l) => l.endsWith('Samira Haddad, Social Worker, accepted, noting "A visit is booked for Thursday."')), text);
+    assert.ok(![priya, samira, bethan].some((id) => text.includes(id)), 'no Entra object id is printed');
+    assert.equal(await exportCaseNotes(ctx.db, 'OX-0000-NONE', directory), undefined);
     assert.equal((await verifyChain(ctx.db)).ok, true);
   });
 });

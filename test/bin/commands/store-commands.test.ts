@@ -4,12 +4,21 @@ import { createAuditCommand } from '../../../bin/commands/audit.js';
 import { createCaseCommand } from '../../../bin/commands/case-export.js';
 import { runCli } from '../../../bin/commands/dispatch.js';
 import type { Command } from '../../../bin/commands/command.js';
+import { DEFAULT_ORG_FILE } from '../../../bin/config.js';
 import { createWorkingCalendar } from '../../../domain/calendar/index.js';
 import { getPolicy } from '../../../domain/policies/index.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../../../graph/directory/index.js';
 import { handleCaseCommand } from '../../../app/cases/model.js';
 import { TestClock } from '../../../store/clock.js';
 import type { Db } from '../../../store/db.js';
 import { describeOnEngines } from '../../store/engines.js';
+
+// Fictional people from graph/samples/organisation.yaml (Northmoor Borough Council).
+const PRIYA = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Independent Reviewing Officer
+const SAMIRA = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Social Worker
+const BETHAN = '5796a670-482c-490e-8d97-82bfcdc83011'; // Team Manager, Children in Care (North)
+/** An Entra object id anywhere in the output (DOMAIN §6.1: never printed). */
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 async function run(command: Command, ...argv: string[]) {
   const out: string[] = [];
@@ -22,7 +31,7 @@ describeOnEngines('bin/commands: resolve audit verify and resolve case export', 
   /** The commands close the database they are given, as the real ones do; hand them a view that does not. */
   const borrowed = async (): Promise<Db> => ({ ...ctx.db, close: async () => undefined });
   const audit = createAuditCommand(borrowed);
-  const caseCmd = createCaseCommand(borrowed);
+  const caseCmd = createCaseCommand(borrowed, async () => createOrgFileDirectory(await loadOrganisationFile(DEFAULT_ORG_FILE)));
   const reference = `OX-2026-${randomUUID().slice(0, 8)}`;
   const caseId = `case-${randomUUID()}`;
 
@@ -30,27 +39,33 @@ describeOnEngines('bin/commands: resolve audit verify and resolve case export', 
     const clock = new TestClock('2026-03-09T10:00:00.000Z');
     const options = { db: ctx.db, clock, policyFor: getPolicy, calendar: createWorkingCalendar() };
     await handleCaseCommand(options, {
-      type: 'raise', caseId, actor: 'iro-priya-okonjo', reference, subjectInitials: 'J.T.', allocatedWorkerId: 'sw-tom-adeyemi', policyId: 'oxfordshire', alertTypeId: 'r_and_e',
+      type: 'raise', caseId, actor: PRIYA, reference, subjectInitials: 'J.T.', allocatedWorkerId: SAMIRA, policyId: 'oxfordshire', alertTypeId: 'r_and_e',
       entryStageId: 'stage1', issue: 'Statutory visits are overdue.', impactOnChild: 'The child has not been seen in placement.',
-      resolutionSought: 'A visit this week.', resolutionSoughtBy: '2026-03-13', to: ['sw-tom-adeyemi'], cc: ['tm-rosa-lindqvist'],
+      resolutionSought: 'A visit this week.', resolutionSoughtBy: '2026-03-13', to: [SAMIRA], cc: [BETHAN],
     });
     clock.advance(3_600_000);
-    await handleCaseCommand(options, { type: 'respond', caseId, actor: 'sw-tom-adeyemi', stageId: 'stage1', response: 'accept', text: 'A visit is booked for Thursday.' });
+    await handleCaseCommand(options, { type: 'respond', caseId, actor: SAMIRA, stageId: 'stage1', response: 'accept', text: 'A visit is booked for Thursday.' });
   });
 
-  it('case export prints the whole history as case-note text, one entry a line', async () => {
+  it('DOMAIN §6.1: case export prints the case note, people named with their role and each decision dated, never an Entra object id', async () => {
     const result = await run(caseCmd, 'export', reference);
     assert.equal(result.code, 0, result.err);
-    const lines = result.out.split('\n');
-    assert.match(lines[0]!, new RegExp(`^Case ${reference} \\(J\\.T\\.\\)`));
-    assert.match(lines[1]!, /^09\/03\/2026 10:00 \[Stage 1[^\]]*\] iro-priya-okonjo raised/);
-    assert.match(lines[2]!, /^09\/03\/2026 11:00 \[.*\] sw-tom-adeyemi accepted\. Note: A visit is booked for Thursday\.$/);
+    assert.doesNotMatch(result.out, GUID);
+    assert.deepEqual(result.out.split('\n'), [
+      `Case ${reference} (J.T.): Resolution and Escalation Alert, Oxfordshire County Council. Raised by Priya Okonjo, Independent Reviewing Officer, on Monday 9 March 2026, 10:00.` +
+        ' Allocated worker: Samira Haddad, Social Worker.',
+      'Monday 9 March 2026, 10:00 [Stage 1] Priya Okonjo, Independent Reviewing Officer, raised the Resolution and Escalation Alert. Issue: "Statutory visits are overdue."' +
+        ' Impact on the looked after child: "The child has not been seen in placement." Resolution sought: "A visit this week." It went to Samira Haddad, Social Worker.' +
+        ' Bethan Pryce, Team Manager, Children in Care (North), was copied in. Resolution was sought by Friday 13 March 2026. A response was requested by 17:00 on Friday 13 March 2026.',
+      'Monday 9 March 2026, 11:00 [Stage 1] Samira Haddad, Social Worker, accepted, noting "A visit is booked for Thursday."',
+    ]);
   });
 
-  it('case export of an unknown reference exits 1 and says so', async () => {
+  it('case export of an unknown reference exits 1 and says there is no such case', async () => {
     const result = await run(caseCmd, 'export', 'OX-1999-0000');
     assert.equal(result.code, 1);
-    assert.match(result.err, /no case with reference OX-1999-0000/);
+    assert.equal(result.out, '');
+    assert.equal(result.err, 'resolve case: there is no case with reference OX-1999-0000; check the reference on the case card');
   });
 
   it('case without "export <reference>" is a usage error (exit 2)', async () => {

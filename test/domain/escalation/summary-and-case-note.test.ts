@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
-import { SYSTEM_ACTOR, caseNoteText, summarise } from '../../../domain/escalation/index.js';
+import { SYSTEM_ACTOR, caseNoteText, peopleIn, summarise } from '../../../domain/escalation/index.js';
+import { getPolicy } from '../../../domain/policies/index.js';
 import { Scenario, people, raiseStep } from './harness.js';
 
-const NAMES: Record<string, string> = {
-  [people.officer]: 'Priya Okonjo (FRO)',
-  [people.sw]: 'Tomasz Wren',
-  [people.ps]: 'Kofi Hale',
-  [people.tm]: 'Aisha Bell',
-  [people.om]: 'Rhian Cole',
+/** Fictional people from graph/samples/organisation.yaml, described as the directory would ("Name, Role"). */
+const DESCRIBED: Record<string, string> = {
+  [people.officer]: 'Elin Rhys, Fostering Reviewing Officer',
+  [people.sw]: 'Niamh Delaney, Supervising Social Worker',
+  [people.ps]: 'Oliver Chen-Harris, Practice Supervisor, Fostering Support',
+  [people.tm]: 'Kwame Asante, Team Manager, Fostering Support',
+  [people.om]: 'Declan Morrow, Service Manager, Fostering',
+  [people.sm]: 'Rupert Elms, Service Manager, Safeguarding and Quality Assurance',
+  [people.hos]: 'Grace Nwankwo, Head of Service, Children in Care and Fostering',
+  [people.dd]: 'Tomasz Wieczorek, Deputy Director, Children and Families',
+  [people.director]: "Helena Marsh-Adeyemi, Director of Children's Services",
 };
-const nameOf = (id: string) => NAMES[id] ?? `unknown person ${id}`;
+const describePerson = (id: string) => DESCRIBED[id] ?? 'a person no longer in the directory';
+/** An Entra object id: what the export must never print (DOMAIN §6.1). */
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** A Somerset case that runs from March (GMT) into April (BST). */
 function somersetCase(): Scenario {
@@ -54,41 +62,126 @@ describe('domain/escalation: projections and the case record', () => {
     });
   });
 
-  describe('caseNoteText (REC-01: the record for LCS, Mosaic, Eclipse)', () => {
-    it('lists who did what, when in Europe/London time (GMT then BST, Easter skipped) and at which stage', () => {
-      assert.equal(caseNoteText(somersetCase().events, nameOf), [
-        'Case RES-2026-0142 (J.T.): Formal Issue Resolution, Somerset Council.',
-        '20/03/2026 10:15 [Formal Issue Resolution (Stage 2)] Priya Okonjo (FRO) raised a Formal Issue Resolution. To: Kofi Hale, Aisha Bell. CC: Tomasz Wren. Allocated worker: Tomasz Wren.' +
-          ' Category: Statutory requirements for the foster carer(s) not being met. Issue: Statutory visits have not taken place since January.' +
-          ' Impact on the child: J.T. has not seen their social worker and is anxious about contact. Resolution sought: A visit within the week and a plan for monthly visits.' +
-          ' Response due 27/03/2026 17:00.',
-        '26/03/2026 17:00 [Formal Issue Resolution (Stage 2)] Reminder sent: a response is due 27/03/2026 17:00.',
-        '30/03/2026 09:30 [Formal Dispute (Stage 3): Level 1] Priya Okonjo (FRO) escalated from Formal Issue Resolution (Stage 2) to Formal Dispute (Stage 3): Level 1. Reason: No reply from the PS or TM. To: Rhian Cole. CC: Kofi Hale, Aisha Bell. Response due 08/04/2026 17:00.',
-        '31/03/2026 14:00 [Formal Dispute (Stage 3): Level 1] Rhian Cole accepted. Note: Supervision visit booked.',
-        '31/03/2026 14:05 [Formal Dispute (Stage 3): Level 1] Rhian Cole agreed an action for Tomasz Wren, due 03/04/2026: Visit the carers and update the plan.',
-        '02/04/2026 16:00 [Formal Dispute (Stage 3): Level 1] Tomasz Wren marked the action complete: Visit the carers and update the plan.',
-        '07/04/2026 10:00 [Formal Dispute (Stage 3): Level 1] Priya Okonjo (FRO) recorded the matter as resolved. Outcome: Monthly supervision restored. Key learning points: Escalate missed visits sooner.',
+  describe('caseNoteText (DOMAIN §6.1, REC-01 to REC-05: the case note an officer pastes into LCS, Mosaic or Eclipse)', () => {
+    it('§6.1: a heading (reference, initials, alert type, authority, who raised it and when, allocated worker), then one dated entry a line, in Europe/London time (GMT then BST)', () => {
+      assert.equal(caseNoteText(somersetCase().events, describePerson, getPolicy('somerset')), [
+        'Case RES-2026-0142 (J.T.): Formal Issue Resolution, Somerset Council. Raised by Elin Rhys, Fostering Reviewing Officer, on Friday 20 March 2026, 10:15.' +
+          ' Allocated worker: Niamh Delaney, Supervising Social Worker.',
+        'Friday 20 March 2026, 10:15 [Formal Issue Resolution (Stage 2)] Elin Rhys, Fostering Reviewing Officer, raised the Formal Issue Resolution.' +
+          ' Category: "Statutory requirements for the foster carer(s) not being met". Issue: "Statutory visits have not taken place since January."' +
+          ' Impact: "J.T. has not seen their social worker and is anxious about contact." Resolution sought: "A visit within the week and a plan for monthly visits."' +
+          ' It went to Oliver Chen-Harris, Practice Supervisor, Fostering Support; and Kwame Asante, Team Manager, Fostering Support.' +
+          ' Niamh Delaney, Supervising Social Worker, was copied in. A response was requested by 17:00 on Friday 27 March 2026.',
+        'Thursday 26 March 2026, 17:00 [Formal Issue Resolution (Stage 2)] Resolve sent a reminder that a response is due by 17:00 on Friday 27 March 2026.',
+        'Monday 30 March 2026, 09:30 [Formal Dispute (Stage 3): Level 1] Elin Rhys, Fostering Reviewing Officer, escalated the case from Formal Issue Resolution (Stage 2)' +
+          ' to Formal Dispute (Stage 3): Level 1 because "No reply from the PS or TM." It went to Declan Morrow, Service Manager, Fostering.' +
+          ' Oliver Chen-Harris, Practice Supervisor, Fostering Support; and Kwame Asante, Team Manager, Fostering Support, were copied in.' +
+          ' A response was requested by 17:00 on Wednesday 8 April 2026.',
+        'Tuesday 31 March 2026, 14:00 [Formal Dispute (Stage 3): Level 1] Declan Morrow, Service Manager, Fostering, accepted, noting "Supervision visit booked."',
+        'Tuesday 31 March 2026, 14:05 [Formal Dispute (Stage 3): Level 1] Declan Morrow, Service Manager, Fostering, agreed an action for Niamh Delaney, Supervising Social Worker,' +
+          ' due by Friday 3 April 2026: "Visit the carers and update the plan."',
+        'Thursday 2 April 2026, 16:00 [Formal Dispute (Stage 3): Level 1] Niamh Delaney, Supervising Social Worker, marked their action as complete: "Visit the carers and update the plan."',
+        'Tuesday 7 April 2026, 10:00 [Formal Dispute (Stage 3): Level 1] Elin Rhys, Fostering Reviewing Officer, recorded the case as resolved.' +
+          ' Outcome: "Monthly supervision restored." Key learning points: "Escalate missed visits sooner."',
       ].join('\n'));
     });
 
-    it('without a name lookup it shows person ids, never anything else about them', () => {
-      const text = caseNoteText(somersetCase().events);
-      assert.ok(text.includes(people.officer));
-      assert.ok(!text.includes('Priya'));
+    it('§6.1: every person is named with their role, and no person id is ever printed', () => {
+      const s = somersetCase();
+      const text = caseNoteText(s.events, describePerson, getPolicy('somerset'));
+      for (const id of Object.values(people)) assert.ok(!text.includes(id), `${id} is printed`);
+      assert.doesNotMatch(text, GUID);
+      assert.match(text, /Declan Morrow, Service Manager, Fostering, accepted/);
     });
 
-    it('a bypass, a withdrawal and an overdue response are recorded in plain words', () => {
+    it('§6.1: each response is stated with its words and date: accepted, proposed an alternative ("…"), declined because "…"', () => {
+      const responded = (response: 'accept' | 'propose-alternative' | 'decline', text?: string) => {
+        const s = Scenario.of('cheshire_east');
+        s.do(raiseStep({ policyId: 'cheshire_east', alertTypeId: 'informal', to: [people.tm], cc: [people.sw] }), '2026-03-02T10:00:00Z');
+        s.do({ type: 'respond', actor: people.tm, stageId: 'informal', response, ...(text !== undefined && { text }) }, '2026-03-04T14:30:00Z');
+        return caseNoteText(s.events, describePerson, getPolicy('cheshire_east')).split('\n')[2];
+      };
+      const at = 'Wednesday 4 March 2026, 14:30 [Informal practice alert] Kwame Asante, Team Manager, Fostering Support,';
+      assert.equal(responded('accept'), `${at} accepted.`);
+      assert.equal(responded('propose-alternative', 'A joint visit with the IRO next week'), `${at} proposed an alternative: "A joint visit with the IRO next week".`);
+      assert.equal(responded('decline', 'The plan was updated on Monday.'), `${at} declined because "The plan was updated on Monday."`);
+    });
+
+    it('§6.1: an escalation states its reason, who it went to, who was alerted (Oxfordshire\'s word) and who already knew (AMB-23)', () => {
+      const s = Scenario.of('oxfordshire');
+      s.do(raiseStep({ policyId: 'oxfordshire', alertTypeId: 'r_and_e', entryStageId: 'stage1', to: [people.sw], cc: [people.tm], resolutionSoughtBy: '2026-03-13' }), '2026-03-09T10:00:00Z');
+      s.do({ type: 'escalate', actor: people.officer, stageId: 'stage1', reason: 'No visit has been booked.', resolutionSoughtBy: '2026-03-20', to: [people.sm], cc: [people.dd] }, '2026-03-16T10:00:00Z');
+      s.do({ type: 'escalate', actor: people.officer, stageId: 'stage2', reason: 'Still no visit.', resolutionSoughtBy: '2026-03-27', to: [people.dd], cc: [people.hos] }, '2026-03-23T10:00:00Z');
+      s.do({ type: 'escalate', actor: people.officer, stageId: 'stage3', reason: 'The placement is at risk.', resolutionSoughtBy: '2026-04-02', to: [people.director], cc: [people.dd] }, '2026-03-30T10:00:00Z');
+      const lines = caseNoteText(s.events, describePerson, getPolicy('oxfordshire')).split('\n');
+      assert.equal(lines[2], 'Monday 16 March 2026, 10:00 [Stage 2] Elin Rhys, Fostering Reviewing Officer, escalated the case from Stage 1 to Stage 2 because "No visit has been booked."' +
+        ' It went to Rupert Elms, Service Manager, Safeguarding and Quality Assurance. Tomasz Wieczorek, Deputy Director, Children and Families, was alerted.' +
+        ' Resolution was sought by Friday 20 March 2026. A response was requested by 17:00 on Friday 20 March 2026.');
+      assert.match(lines[4] ?? '', /^Monday 30 March 2026, 11:00 \[Stage 4\] .* It went to Helena Marsh-Adeyemi, Director of Children's Services\. Tomasz Wieczorek, Deputy Director, Children and Families, was already aware and not alerted again\./);
+    });
+
+    it('§6.1: a bypass is recorded with its reason, the line-manager discussion and the emergency; a withdrawal with its reason; an overdue response with its deadline', () => {
       const s = Scenario.of('dudley');
       s.do(raiseStep({
         policyId: 'dudley', alertTypeId: 'drp', entryStageId: 'stage4', to: [people.om], resolutionSoughtBy: '2026-03-06',
-        bypass: { reason: 'Child at immediate risk of harm.', emergency: true },
+        issue: 'The carers\' household has changed and no assessment is booked.', impactOnChild: 'The carers are unsure what support they will have.',
+        bypass: { reason: 'Immediate risk of placement breakdown.', emergency: true },
       }), '2026-03-03T10:00:00Z');
       s.do({ type: 'deadline-reached', actor: SYSTEM_ACTOR, key: 'response-due:stage4' }, '2026-03-06T17:00:00Z');
       s.do({ type: 'withdraw', actor: people.officer, reason: 'Placement ended; concern passed to the LADO.' }, '2026-03-09T10:00:00Z');
-      const lines = caseNoteText(s.events, nameOf).split('\n');
-      assert.match(lines[1] ?? '', /Entered at this stage by bypass: Child at immediate risk of harm\. \(emergency\)\./);
-      assert.equal(lines[2], '06/03/2026 17:00 [Stage 4 Formal dispute resolution] No response by 06/03/2026 17:00: the response is overdue.');
-      assert.equal(lines[3], '09/03/2026 10:00 [Stage 4 Formal dispute resolution] Priya Okonjo (FRO) withdrew the case. Reason: Placement ended; concern passed to the LADO.');
+      const lines = caseNoteText(s.events, describePerson, getPolicy('dudley')).split('\n');
+      assert.match(lines[1] ?? '', /raised the Formal Dispute Resolution \(DRP\)\. The case entered at this stage, bypassing the stages before it, because "Immediate risk of placement breakdown\." It was an emergency\./);
+      assert.equal(lines[2], 'Friday 6 March 2026, 17:00 [Stage 4 Formal dispute resolution] No response by 17:00 on Friday 6 March 2026: the response is overdue.');
+      assert.equal(lines[3], 'Monday 9 March 2026, 10:00 [Stage 4 Formal dispute resolution] Elin Rhys, Fostering Reviewing Officer, withdrew the case because "Placement ended; concern passed to the LADO."');
+    });
+
+    it('§6.1: an agreed action names its owner and due date; its completion and an action left overdue are recorded', () => {
+      const s = Scenario.of('cheshire_east');
+      s.do(raiseStep({ policyId: 'cheshire_east', alertTypeId: 'informal', to: [people.tm], cc: [people.sw] }), '2026-03-02T10:00:00Z');
+      s.do({ type: 'agree-action', actor: people.tm, stageId: 'informal', actionId: 'a1', owner: people.sw, dueDate: '2026-03-06', text: 'Update the care plan' }, '2026-03-04T10:00:00Z');
+      s.do({ type: 'agree-action', actor: people.tm, stageId: 'informal', actionId: 'a2', owner: people.ps, dueDate: '2026-03-05', text: 'Arrange training.' }, '2026-03-04T10:05:00Z');
+      s.do({ type: 'deadline-reached', actor: SYSTEM_ACTOR, key: 'action-due:a2' }, '2026-03-05T17:00:00Z');
+      s.do({ type: 'complete-action', actor: people.sw, actionId: 'a1', note: 'Shared with the carers.' }, '2026-03-06T09:00:00Z');
+      const lines = caseNoteText(s.events, describePerson, getPolicy('cheshire_east')).split('\n');
+      assert.deepEqual(lines.slice(2), [
+        'Wednesday 4 March 2026, 10:00 [Informal practice alert] Kwame Asante, Team Manager, Fostering Support, agreed an action for Niamh Delaney, Supervising Social Worker, due by Friday 6 March 2026: "Update the care plan".',
+        'Wednesday 4 March 2026, 10:05 [Informal practice alert] Kwame Asante, Team Manager, Fostering Support, agreed an action for Oliver Chen-Harris, Practice Supervisor, Fostering Support, due by Thursday 5 March 2026: "Arrange training."',
+        'Thursday 5 March 2026, 17:00 [Informal practice alert] The action agreed for Oliver Chen-Harris, Practice Supervisor, Fostering Support, was not complete by 17:00 on Thursday 5 March 2026: "Arrange training."',
+        'Friday 6 March 2026, 09:00 [Informal practice alert] Niamh Delaney, Supervising Social Worker, marked their action as complete: "Update the care plan". Note: "Shared with the carers."',
+      ]);
+    });
+
+    it('§6.1: a resolution quotes its outcome, and says so when no key learning points were recorded', () => {
+      const s = Scenario.of('cheshire_east');
+      s.do(raiseStep({ policyId: 'cheshire_east', alertTypeId: 'informal', to: [people.tm] }), '2026-03-02T10:00:00Z');
+      s.do({ type: 'resolve', actor: people.officer, outcome: 'The plan was updated' }, '2026-03-04T10:00:00Z');
+      assert.equal(caseNoteText(s.events, describePerson).split('\n').at(-1),
+        'Wednesday 4 March 2026, 10:00 [Informal practice alert] Elin Rhys, Fostering Reviewing Officer, recorded the case as resolved. Outcome: "The plan was updated". No key learning points were recorded.');
+    });
+
+    it('§6.1: a foster carer\'s case (Dudley, Somerset) never says "child"; a child\'s case uses the ladder\'s own word', () => {
+      for (const policyId of ['dudley', 'somerset'] as const) {
+        const s = Scenario.of(policyId);
+        const alertTypeId = policyId === 'dudley' ? 'qop' : 'informal';
+        s.do(raiseStep({ policyId, alertTypeId, to: [people.sw], issue: 'Supervision has lapsed since January.', impactOnChild: 'The carers feel unsupported.' }), '2026-03-03T10:00:00Z');
+        const text = caseNoteText(s.events, describePerson, getPolicy(policyId));
+        assert.doesNotMatch(text, /child/i, `${policyId}: ${text}`);
+        assert.match(text, / Impact: "The carers feel unsupported\."/);
+      }
+      const s = Scenario.of('oxfordshire');
+      s.do(raiseStep({ policyId: 'oxfordshire', alertTypeId: 'r_and_e', entryStageId: 'stage1', to: [people.sw], resolutionSoughtBy: '2026-03-13' }), '2026-03-09T10:00:00Z');
+      assert.match(caseNoteText(s.events, describePerson, getPolicy('oxfordshire')), / Impact on the looked after child: "J\.T\. has not seen their social worker/);
+      assert.match(caseNoteText(s.events, describePerson), / Impact: "J\.T\./, 'without the ladder, the neutral label');
+    });
+
+    it('without a description of people the note names nobody, and still prints no person id', () => {
+      const text = caseNoteText(somersetCase().events);
+      for (const id of Object.values(people)) assert.ok(!text.includes(id), `${id} is printed`);
+      assert.match(text, /^Case RES-2026-0142 \(J\.T\.\): Formal Issue Resolution, Somerset Council\. Raised by an unnamed person on Friday 20 March 2026, 10:15\./);
+    });
+
+    it('peopleIn lists everyone the note describes, once each, without Resolve itself', () => {
+      assert.deepEqual(peopleIn(somersetCase().events), [people.officer, people.sw, people.ps, people.tm, people.om]);
     });
   });
 });
