@@ -6,6 +6,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CaseFlows } from '../app/cases/flows.js';
+import type { MessageLocation } from '../app/delivery/messages.js';
 import type { Reply } from '../app/replies.js';
 import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
 import { isDatabaseUnavailable } from '../app/errors.js';
@@ -39,6 +40,13 @@ const SOMETHING_WENT_WRONG = 'Something went wrong and nothing was changed. Plea
 const UNAVAILABLE_CARD_WAIT_MS = 400;
 
 export const ONLY_IN_PRIVATE = 'I show cases only in your 1:1 chat with me, so that nobody else in this conversation sees them. Message me there.';
+
+/** Where the clicked card is, when it is a message in the person's 1:1 chat (Teams gives its id as replyToId). */
+function cardMessageOf(context: TurnContext): MessageLocation | undefined {
+  const { replyToId, conversation, serviceUrl } = context.activity;
+  if (typeof replyToId !== 'string' || replyToId === '' || conversation?.conversationType !== 'personal' || conversation.isGroup === true) return undefined;
+  return { conversationId: conversation.id, messageId: replyToId, serviceUrl };
+}
 
 /** The Entra object id of the person acting, from the activity itself. */
 export function actingUserId(context: TurnContext): string | undefined {
@@ -130,7 +138,7 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
         return 'This card is damaged or was not sent by Resolve: its action is not one I know. Nothing was changed.';
       }
       logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb });
-      const reply = await flows.act(actingUserId(context)!, verb, data);
+      const reply = await flows.act(actingUserId(context)!, verb, data, cardMessageOf(context));
       // Answer only the person who clicked. (teams-ai would also rewrite the message for everyone
       // when a card has `refresh`; each holder's own copy refreshes to their own view instead.)
       const body = 'card' in reply

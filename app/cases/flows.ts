@@ -12,18 +12,20 @@ import {
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { hasPart, isResponseOverdue, type CaseState, type CaseSummary } from '../../domain/escalation/index.js';
+import { hasPart, isResponseOverdue, SYSTEM_ACTOR, type CaseCommand, type CaseState, type CaseSummary } from '../../domain/escalation/index.js';
 import { nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import { DuplicateReferenceError, openCasesFor } from './summary.js';
 import type { Clock } from '../../store/clock.js';
+import { handleCommandIn, withConcurrencyRetry } from '../../store/command.js';
 import type { Db } from '../../store/db.js';
 import type { DeadlineHandler } from '../../store/deadlines.js';
 import { errorFields, type Logger } from '../log.js';
+import type { MessageLocation } from '../delivery/messages.js';
 import type { RaiseOutcome, Reply } from '../replies.js';
 import { commandFor, isMovingAction, raiseCommandFor } from './commands.js';
 import { createCaseComposer, type CaseComposer } from './compose.js';
-import { caseDeadlineHandler, caseDeliveryRecorder, findCaseByReference, handleCaseCommand, loadCase, policyLookup, type CaseStoreOptions } from './model.js';
+import { caseDeadlineHandler, caseDeliveryRecorder, caseModel, findCaseByReference, handleCaseCommand, loadCase, policyLookup, type CaseStoreOptions } from './model.js';
 import { checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from './raise-form.js';
 import { createCaseRouting } from './routing.js';
 import { caseView, outcomeView, statusCardView } from './views.js';
@@ -50,9 +52,10 @@ export interface CaseFlowOptions {
 export interface CaseFlows {
   /** A new raise form, or the same one drawn again with the values typed so far (optionally an issue to start from). */
   raiseForm(request?: { readonly formId?: string; readonly data?: unknown; readonly issue?: string }): AdaptiveCardJson;
-  submitRaise(actorId: string, data: unknown): Promise<RaiseOutcome>;
+  /** `origin`: the message the form was on, when it came from a card in the person's 1:1 chat; the case card replaces it. */
+  submitRaise(actorId: string, data: unknown, origin?: MessageLocation): Promise<RaiseOutcome>;
   /** Any case action from a card (respond, agree, escalate, refresh...): the card to show the actor. */
-  act(actorId: string, verb: string, data: unknown): Promise<Reply>;
+  act(actorId: string, verb: string, data: unknown, origin?: MessageLocation): Promise<Reply>;
   myCases(actorId: string): Promise<Reply>;
   caseByReference(actorId: string, reference: string): Promise<Reply>;
   /** What Resolve does for this person, when the app is installed for them or added to a chat. */
@@ -104,7 +107,28 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return renderRaiseForm({ policies, workers, ...(request.formId !== undefined && { formId: request.formId }), ...(values !== undefined && { values }) });
   }
 
-  async function submitRaise(actorId: string, data: unknown): Promise<RaiseOutcome> {
+  /**
+   * Raises the case; raised from a form card in the officer's chat, the same transaction records
+   * that message as the officer's case card, so the card that answers the click is the one every
+   * later change updates (one card per person per case, never a second copy).
+   */
+  async function runRaise(command: CaseCommand, actorId: string, origin: MessageLocation | undefined) {
+    if (origin === undefined) return handleCaseCommand(store, command);
+    const model = caseModel(store);
+    const { value } = await withConcurrencyRetry(() =>
+      db.transaction(async (tx) => {
+        const now = clock.now();
+        const raised = await handleCommandIn(tx, model, command.caseId, command, now);
+        if (raised.ok) {
+          await handleCommandIn(tx, model, command.caseId, { type: 'record-card-posted', caseId: command.caseId, actor: SYSTEM_ACTOR, recipient: actorId, location: origin }, now);
+        }
+        return raised;
+      }),
+    );
+    return value;
+  }
+
+  async function submitRaise(actorId: string, data: unknown, origin?: MessageLocation): Promise<RaiseOutcome> {
     const checked = checkRaiseSubmission(policies, data, workers);
     if (!checked.ok) return 'damaged' in checked ? { kind: 'damaged', message: checked.damaged } : { kind: 'form', card: checked.card };
     const { form, policy } = checked;
@@ -126,7 +150,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     const command = raiseCommandFor(form, { actorId, policyId: policy.id, people });
     let outcome;
     try {
-      outcome = await handleCaseCommand(store, command);
+      outcome = await runRaise(command, actorId, origin);
     } catch (error) {
       if (error instanceof DuplicateReferenceError) {
         return again(`A case with the reference ${form.caseReference} already exists: open it with "case ${form.caseReference}", or check the reference.`);
@@ -143,10 +167,10 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return card === undefined ? { kind: 'saved', message: DONE_CARD_LATER } : { kind: 'raised', card: card.card };
   }
 
-  async function act(actorId: string, verb: string, data: unknown): Promise<Reply> {
+  async function act(actorId: string, verb: string, data: unknown, origin?: MessageLocation): Promise<Reply> {
     // A raise form with faults is shown again with them under its fields, not refused as damaged.
     if (verb === VERBS.raiseSubmit) {
-      const raised = await submitRaise(actorId, data);
+      const raised = await submitRaise(actorId, data, origin);
       return 'message' in raised ? { message: raised.message } : { card: raised.card };
     }
     const parsed = parseActionData(verb, data);

@@ -264,3 +264,41 @@ describe('bot: a card that is gone, a click after the commit, an upgrade and a f
     }
   });
 });
+
+describe('bot: exactly one case card per person per case', function () {
+  this.timeout(60_000);
+  it('the officer\'s raise form becomes their case card: the card answering the click is the one later changes update, never a second copy', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.say(IRO, 'raise');
+      const form = bot.sentTo(IRO).at(-1)!;
+      const reply = await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-one', 'LCS-550301'), { replyToId: form.activityId });
+      assert.doesNotMatch(JSON.stringify(reply.body), /Nothing was changed/);
+      bot.connector.clear();
+      await bot.deliver();
+      const toOfficer = bot.sentTo(IRO);
+      assert.deepEqual(toOfficer.map((s) => s.kind), ['update'], 'the officer\'s card is updated in place, not sent again');
+      assert.equal(toOfficer[0]?.activityId, form.activityId);
+      const accept = actionsIn(caseCards(bot.sentTo(WORKER)).at(-1)).find((a) => a.verb === 'respondAccept');
+      bot.connector.clear();
+      await bot.invoke(WORKER, 'respondAccept', accept!.data as JsonObject);
+      await bot.deliver();
+      assert.deepEqual(bot.sentTo(IRO).map((s) => [s.kind, s.activityId]), [['update', form.activityId]], 'and every later change updates that same card');
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('raised from a message (a dialog, no card in the chat), the officer gets one new case card', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.say(IRO, 'help');
+      bot.connector.clear();
+      await bot.post({ ...bot.activityFromUser(IRO, ''), type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'raiseFromMessage', data: raiseForm('form-dialog', 'LCS-550302') } });
+      await bot.deliver();
+      assert.deepEqual(bot.sentTo(IRO).filter((s) => caseCards([s]).length > 0).map((s) => s.kind).filter((k) => k !== 'update').length, 1);
+    } finally {
+      await bot.close();
+    }
+  });
+});
