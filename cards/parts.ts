@@ -115,7 +115,7 @@ export function agreedActionsSection(view: CaseView, markDoneFor?: string): Card
 
 function agreedAction(key: CaseKey, action: AgreedActionView, markDoneFor: string | undefined): CardElement {
   const state = action.doneAt ? `done at ${formatMoment(action.doneAt)}` : `due ${formatIsoDate(action.due)}`;
-  const canMark = markDoneFor !== undefined && !action.doneAt && action.owner.id === markDoneFor;
+  const canMark = markDoneFor !== undefined && !action.doneAt && (action.canMarkDone ?? action.owner.id === markDoneFor);
   return container([
     plainText(action.description),
     text(`${action.owner.name} · ${state}`, {

@@ -56,6 +56,8 @@ export interface AgreedActionView {
   readonly owner: PersonView;
   readonly due: IsoDate;
   readonly doneAt?: Date;
+  /** The viewer may mark it done (the owner, or the ladder's confirming role). Unset: the owner only. */
+  readonly canMarkDone?: boolean;
 }
 
 export type ResponseKind = 'accepted' | 'proposed' | 'declined';

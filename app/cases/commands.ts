@@ -67,7 +67,7 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
       const { escalateReason, escalateSoughtBy } = action.data;
       return {
         type: 'escalate', ...seen(action.data, actorId), reason: escalateReason ?? inputs.defaultEscalationReason ?? '',
-        ...(escalateSoughtBy !== undefined && { resolutionSoughtBy: escalateSoughtBy }), to: people.to, cc: people.cc,
+        ...(escalateSoughtBy !== undefined && { resolutionSoughtBy: escalateSoughtBy }), to: people.to, cc: people.cc, actionConfirmers: people.actionConfirmers,
       };
     }
     case 'bypass': {
@@ -75,7 +75,7 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
       return {
         type: 'bypass', ...seen(action.data, actorId), targetStageId: bypassStageId, reason: bypassReason,
         lineManagerDiscussed: discussedWithLineManager, emergency,
-        ...(bypassSoughtBy !== undefined && { resolutionSoughtBy: bypassSoughtBy }), to: people.to, cc: people.cc,
+        ...(bypassSoughtBy !== undefined && { resolutionSoughtBy: bypassSoughtBy }), to: people.to, cc: people.cc, actionConfirmers: people.actionConfirmers,
       };
     }
     case 'resolve': {
@@ -112,5 +112,6 @@ export function raiseCommandFor(form: VerbData<'raiseSubmit'>, inputs: { readonl
     }),
     to: inputs.people.to,
     cc: inputs.people.cc,
+    actionConfirmers: inputs.people.actionConfirmers,
   };
 }

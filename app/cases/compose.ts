@@ -8,8 +8,9 @@ import {
   actionCard, actionCardPreview, chaserCard, chaserCardPreview, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
   type AdaptiveCardJson,
 } from '../../cards/index.js';
-import { isResponseOverdue, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
-import { nextStage, type Policy } from '../../domain/policies/index.js';
+import type { WorkingCalendar } from '../../domain/calendar/index.js';
+import { cafcassReferralOffered, isResponseOverdue, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
+import { emailHeading, nextStage, type Policy } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import type { Clock } from '../../store/clock.js';
 import type { Db } from '../../store/db.js';
@@ -44,6 +45,7 @@ export interface CaseComposerOptions {
   readonly policies: readonly Policy[];
   readonly directory: Directory;
   readonly routing: CaseRouting;
+  readonly calendar: WorkingCalendar;
   /** A person's Teams MRI (`29:...`) when Resolve has talked with them, for `refresh.userIds`. */
   readonly mriOf?: (personId: string) => Promise<string | undefined>;
 }
@@ -92,7 +94,8 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
       const prompt = escalatePromptView(state, names, route !== undefined && route.to.length > 0 ? nextStageView : undefined);
       if (prompt !== undefined) return { card: chaserCard(prompt), preview: chaserCardPreview(prompt) };
     }
-    const view = statusCardView(state, events, policy, names, now, { refreshIds, ...(nextStageView !== undefined && { nextStage: nextStageView }) });
+    const cafcassOffered = policy === undefined || cafcassReferralOffered(state, { policy, calendar: options.calendar }, now);
+    const view = statusCardView(state, events, policy, names, now, { refreshIds, cafcassOffered, ...(nextStageView !== undefined && { nextStage: nextStageView }) });
     return { card: statusCard(view), preview: statusCardPreview(view) };
   }
 
@@ -104,7 +107,9 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
     const events = records.map((r) => r.event);
     const { card, preview } = await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' });
     // A chaser that is also emailed has its own email effect: no second email as a Teams fallback.
-    const email = n.emailToo ? undefined : caseEmail(state, n.purpose);
+    const policy = policyOf(state);
+    const heading = policy === undefined ? null : emailHeading(policy, state.alertTypeId);
+    const email = n.emailToo ? undefined : caseEmail(state, n.purpose, heading);
     if (n.purpose === 'card-new' || n.purpose === 'card-update') {
       // One case card per person: whichever of new or update comes, it replaces the card already there.
       const replaces = state.cards[n.recipient];

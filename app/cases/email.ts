@@ -28,9 +28,12 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 
 /** A stage name too long for the subject (mail refuses one over MAX_SUBJECT_LENGTH) is left to the body. */
-export function caseEmail(state: Pick<CaseState, 'reference' | 'stage'>, purpose: NotificationPurpose): EmailContent {
-  const full = caseMessageLine(state, purpose);
-  const subject = full.length <= MAX_SUBJECT_LENGTH ? full : `Resolve: ${state.reference}: ${WHY[purpose]}`;
+export function caseEmail(state: Pick<CaseState, 'reference' | 'stage'>, purpose: NotificationPurpose, heading: string | null = null): EmailContent {
+  // AMB-31: a ladder may head every email of an alert type (Oxfordshire "Resolution and Escalation Alert").
+  const headed = (line: string) => (heading === null ? line : `${heading}: ${line}`);
+  const full = headed(caseMessageLine(state, purpose));
+  const short = headed(`Resolve: ${state.reference}: ${WHY[purpose]}`);
+  const subject = full.length <= MAX_SUBJECT_LENGTH ? full : short.length <= MAX_SUBJECT_LENGTH ? short : `Resolve: ${state.reference}: ${WHY[purpose]}`;
   const look = `Open Resolve in Microsoft Teams and type "case ${state.reference}" to see it.`;
   return {
     subject,

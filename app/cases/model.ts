@@ -18,7 +18,7 @@ import {
   type CaseSummary,
 } from '../../domain/escalation/index.js';
 import { notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
-import { getPolicy, type Policy } from '../../domain/policies/index.js';
+import { emailHeading, getPolicy, type Policy } from '../../domain/policies/index.js';
 import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from './summary.js';
 import type { Clock } from '../../store/clock.js';
 import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type StreamModel } from '../../store/command.js';
@@ -69,13 +69,13 @@ export function parseCaseTeamsPayload(payload: unknown): CaseTeamsPayload | unde
  * is a new message), and an email beside it when the domain asks for one, composed now from the
  * state that caused it.
  */
-export function caseEffects(notifications: readonly Notification[], state: CaseState, tenant = ''): OutboxEffect[] {
+export function caseEffects(notifications: readonly Notification[], state: CaseState, tenant = '', heading: string | null = null): OutboxEffect[] {
   return notifications.flatMap((n) => {
     const payload: CaseTeamsPayload = { topic: CASE_TOPIC, recipient: n.recipient, request: n };
     const kind = n.purpose === 'card-update' ? EFFECT_KINDS.teamsUpdate : EFFECT_KINDS.teamsCard;
     const teams: OutboxEffect = { idempotencyKey: n.key, destination: `teams:${n.recipient}`, tenant, kind, payload };
     if (!n.emailToo) return [teams];
-    const email: EmailEffectPayload = { topic: CASE_TOPIC, recipient: n.recipient, email: caseEmail(state, n.purpose) };
+    const email: EmailEffectPayload = { topic: CASE_TOPIC, recipient: n.recipient, email: caseEmail(state, n.purpose, heading) };
     return [teams, { idempotencyKey: `${n.key}/email`, destination: `email:${n.recipient}`, tenant, kind: EFFECT_KINDS.email, payload: email }];
   });
 }
@@ -109,7 +109,9 @@ export function caseModel(ctx: CaseStoreContext): StreamModel<CaseState, CaseCom
       }));
     },
     effectsOf(change) {
-      return caseEffects(notificationsFor({ before: change.before, after: change.after, events: change.events }), change.after, ctx.tenant);
+      return caseEffects(
+        notificationsFor({ before: change.before, after: change.after, events: change.events }), change.after, ctx.tenant, emailHeading(policyOf(change.after), change.after.alertTypeId),
+      );
     },
     async project(tx, change) {
       const summary = summarise(change.after, change.now);

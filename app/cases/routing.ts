@@ -6,7 +6,7 @@
  */
 import { InvalidInputError } from '../../domain/errors.js';
 import type { CaseState } from '../../domain/escalation/index.js';
-import { recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
+import { actionConfirmerRoles, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import type { Clock } from '../../store/clock.js';
 import type { Logger } from '../log.js';
@@ -14,11 +14,13 @@ import type { Logger } from '../log.js';
 export interface StagePeople {
   readonly to: readonly string[];
   readonly cc: readonly string[];
+  /** AMB-30: who confirms agreed actions complete, where the ladder names a role for it (Dudley's team manager). */
+  readonly actionConfirmers: readonly string[];
 }
 
 export interface CaseRouting {
   /** The people a set of stage roles reaches for a case with this allocated worker and officer. */
-  route(roles: { readonly to: readonly RoleKey[]; readonly cc: readonly RoleKey[] }, allocatedWorkerId: string, officerId: string): Promise<StagePeople>;
+  route(roles: StageRoles, allocatedWorkerId: string, officerId: string): Promise<StagePeople>;
   /**
    * Who this stage of the case would go to, from the allocated worker recorded when it was
    * raised; nobody when the case has none recorded or the ladder has no such stage (the domain
@@ -27,8 +29,15 @@ export interface CaseRouting {
   stagePeople(state: CaseState, policy: Policy, stageId: string): Promise<StagePeople>;
 }
 
+/** The roles a stage names, and the ladder's action-confirming roles. */
+export interface StageRoles {
+  readonly to: readonly RoleKey[];
+  readonly cc: readonly RoleKey[];
+  readonly actionConfirmers?: readonly RoleKey[];
+}
+
 const unique = (ids: readonly string[]) => [...new Set(ids)];
-const NOBODY: StagePeople = { to: [], cc: [] };
+const NOBODY: StagePeople = { to: [], cc: [], actionConfirmers: [] };
 
 export function createCaseRouting(options: { readonly directory: Directory; readonly clock: Clock; readonly logger: Logger }): CaseRouting {
   const { directory, clock, logger } = options;
@@ -38,7 +47,7 @@ export function createCaseRouting(options: { readonly directory: Directory; read
     return unique(found.flat().map((p) => p.id));
   }
 
-  async function route(roles: { readonly to: readonly RoleKey[]; readonly cc: readonly RoleKey[] }, allocatedWorkerId: string, officerId: string): Promise<StagePeople> {
+  async function route(roles: StageRoles, allocatedWorkerId: string, officerId: string): Promise<StagePeople> {
     const addressed = await holders(roles.to, allocatedWorkerId, officerId);
     const now = clock.now();
     const covers = await Promise.all(addressed.map((id) => directory.cover(id, now)));
@@ -56,13 +65,14 @@ export function createCaseRouting(options: { readonly directory: Directory; read
     });
     const toIds = unique(to);
     const cc = unique([...away, ...(await holders(roles.cc, allocatedWorkerId, officerId))]).filter((id) => !toIds.includes(id));
-    return { to: toIds, cc };
+    const actionConfirmers = await holders(roles.actionConfirmers ?? [], allocatedWorkerId, officerId);
+    return { to: toIds, cc, actionConfirmers };
   }
 
   async function stagePeople(state: CaseState, policy: Policy, stageId: string): Promise<StagePeople> {
     if (state.allocatedWorkerId === null || !policy.stages.some((s) => s.id === stageId)) return NOBODY;
     try {
-      return await route(recipientRoles(policy, stageId), state.allocatedWorkerId, state.raisedBy);
+      return await route({ ...recipientRoles(policy, stageId), actionConfirmers: actionConfirmerRoles(policy) }, state.allocatedWorkerId, state.raisedBy);
     } catch (error) {
       // The allocated worker or their team has left the directory: nobody can be found.
       if (error instanceof InvalidInputError) return NOBODY;

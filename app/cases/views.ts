@@ -7,7 +7,7 @@ import type {
   ActionCardView, CaseActionName, CaseEventView, CaseHeaderView, CaseStatus, CaseView, ChaserCardView, OutcomeView, PersonView,
   ReadOnlyCardView, ResponseKind as CardResponseKind, StageRouteView, StatusCardView,
 } from '../../cards/index.js';
-import type { CaseEvent, CaseState, ResponseKind } from '../../domain/escalation/index.js';
+import { mayCompleteAction, type CaseEvent, type CaseState, type ResponseKind } from '../../domain/escalation/index.js';
 import type { Policy } from '../../domain/policies/index.js';
 
 /** Display names of staff by Entra object id (from the directory). */
@@ -83,20 +83,22 @@ export function viewerRole(state: CaseState, viewerId: string): ViewerRole {
 
 const isOpen = (state: CaseState) => state.status === 'open';
 
-function addresseeActions(state: CaseState, viewerId: string): CaseActionName[] {
+function addresseeActions(state: CaseState, policy: Policy | undefined, viewerId: string): CaseActionName[] {
   if (!isOpen(state)) return [];
   const actions: CaseActionName[] = state.stage.response === null ? ['respondAccept', 'respondPropose', 'respondDecline'] : ['agreeAction'];
-  if (state.actions.some((a) => a.owner === viewerId && a.completedAt === null)) actions.push('completeAction');
+  // AMB-30: who confirms an action done is the domain's rule (the owner, or the ladder's confirming role).
+  const confirms = (a: CaseState['actions'][number]) => (policy === undefined ? a.owner === viewerId : mayCompleteAction(state, policy, viewerId, a));
+  if (state.actions.some((a) => a.completedAt === null && confirms(a))) actions.push('completeAction');
   return actions;
 }
 
-function officerActions(state: CaseState, policy: Policy | undefined, hasNext: boolean, bypassable: boolean): CaseActionName[] {
+function officerActions(state: CaseState, policy: Policy | undefined, hasNext: boolean, bypassable: boolean, cafcassOffered: boolean): CaseActionName[] {
   if (!isOpen(state)) return [];
   return [
     ...(hasNext ? (['escalate'] as const) : []),
     ...(bypassable ? (['bypass'] as const) : []),
     'resolve',
-    ...(policy?.outsideReferral ? (['referCafcass'] as const) : []),
+    ...(policy?.outsideReferral && cafcassOffered ? (['referCafcass'] as const) : []),
     'withdraw',
   ];
 }
@@ -107,11 +109,14 @@ function officerActions(state: CaseState, policy: Policy | undefined, hasNext: b
  */
 export function actionCardView(state: CaseState, policy: Policy | undefined, nameOf: NameOf, now: Date, viewerId: string, refreshIds: readonly string[] = []): ActionCardView {
   const who = person(nameOf);
+  const view = caseView(state, policy, nameOf, now);
+  const mayMark = (owner: string) => (policy === undefined ? owner === viewerId : mayCompleteAction(state, policy, viewerId, { owner }));
   return {
-    ...caseView(state, policy, nameOf, now),
+    ...view,
+    agreedActions: view.agreedActions.map((a) => ({ ...a, canMarkDone: mayMark(a.owner.id) })),
     viewerIds: refreshIds,
     viewerId,
-    allowed: addresseeActions(state, viewerId),
+    allowed: addresseeActions(state, policy, viewerId),
     actionOwners: [...new Set([...state.stage.to, state.raisedBy])].map(who),
   };
 }
@@ -153,6 +158,8 @@ export interface StatusExtras {
   readonly nextStage?: StatusCardView['nextStage'];
   /** The officer's MRI, when known (see actionCardView). */
   readonly refreshIds?: readonly string[];
+  /** ESC-C3: whether the ladder offers the Cafcass referral yet (the domain's cafcassReferralOffered); default yes. */
+  readonly cafcassOffered?: boolean;
 }
 
 export function statusCardView(
@@ -180,7 +187,7 @@ export function statusCardView(
     history: events.map((e) => eventView(e, nameOf)).filter((e): e is CaseEventView => e !== undefined),
     ...(extras.nextStage !== undefined && { nextStage: extras.nextStage }),
     bypassTargets,
-    allowed: officerActions(state, policy, extras.nextStage !== undefined, bypassTargets.length > 0),
+    allowed: officerActions(state, policy, extras.nextStage !== undefined, bypassTargets.length > 0, extras.cafcassOffered ?? true),
   };
 }
 

@@ -29,6 +29,13 @@ const seen = { stageId: z.string().trim().min(1, 'the stage the card was for is 
 const people = {
   to: z.array(personId).readonly(),
   cc: z.array(personId).readonly().default([]),
+  /**
+   * AMB-30: the people holding the ladder's `closure.actionsConfirmedBy` roles for this case
+   * (`actionConfirmerRoles(policy)`), found by the directory as it finds To and CC. Recorded on the
+   * stage entry: only they may confirm an agreed action complete. Ignored, and may be left out,
+   * on a ladder where each action's owner confirms it.
+   */
+  actionConfirmers: z.array(personId).readonly().default([]),
 };
 
 export const raiseCommandSchema = z.object({
@@ -56,6 +63,12 @@ export const raiseCommandSchema = z.object({
   impactOnChild: words('the impact on the child'),
   resolutionSought: words('the resolution sought'),
   resolutionSoughtBy: localDate.optional(),
+  /**
+   * AMB-29, D-P6: the officer says the issues of concern relate solely to a child's care plan. On a
+   * ladder with `carePlanOnlyIssuesToChildIro` an alert or dispute so marked is refused
+   * (refer-to-child-iro): the matter goes directly to the child's IRO. Read by no other ladder.
+   */
+  solelyAboutChildCarePlan: z.boolean().default(false),
   /** AMB-28 severity flags by id, e.g. "serious_safeguarding". */
   severityFlags: z.array(z.string().trim().min(1)).readonly().default([]),
   /** What the officer said about entering at a later stage; whether it is a bypass at all is `decide`'s question. */
@@ -143,6 +156,12 @@ export const referToCafcassCommandSchema = z.object({
   type: z.literal('refer-to-cafcass'),
   ...base,
   reason: words('the reason for the referral'),
+  /**
+   * ESC-C3, AMB-33: refer before the ladder offers a referral (`outsideReferral.earliest`), under
+   * the IRO's statutory right to refer at any time. Recorded on the CafcassReferred event, with the
+   * reason, when the referral needed it.
+   */
+  statutoryOverride: z.boolean().default(false),
 });
 
 export const withdrawCommandSchema = z.object({

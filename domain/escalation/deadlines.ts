@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/index.js';
-import type { Policy } from '../policies/schema.js';
+import type { OverallLimit, Policy } from '../policies/schema.js';
+import { spanEndsAt } from './clock.js';
 import type { CaseState } from './state.js';
 
 export type DeadlineKind = 'reminder' | 'response-due' | 'overall-limit' | 'action-due' | 'cafcass-prompt';
@@ -57,4 +58,60 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
     }
   }
   return specs.filter((d) => !fired.has(`${d.key}@${d.dueAt}`));
+}
+
+type ClockStart = OverallLimit['startsAt'];
+
+/** When a clock that starts at `startsAt` started for a case: at its raise, or when it first entered a formal stage; null = not yet (AMB-02). */
+export function clockStartedAt(startsAt: ClockStart, raisedAt: string, visits: readonly { readonly formal: boolean; readonly enteredAt: string }[]): string | null {
+  return startsAt === 'informal_raised' ? raisedAt : visits.find((v) => v.formal)?.enteredAt ?? null;
+}
+
+/** When a ladder offers a Cafcass referral on a case (§2.5, ESC-C3, AMB-33). */
+export type CafcassReferralWindow =
+  /** The ladder has no Cafcass referral (a foster-carer ladder). */
+  | { readonly kind: 'none' }
+  /** Whenever the officer considers it appropriate (no `outsideReferral.earliest`). */
+  | { readonly kind: 'any-time' }
+  /** Its clock starts when the case first enters a formal stage, which it has not yet. */
+  | { readonly kind: 'not-started'; readonly startsAt: ClockStart }
+  /** Offered from this instant (the end of a working day). */
+  | { readonly kind: 'from'; readonly at: string };
+
+/** The referral window, from the ladder's `outsideReferral.earliest` and the case's clock-start events. */
+export function referralWindowFrom(
+  ctx: { readonly policy: Policy; readonly calendar: WorkingCalendar },
+  raisedAt: string,
+  visits: readonly { readonly formal: boolean; readonly enteredAt: string }[],
+): CafcassReferralWindow {
+  const referral = ctx.policy.outsideReferral;
+  if (referral === null) return { kind: 'none' };
+  const earliest = referral.earliest;
+  if (earliest === null) return { kind: 'any-time' };
+  const started = clockStartedAt(earliest.startsAt, raisedAt, visits);
+  if (started === null) return { kind: 'not-started', startsAt: earliest.startsAt };
+  return { kind: 'from', at: spanEndsAt(ctx.calendar, new Date(started), earliest).toISOString() };
+}
+
+export function cafcassReferralWindow(
+  state: Pick<CaseState, 'raisedAt' | 'stage' | 'previousStages'>,
+  ctx: { readonly policy: Policy; readonly calendar: WorkingCalendar },
+): CafcassReferralWindow {
+  return referralWindowFrom(ctx, state.raisedAt, [...state.previousStages, state.stage]);
+}
+
+/**
+ * Does the ladder offer a Cafcass referral on this case at `now`: the case is open and the
+ * referral's earliest day has come (ESC-C3 "If there is still no agreement after 15 days, then
+ * the IRO may escalate the concern to Cafcass"). Cards show "Refer to Cafcass" only then;
+ * earlier, a referral needs the IRO's statutory override (`statutoryOverride` on refer-to-cafcass).
+ */
+export function cafcassReferralOffered(
+  state: Pick<CaseState, 'status' | 'raisedAt' | 'stage' | 'previousStages'>,
+  ctx: { readonly policy: Policy; readonly calendar: WorkingCalendar },
+  now: Date,
+): boolean {
+  if (state.status !== 'open') return false;
+  const window = cafcassReferralWindow(state, ctx);
+  return window.kind === 'any-time' || (window.kind === 'from' && Date.parse(window.at) <= now.getTime());
 }

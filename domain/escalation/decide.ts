@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import type { LocalDate, WorkingCalendar } from '../calendar/index.js';
 import type { AlertType, Policy, Stage } from '../policies/schema.js';
+import type { RoleKey } from '../policies/roles.js';
 import { entryKind, nextStage, skipsStages, stageOrder } from '../policies/routing.js';
 import { formatPath } from '../policies/validate.js';
 import { byDateEndsAt, longDate, shortDate, spanEndDay, spanEndsAt } from './clock.js';
 import { caseCommandSchema, type CaseCommand, type CheckedCommand, type DecideContext } from './commands.js';
-import { deadlinesOf } from './deadlines.js';
+import { cafcassReferralWindow, deadlinesOf, referralWindowFrom } from './deadlines.js';
 import { SYSTEM_ACTOR, type BypassRecord, type CaseEvent, type CaseRaised, type StageEntry, type StageEscalated } from './events.js';
-import { hasPart, NOTIFICATION_STAGE_ID, type CaseState } from './state.js';
+import { actionConfirmersOf, hasPart, NOTIFICATION_STAGE_ID, type AgreedAction, type CaseState } from './state.js';
 
 /** Why a command was refused, as a stable code for adapters and tests. */
 export type RefusalCode =
@@ -21,6 +22,7 @@ export type RefusalCode =
   | 'unknown-severity-flag'
   | 'unknown-category'
   | 'allocated-worker-required'
+  | 'refer-to-child-iro'
   | 'not-an-entry-stage'
   | 'alerts-suspended'
   | 'no-addressee'
@@ -41,8 +43,10 @@ export type RefusalCode =
   | 'duplicate-action'
   | 'unknown-action'
   | 'action-already-complete'
+  | 'no-action-confirmer'
   | 'closure-incomplete'
-  | 'no-outside-referral';
+  | 'no-outside-referral'
+  | 'cafcass-not-yet';
 
 export interface Refusal {
   readonly code: RefusalCode;
@@ -67,6 +71,11 @@ function describeIssues(error: z.ZodError): string {
   return `The command is not complete: ${error.issues
     .map((i) => `${formatPath(i.path) || 'command'}: ${i.message === 'Required' ? 'is required' : i.message}`)
     .join('; ')}.`;
+}
+
+/** "the Fostering Support Team Manager", in the authority's own titles (AMB-47). */
+function roleNames(policy: Policy, roles: readonly RoleKey[]): string {
+  return roles.map((r) => `the ${policy.roleLabels[r] ?? r.replaceAll('_', ' ')}`).join(' or ');
 }
 
 function stageList(policy: Policy): string {
@@ -156,7 +165,7 @@ function enterStage(
   policy: Policy,
   stage: Stage,
   ctx: DecideContext,
-  people: { to: readonly string[]; cc: readonly string[] },
+  people: { to: readonly string[]; cc: readonly string[]; actionConfirmers: readonly string[] },
   soughtBy: string | undefined,
   alreadyNotified: readonly string[],
 ): { entry: StageEntry; ccNotRealerted: string[] } | Failure {
@@ -184,16 +193,21 @@ function enterStage(
       resolutionSoughtBy: due.resolutionSoughtBy,
       directorBriefingRequired: stage.directorBriefingRequired,
       senderRole: stage.sender,
+      // AMB-30: recorded only where the ladder names who confirms actions.
+      actionConfirmers: policy.closure.actionsConfirmedBy.length > 0 ? unique(people.actionConfirmers) : [],
     },
     ccNotRealerted,
   };
 }
 
-/** AMB-01/AMB-02/AMB-33: start the overall limit and the Cafcass prompt once their start event happens. */
+/**
+ * AMB-01/AMB-02/AMB-33: start the overall limit and the Cafcass prompt once their start event
+ * happens. The prompt never comes before the referral is offered (ESC-C3, `outsideReferral.earliest`).
+ */
 function clocks(
   policy: Policy,
   ctx: DecideContext,
-  current: { overallLimitAt: string | null; cafcassPromptAt: string | null } | null,
+  current: CaseState | null,
   enteringFormal: boolean,
 ): { overallLimitAt: string | null; cafcassPromptAt: string | null } {
   const raising = current === null;
@@ -208,6 +222,10 @@ function clocks(
   if (cafcassPromptAt === null && referral) {
     if ('atOverallLimit' in referral.promptAfter) cafcassPromptAt = overallLimitAt;
     else if (startsNow(referral.promptStartsAt)) cafcassPromptAt = spanEndsAt(ctx.calendar, ctx.now, referral.promptAfter).toISOString();
+    const now = ctx.now.toISOString();
+    const visits = [...(current ? [...current.previousStages, current.stage] : []), { formal: enteringFormal, enteredAt: now }];
+    const window = referralWindowFrom(ctx, current?.raisedAt ?? now, visits);
+    if (cafcassPromptAt !== null && window.kind === 'from' && cafcassPromptAt < window.at) cafcassPromptAt = window.at;
   }
   return { overallLimitAt, cafcassPromptAt };
 }
@@ -243,6 +261,13 @@ function raise(state: CaseState | undefined, cmd: Cmd<'raise'>, ctx: DecideConte
   const categories = [...policy.categories, ...type.triggers];
   if (cmd.category !== undefined && categories.length > 0 && !categories.includes(cmd.category)) {
     return refuse('unknown-category', `"${cmd.category}" is not a category for a ${type.label}; choose one of: ${categories.join('; ')}.`);
+  }
+  if (type.kind !== 'notification' && cmd.solelyAboutChildCarePlan && policy.carePlanOnlyIssuesToChildIro) {
+    return refuse(
+      'refer-to-child-iro',
+      `Where the issues of concern relate solely to a child's care plan, the ${policy.labels.officer} refers the matter directly to the child's IRO for them to take appropriate action (${possessive(policy.authority)} procedure); it is not raised as a ${type.label}. ` +
+        `Refer it to the child's IRO; if there are concerns about the ${policy.labels.subject}'s care or support as well, raise those without marking the issue as solely about the care plan.`,
+    );
   }
   if (type.kind !== 'notification' && cmd.allocatedWorkerId === undefined) {
     return refuse(
@@ -314,6 +339,7 @@ function raiseNotification(
     resolutionSoughtBy: null,
     directorBriefingRequired: false,
     senderRole: 'raising_officer',
+    actionConfirmers: [],
   };
   return accept({ ...base, stage: entry, bypass: null, overallLimitAt: null, cafcassPromptAt: null });
 }
@@ -399,7 +425,7 @@ export function decide(state: CaseState | undefined, command: CaseCommand, ctx: 
       if (!policy.outsideReferral) {
         return refuse('no-outside-referral', `${possessive(policy.authority)} ladder has no Cafcass referral: Cafcass is for children's cases, and this procedure names none.`);
       }
-      return accept({ type: 'CafcassReferred', ...header(cmd, ctx), stageId: state.stage.stageId, reason: cmd.reason });
+      return referToCafcass(state, cmd, ctx);
     case 'withdraw':
       return accept({ type: 'CaseWithdrawn', ...header(cmd, ctx), stageId: state.stage.stageId, reason: cmd.reason });
   }
@@ -448,14 +474,60 @@ function agreeAction(state: CaseState, cmd: Cmd<'agree-action'>, ctx: DecideCont
   });
 }
 
+/**
+ * AMB-30: may this person mark this agreed action complete? Its owner, or, where the ladder names
+ * who confirms actions (`closure.actionsConfirmedBy`), only the people recorded in those roles for
+ * the case. Cards offer "Mark done" to exactly these people.
+ */
+export function mayCompleteAction(state: CaseState, policy: Policy, personId: string, action: Pick<AgreedAction, 'owner'>): boolean {
+  return policy.closure.actionsConfirmedBy.length === 0 ? action.owner === personId : actionConfirmersOf(state).includes(personId);
+}
+
 function completeAction(state: CaseState, cmd: Cmd<'complete-action'>, ctx: DecideContext): Decision {
+  const { policy } = ctx;
   const action = state.actions.find((a) => a.actionId === cmd.actionId);
   if (!action) return refuse('unknown-action', `This ${noun(state)} has no action ${cmd.actionId}.`);
-  if (action.owner !== cmd.actor) return refuse('not-authorised', 'Only the owner of this action can mark it complete.');
+  if (!mayCompleteAction(state, policy, cmd.actor, action)) {
+    const confirmingRoles = policy.closure.actionsConfirmedBy;
+    if (confirmingRoles.length === 0) return refuse('not-authorised', 'Only the owner of this action can mark it complete.');
+    const who = roleNames(policy, confirmingRoles);
+    if (actionConfirmersOf(state).length === 0) {
+      return refuse(
+        'no-action-confirmer',
+        `In ${possessive(policy.authority)} procedure ${who} confirms when actions are completed, but the directory found nobody in that role for this case when it entered ${state.stage.stageLabel}; ask your administrator to add them to the directory.`,
+      );
+    }
+    return refuse('not-authorised', `In ${possessive(policy.authority)} procedure ${who} confirms when actions are completed; ask them to mark this action complete.`);
+  }
   if (action.completedAt) {
     return refuse('action-already-complete', `This action was already marked complete on ${shortDate(ctx.calendar, new Date(action.completedAt))}.`);
   }
   return accept({ type: 'ActionCompleted', ...header(cmd, ctx), actionId: action.actionId, note: cmd.note ?? null });
+}
+
+/**
+ * §2.5, ESC-C3, AMB-33: the officer refers with reasons, once the ladder offers a referral; earlier
+ * only under the IRO's statutory right to refer at any time, recorded as an override.
+ */
+function referToCafcass(state: CaseState, cmd: Cmd<'refer-to-cafcass'>, ctx: DecideContext): Decision {
+  const { policy, calendar } = ctx;
+  const window = cafcassReferralWindow(state, ctx);
+  const early =
+    window.kind === 'not-started' || (window.kind === 'from' && Date.parse(window.at) > ctx.now.getTime());
+  const earliest = policy.outsideReferral?.earliest;
+  if (early && !cmd.statutoryOverride && earliest) {
+    const span = 'workingDays' in earliest ? `${earliest.workingDays} working days` : `${earliest.calendarDays} days`;
+    const from = earliest.startsAt === 'informal_raised' ? 'the start of the process' : 'the first formal stage';
+    const when = window.kind === 'from'
+      ? `from the end of ${longDate(calendar, new Date(window.at))}`
+      : 'once the case has reached its first formal stage and that time has passed';
+    return refuse(
+      'cafcass-not-yet',
+      `${possessive(policy.authority)} procedure offers a Cafcass referral when there is still no agreement after ${span} from ${from}: ${when}. ` +
+        `To refer now, under the ${policy.labels.officer}'s statutory right to refer at any time, confirm the statutory override; your reason is recorded with it.`,
+    );
+  }
+  return accept({ type: 'CafcassReferred', ...header(cmd, ctx), stageId: state.stage.stageId, reason: cmd.reason, statutoryOverride: early });
 }
 
 /**
@@ -538,7 +610,8 @@ function resolve(state: CaseState, cmd: Cmd<'resolve'>, ctx: DecideContext): Dec
   if (needs.includes('key_learning_points') && !cmd.keyLearningPoints) missing.push('the key learning points');
   const open = state.actions.filter((a) => a.completedAt === null);
   if (needs.includes('actions_complete') && open.length > 0) {
-    missing.push(`${open.length} agreed ${open.length === 1 ? 'action' : 'actions'} confirmed complete by ${open.length === 1 ? 'its owner' : 'their owners'}`);
+    const by = policy.closure.actionsConfirmedBy.length > 0 ? roleNames(policy, policy.closure.actionsConfirmedBy) : open.length === 1 ? 'its owner' : 'their owners';
+    missing.push(`${open.length} agreed ${open.length === 1 ? 'action' : 'actions'} confirmed complete by ${by}`);
   }
   if (missing.length > 0) {
     return refuse('closure-incomplete', `${policy.authority} closes a case only with ${missing.join(' and ')}. The record: ${policy.closure.record}`);

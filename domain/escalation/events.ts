@@ -36,6 +36,12 @@ export interface StageEntry {
   readonly directorBriefingRequired: boolean;
   /** AMB-26: the role that sends the stage's communication, when not the raising officer. */
   readonly senderRole: string;
+  /**
+   * AMB-30: the people the directory found holding the ladder's `closure.actionsConfirmedBy` roles
+   * for the case when it entered this stage; only they confirm agreed actions complete. Empty where
+   * each action's owner confirms it (and in streams written before this was recorded).
+   */
+  readonly actionConfirmers: readonly string[];
 }
 
 /** A stage skipped: recorded with the officer's reason and the ladder's precondition (D-B1, AMB-17). */
@@ -137,6 +143,11 @@ export type CaseResolved = EventBase<'CaseResolved'> & {
 export type CafcassReferred = EventBase<'CafcassReferred'> & {
   readonly stageId: string;
   readonly reason: string;
+  /**
+   * ESC-C3, AMB-33: referred before the ladder offers a referral, under the IRO's statutory right
+   * to refer at any time. False when the referral was already offered (and in older streams).
+   */
+  readonly statutoryOverride: boolean;
 };
 
 export type CaseWithdrawn = EventBase<'CaseWithdrawn'> & {

@@ -90,7 +90,8 @@ export const CARD_VISIBLE_EVENTS: ReadonlySet<CaseEvent['type']> = new Set([
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
 function visit(entry: StageEntry, at: string, by: string, bypass: BypassRecord | null): StageVisit {
-  return { ...entry, enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, leftAt: null };
+  // Streams written before action confirmers were recorded have none.
+  return { ...entry, actionConfirmers: entry.actionConfirmers ?? [], enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, leftAt: null };
 }
 
 function raised(event: CaseRaised): CaseState {
@@ -203,9 +204,18 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
   }
 }
 
-/** Has this person a part in the case (raised it, was sent or copied it, owns an action)? Only they may see or act on it. */
+/**
+ * AMB-30: everyone recorded, at any stage the case entered, as holding the ladder's
+ * `closure.actionsConfirmedBy` roles; on such a ladder only they confirm agreed actions complete.
+ */
+export function actionConfirmersOf(state: CaseState): readonly string[] {
+  return [...new Set([...state.previousStages, state.stage].flatMap((v) => v.actionConfirmers))];
+}
+
+/** Has this person a part in the case (raised it, was sent or copied it, owns an action, confirms actions)? Only they may see or act on it. */
 export function hasPart(state: CaseState, personId: string): boolean {
-  return state.raisedBy === personId || state.notified.includes(personId) || state.actions.some((a) => a.owner === personId);
+  return state.raisedBy === personId || state.notified.includes(personId) || state.actions.some((a) => a.owner === personId)
+    || actionConfirmersOf(state).includes(personId);
 }
 
 /** Open, nobody has responded at this stage, and the response was due by `now` (§8.4). */

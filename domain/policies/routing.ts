@@ -42,11 +42,20 @@ export function nextStage(policy: Policy, stageId: string): Stage | undefined {
   return stage.escalatesTo !== undefined ? policy.stages.find((s) => s.id === stage.escalatesTo) : policy.stages[at + 1];
 }
 
-/** The roles the directory resolves for a stage: the alert type's own recipients at its default entry (AMB-14, AMB-16). */
+/**
+ * The roles the directory resolves for a stage. Raising (`alertTypeId` given) applies the alert
+ * type's own recipients (AMB-14, AMB-15, AMB-16): in place of its default entry stage's roles, or
+ * added to those of whatever stage it is raised at (`recipientsAtEntry: add_at_entry`, Dudley's
+ * DRP). Escalating (no alert type) goes to the stage's own roles.
+ */
 export function recipientRoles(policy: Policy, stageId: string, alertTypeId?: string): { to: RoleKey[]; cc: RoleKey[] } {
   const type = alertTypeId === undefined ? undefined : findAlertType(policy, alertTypeId);
   if (type && type.entryStage === null) return { to: [...(type.to ?? [])], cc: [...(type.cc ?? [])] };
   const stage = findStage(policy, stageId);
+  if (type && type.recipientsAtEntry === 'add_at_entry') {
+    const to = [...new Set([...(type.to ?? []), ...stage.to])];
+    return { to, cc: [...new Set([...(type.cc ?? []), ...stage.cc])].filter((r) => !to.includes(r)) };
+  }
   const atDefaultEntry = type !== undefined && type.entryStage === stageId;
   return {
     to: [...((atDefaultEntry ? type.to : undefined) ?? stage.to)],
@@ -55,9 +64,28 @@ export function recipientRoles(policy: Policy, stageId: string, alertTypeId?: st
 }
 
 /**
- * Raising at `entryStageId`: a normal entry, a bypass (a later stage than the type allows;
- * D-B1, S-B1), or not possible (an earlier stage). The stage it would otherwise have entered is
- * named for the record.
+ * AMB-30: the roles whose holders confirm agreed actions complete (Dudley "The Team Manager will
+ * confirm when actions are completed"). The directory resolves them for the case, beside a
+ * stage's To and CC, whenever the case enters a stage: they go in the command's `actionConfirmers`.
+ * Empty: each action's owner confirms it, and nothing need be resolved.
+ */
+export function actionConfirmerRoles(policy: Policy): RoleKey[] {
+  return [...policy.closure.actionsConfirmedBy];
+}
+
+/**
+ * AMB-31: what every email about a case of this alert type is headed with (Oxfordshire "All emails
+ * should be headed Resolution and Escalation Alert."), or null when the ladder sets no heading for it.
+ */
+export function emailHeading(policy: Policy, alertTypeId: string): string | null {
+  return findAlertType(policy, alertTypeId).emailsHeaded ? policy.emailSubjectPrefix : null;
+}
+
+/**
+ * Raising at `entryStageId`: a normal entry (the type's entry stage or one of its
+ * `otherEntryStages`), a bypass (any other later stage, which needs the ladder's bypass
+ * preconditions and is recorded as one; D-B1, S-B1, O-B1), or not possible (an earlier stage).
+ * The stage it would otherwise have entered is named for the record.
  */
 export function entryKind(policy: Policy, alertTypeId: string, entryStageId: string): { kind: 'entry' } | { kind: 'bypass'; skipped: string } | { kind: 'too-early'; startsAt: string } {
   const type = findAlertType(policy, alertTypeId);

@@ -56,6 +56,12 @@ export const CUSTOM_DUE_DATE = ['not_allowed', 'allowed', 'within_maximum'] as c
 export const LIMIT_STARTS = ['informal_raised', 'stage1_raised'] as const;
 /** AMB-30: what must be true before the raising officer may close a case. */
 export const CLOSURE_REQUIREMENTS = ['outcome', 'key_learning_points', 'actions_complete'] as const;
+/**
+ * AMB-14, AMB-15: how an alert type's own To / CC combine with the roles of the stage it is raised at.
+ * `replace_at_default_entry`: they replace the default entry stage's roles, and any other entry stage
+ * keeps its own. `add_at_entry`: they are added to the roles of whichever stage it is raised at.
+ */
+export const TYPE_RECIPIENTS = ['replace_at_default_entry', 'add_at_entry'] as const;
 
 export const stageSchema = z
   .object({
@@ -101,9 +107,22 @@ export const alertTypeSchema = z
     entryStage: idSchema.nullable(),
     /** Other stages it may start at without counting as a bypass (AMB-15 override, S-B2, O-B1). */
     otherEntryStages: z.array(idSchema).default([]),
-    /** To / CC where the source names them for the type, in place of its default entry stage's (AMB-14, AMB-16). */
+    /** To / CC where the source names them for the type (AMB-14, AMB-16); `recipientsAtEntry` says how they combine with the stage's. */
     to: z.array(roleKeySchema).optional(),
     cc: z.array(roleKeySchema).optional(),
+    /**
+     * `replace_at_default_entry` (default): `to` / `cc` replace the roles of the type's default entry stage.
+     * `add_at_entry`: they are added to the roles of whichever stage the case is raised at (Dudley
+     * "The DRP will be sent to the Supervising Social, Fostering Support Team Manager, Fostering
+     * Service Manager." whatever stage the DRP starts at). Escalations use the stage's own roles.
+     */
+    recipientsAtEntry: z.enum(TYPE_RECIPIENTS).default('replace_at_default_entry'),
+    /**
+     * AMB-31: every email about a case of this type is headed with the ladder's `emailSubjectPrefix`
+     * (Oxfordshire "All emails should be headed Resolution and Escalation Alert."). Read it with
+     * `emailHeading(policy, alertTypeId)`.
+     */
+    emailsHeaded: z.boolean().default(false),
     /** Verbatim trigger list from the source, offered as categories for this type (§2.1.2). */
     triggers: z.array(text).default([]),
     ...sourceFields,
@@ -133,11 +152,14 @@ export const bypassSchema = z
   })
   .strict();
 
-export const overallLimitSchema = z
+/** A span that runs from one of the case's clock-start events (AMB-02). */
+const startedSpanSchema = z
   .object({ ...timeSpanFields, startsAt: z.enum(LIMIT_STARTS), ...sourceFields })
   .strict()
   .superRefine(exactlyOne(['workingDays', 'calendarDays']))
   .transform(({ startsAt, rules, quotes, ...span }) => ({ ...toTimeSpan(span), startsAt, rules, quotes }));
+
+export const overallLimitSchema = startedSpanSchema;
 
 export const outsideReferralSchema = z
   .object({
@@ -152,6 +174,15 @@ export const outsideReferralSchema = z
       .transform((v): TimeSpan | { atOverallLimit: true } =>
         v.atOverallLimit ? { atOverallLimit: true } : toTimeSpan(v)),
     promptStartsAt: z.enum(LIMIT_STARTS),
+    /**
+     * ESC-C3, AMB-33: the referral is offered only once this span has run from `startsAt` (Cheshire
+     * East "If there is still no agreement after 15 days, then the IRO may escalate the concern to
+     * Cafcass": 15 working days from the informal alert). The prompt never comes before it. Earlier,
+     * the officer may still refer under their statutory right to refer at any time, as an explicit
+     * override recorded on the referral (`statutoryOverride` on `refer-to-cafcass`). null (the
+     * default): the officer may refer whenever they consider it appropriate (Oxfordshire).
+     */
+    earliest: startedSpanSchema.nullable().default(null),
     ...sourceFields,
   })
   .strict();
@@ -200,6 +231,13 @@ export const policySchema = z
     closure: z
       .object({
         requires: z.array(z.enum(CLOSURE_REQUIREMENTS)).default(['outcome']),
+        /**
+         * AMB-30: who confirms an agreed action complete. Empty (the default): the action's owner.
+         * Otherwise only the people holding one of these roles for the case, as the directory found them
+         * when the case entered its stages (`actionConfirmers` on raise, escalate and bypass; Dudley
+         * "The Team Manager will confirm when actions are completed").
+         */
+        actionsConfirmedBy: z.array(roleKeySchema).default([]),
         record: text,
         ...sourceFields,
       })
@@ -208,9 +246,17 @@ export const policySchema = z
     suspensionWindows: z.array(suspensionWindowSchema).default([]),
     /** §8.4: a reminder this many working days before a response falls due. */
     reminders: z.object({ beforeDueWorkingDays: z.number().int().min(0) }).strict().default({ beforeDueWorkingDays: 1 }),
-    /** AMB-31: Oxfordshire "All emails should be headed Resolution and Escalation Alert". */
+    /**
+     * AMB-31: the heading for the emails of the alert types marked `emailsHeaded` (Oxfordshire "All
+     * emails should be headed Resolution and Escalation Alert"); use `emailHeading(policy, alertTypeId)`.
+     */
     emailSubjectPrefix: text.nullable().default(null),
-    /** AMB-29: issues solely about a child's care plan go to the child's IRO instead (Dudley D-P6). */
+    /**
+     * AMB-29, D-P6: an alert or dispute raised as solely about a child's care plan
+     * (`solelyAboutChildCarePlan` on raise) is refused with the direction to refer it to the child's
+     * IRO (Dudley "Where the issues of concern relate solely to a child care plan the FIRO will refer
+     * the matter directly to the child's IRO").
+     */
     carePlanOnlyIssuesToChildIro: z.boolean().default(false),
     /** Every §7 gap this ladder fills with a default, and where that default lives. */
     gaps: z.array(gapSchema).default([]),
@@ -226,6 +272,8 @@ export type BypassRule = Policy['bypass'];
 export type OverallLimit = NonNullable<Policy['overallLimit']>;
 export type OutsideReferral = NonNullable<Policy['outsideReferral']>;
 export type ClosureRequirement = (typeof CLOSURE_REQUIREMENTS)[number];
+export type TypeRecipients = (typeof TYPE_RECIPIENTS)[number];
+export type EarliestReferral = NonNullable<OutsideReferral['earliest']>;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export type AlertKind = (typeof ALERT_KINDS)[number];

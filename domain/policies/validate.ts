@@ -147,6 +147,25 @@ export function crossFieldFaults(input: unknown, withDefaults: unknown = input):
     if (Array.isArray(type.otherEntryStages)) {
       type.otherEntryStages.forEach((s, j) => checkStage(`alertTypes[${i}].otherEntryStages[${j}]`, s));
     }
+    if (type.recipientsAtEntry === 'add_at_entry') {
+      if (type.kind === 'notification') {
+        add(`alertTypes[${i}].recipientsAtEntry`, 'a notification has no stage to add its recipients to; remove this');
+      } else if (!(Array.isArray(type.to) && type.to.length > 0) && !(Array.isArray(type.cc) && type.cc.length > 0)) {
+        add(`alertTypes[${i}].recipientsAtEntry`, '"add_at_entry" adds the type\'s own to / cc to the entry stage\'s, but this type names none; give to or cc');
+      }
+    }
+  });
+
+  // AMB-31: a heading with no type to head is the fault the 2026 audit found; a headed type needs the heading.
+  const headed = listOf(input.alertTypes).filter((t) => t.emailsHeaded === true);
+  const prefix = input.emailSubjectPrefix;
+  if (typeof prefix === 'string' && headed.length === 0) {
+    add('emailSubjectPrefix', 'no alert type uses this heading; set emailsHeaded: true on the alert types whose emails it heads, or remove it');
+  }
+  listOf(input.alertTypes).forEach((type, i) => {
+    if (type.emailsHeaded === true && (prefix === null || prefix === undefined)) {
+      add(`alertTypes[${i}].emailsHeaded`, 'this ladder has no emailSubjectPrefix to head the emails with; set one or remove this');
+    }
   });
 
   listOf(input.severityFlags).forEach((flag, i) => checkStage(`severityFlags[${i}].suggestsEntryStage`, flag.suggestsEntryStage));
@@ -167,6 +186,20 @@ export function crossFieldFaults(input: unknown, withDefaults: unknown = input):
     const promptAfter = referral.promptAfter;
     if (isObject(promptAfter) && promptAfter.atOverallLimit === true && input.overallLimit === null) {
       add('outsideReferral.promptAfter.atOverallLimit', 'this ladder has no overall limit to prompt at; give workingDays or calendarDays');
+    }
+    // ESC-C3: the prompt to consider a referral never comes before the referral is offered.
+    const earliest = referral.earliest;
+    if (isObject(earliest) && isObject(promptAfter)) {
+      const promptSpan = promptAfter.atOverallLimit === true && isObject(input.overallLimit)
+        ? { span: input.overallLimit, startsAt: input.overallLimit.startsAt }
+        : { span: promptAfter, startsAt: referral.promptStartsAt };
+      for (const unit of ['workingDays', 'calendarDays'] as const) {
+        const prompt = promptSpan.span[unit];
+        const from = earliest[unit];
+        if (typeof prompt === 'number' && typeof from === 'number' && promptSpan.startsAt === earliest.startsAt && prompt < from) {
+          add('outsideReferral.promptAfter', `the prompt to consider a referral (${prompt} ${unit === 'workingDays' ? 'working days' : 'days'}) would come before the referral is offered (${from}); prompt at or after outsideReferral.earliest`);
+        }
+      }
     }
   }
 

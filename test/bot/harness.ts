@@ -16,6 +16,7 @@ import { CASE_TOPIC } from '../../app/cases/model.js';
 import { caseWorkers, checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from '../../app/cases/raise-form.js';
 import { createDeliveryWorker } from '../../app/delivery/worker.js';
 import { NOT_AVAILABLE } from '../../app/replies.js';
+import { createTrainingFlows } from '../../app/training.js';
 import type { BotIdentity } from '../../bot/adapter.js';
 import type { BotFlows } from '../../bot/app.js';
 import { parseActionData, raiseFormValuesFrom } from '../../cards/index.js';
@@ -154,6 +155,7 @@ export function raiseFormOnly(policies: readonly Policy[], workers: CaseWorkers)
     myCases: notAvailable,
     caseByReference: notAvailable,
     welcome: notAvailable,
+    clock: notAvailable,
   };
   return flows;
 }
@@ -203,6 +205,12 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const directory = options.cases === true ? sampleDirectory : undefined;
   const policies = options.policies ?? [getPolicy('oxfordshire'), getPolicy('dudley')];
   const workers = await caseWorkers(sampleDirectory);
+  // Local mode's trainer clock, on the test clock (refused, as in Azure mode, when an identity has an app id).
+  const training = createTrainingFlows({
+    clock: options.identity?.appId === undefined ? { now: () => clock.now(), moveTo: (to) => clock.set(to) } : undefined,
+    calendar: createWorkingCalendar(),
+    logger,
+  });
   const caseFlows =
     db !== undefined && directory !== undefined
       ? createCaseFlows({
@@ -219,7 +227,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     conversations,
-    flows: options.flows ?? caseFlows ?? raiseFormOnly(policies, workers),
+    // The same object tests reach as `flows`, so a test may stand in for one of its use cases.
+    flows: options.flows ?? (caseFlows !== undefined ? Object.assign(caseFlows, training) : raiseFormOnly(policies, workers)),
     readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),

@@ -7,6 +7,9 @@
 import assert from 'node:assert/strict';
 import type { CaseEvent } from '../../domain/escalation/index.js';
 import { loadCase } from '../../app/cases/model.js';
+import { createLogger } from '../../app/log.js';
+import { CLOCK_REFUSED, createTrainingFlows } from '../../app/training.js';
+import { createWorkingCalendar } from '../../domain/calendar/index.js';
 import { actionsIn, invokeCard } from './card-queries.js';
 import { cardsIn, type JsonObject, type SentActivity } from './recording-connector.js';
 import { startBotHarness, type BotHarness } from './harness.js';
@@ -221,7 +224,7 @@ describe('bot: a card that is gone, a click after the commit, an upgrade and a f
     const chaser = await bot.flows!.composer.compose({ ...effect, payload: payload('overdue', true) }, payload('overdue', true));
     assert.equal(chaser?.email, undefined, 'the email effect beside it sends the one email');
     const reminder = await bot.flows!.composer.compose({ ...effect, payload: payload('reminder', false) }, payload('reminder', false));
-    assert.match(reminder?.email?.subject ?? '', /^Resolve: LCS-550202 \(.+\): a response is due soon$/, 'a Teams-only message keeps its email fallback');
+    assert.match(reminder?.email?.subject ?? '', /^Resolution and Escalation Alert: Resolve: LCS-550202 \(.+\): a response is due soon$/, 'a Teams-only message keeps its email fallback, headed as Oxfordshire heads every R&E email');
     assert.equal(await bot.flows!.composer.compose({ ...effect, payload: { topic: 'case', recipient: WORKER } }, { topic: 'case', recipient: WORKER, request: undefined }), undefined, 'a malformed payload composes nothing');
   });
 
@@ -297,6 +300,76 @@ describe('bot: exactly one case card per person per case', function () {
       await bot.post({ ...bot.activityFromUser(IRO, ''), type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'raiseFromMessage', data: raiseForm('form-dialog', 'LCS-550302') } });
       await bot.deliver();
       assert.deepEqual(bot.sentTo(IRO).filter((s) => caseCards([s]).length > 0).map((s) => s.kind).filter((k) => k !== 'update').length, 1);
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('bot: trying it without waiting (the trainer\'s clock, local mode only)', function () {
+  this.timeout(60_000);
+  it('in local mode "clock forward 3 working days" moves the bot\'s clock, and the reminder and overdue chaser due by then go out', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.say(WORKER, 'help');
+      await bot.say(IRO, 'raise');
+      await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-clock', 'LCS-550401'), resolutionSoughtBy: '2026-11-25' });
+      await bot.deliver();
+      bot.connector.clear();
+      await bot.say(IRO, 'clock');
+      assert.match(bot.textsTo(IRO).at(-1) ?? '', /Resolve's clock reads Monday 23 November 2026, 10:00/);
+      await bot.say(IRO, 'clock forward 3 working days');
+      assert.match(bot.textsTo(IRO).at(-1) ?? '', /moved forward 3 working days, from Monday 23 November 2026, 10:00 to Thursday 26 November 2026, 10:00/);
+      assert.equal(bot.clock.now().toISOString(), '2026-11-26T10:00:00.000Z');
+      const fired = await bot.fireDeadlines();
+      assert.ok(fired.fired >= 2, `the reminder and the response deadline fired (${JSON.stringify(fired)})`);
+      await bot.deliver();
+      assert.ok(bot.textsTo(WORKER).some((t) => /LCS-550401 .*: response overdue/.test(t)), `the social worker got the overdue chaser (${bot.textsTo(WORKER).join(' | ')})`);
+      assert.ok(bot.cardsTo(IRO).some((c) => /overdue/i.test(String(c.fallbackText))), 'the officer got the escalate-now chaser');
+      await bot.say(IRO, 'clock forward 3 fortnights');
+      assert.match(bot.textsTo(IRO).at(-1) ?? '', /clock forward 3 working days/);
+      await bot.say(IRO, 'clock forward 400 working days');
+      assert.match(bot.textsTo(IRO).at(-1) ?? '', /from 1 to 60, for example .*Nothing was changed\./);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('with an app id set (a real deployment) there is no clock to move: asked to, it refuses and says why', async () => {
+    const training = createTrainingFlows({ clock: undefined, calendar: createWorkingCalendar(), logger: createLogger({ level: 'silent' }) });
+    assert.deepEqual(await training.clock(IRO, { amount: 3, unit: 'working-days' }), { message: CLOCK_REFUSED });
+    assert.match(CLOCK_REFUSED, /only for trying Resolve locally.*Nothing was changed/);
+  });
+});
+
+describe('bot: Dudley\'s team manager confirms actions done, as the procedure says (AMB-30)', function () {
+  this.timeout(60_000);
+  it('"The Team Manager will confirm when actions are completed": the action\'s owner has no Mark done, the fostering support team manager has it and it works', async () => {
+    const NIAMH = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, supervising social worker
+    const KWAME = '0b80a255-53a1-4945-a932-58ef7777682c'; // Kwame Asante, Fostering Support team manager
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.invoke(IRO, 'raiseSubmit', {
+        ...raiseForm('form-dudley', 'LCS-550501'), policyId: 'dudley', alertTypeId: 'qop', allocatedWorkerId: NIAMH,
+        impact: 'The carers feel unsupported.', resolutionSought: 'Supervision visits restored.',
+      });
+      await bot.deliver();
+      const kwameCard = () => caseCards(bot.sentTo(KWAME)).at(-1);
+      const accept = actionsIn(kwameCard()).find((a) => a.verb === 'respondAccept');
+      assert.ok(accept, `the team manager holds the action card (${JSON.stringify(bot.sentTo(KWAME).length)})`);
+      const accepted = invokeCard((await bot.invoke(KWAME, 'respondAccept', accept.data as JsonObject)).body);
+      const agree = actionsIn(accepted).find((a) => a.verb === 'agreeAction');
+      assert.ok(agree);
+      const agreed = await bot.invoke(KWAME, 'agreeAction', { ...(agree.data as JsonObject), actionOwnerId: NIAMH, actionDue: '2026-12-04', actionText: 'Visit the carers.' });
+      assert.doesNotMatch(JSON.stringify(agreed.body), /Nothing was changed/);
+      await bot.deliver();
+      const niamhVerbs = actionsIn(caseCards(bot.sentTo(NIAMH)).at(-1)).map((a) => a.verb);
+      assert.ok(!niamhVerbs.includes('completeAction'), `the owner is not offered Mark done (${niamhVerbs.join(',')})`);
+      const done = actionsIn(kwameCard()).find((a) => a.verb === 'completeAction');
+      assert.ok(done, 'the team manager is offered Mark done');
+      const reply = await bot.invoke(KWAME, 'completeAction', done.data as JsonObject);
+      assert.doesNotMatch(JSON.stringify(reply.body), /Nothing was changed/);
+      assert.ok((await eventsOf(bot, 'case-form-dudley')).some((e) => e.type === 'ActionCompleted'));
     } finally {
       await bot.close();
     }

@@ -279,6 +279,15 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     assert.equal(card.refresh, undefined);
   });
 
+  it('AMB-30: Mark done follows who may confirm an action (canMarkDone), not only its owner', () => {
+    const [first] = f.actionCardView.agreedActions;
+    assert.ok(first, 'the fixture has an action');
+    const confirmer = { ...f.actionCardView, viewerId: 'not-the-owner', agreedActions: [{ ...first, doneAt: undefined, canMarkDone: true }] };
+    assert.ok(executes(actionCard(confirmer)).some((a) => a.verb === 'completeAction'));
+    const owner = { ...f.actionCardView, viewerId: first.owner.id, agreedActions: [{ ...first, doneAt: undefined, canMarkDone: false }] };
+    assert.ok(!executes(actionCard(owner)).some((a) => a.verb === 'completeAction'));
+  });
+
   it('a welcome offers Raise to officers only, and My cases only in a 1:1 chat', () => {
     assert.deepEqual(executes(welcomeCard(f.welcomeViews.officer!)).map((a) => a.verb), ['raiseOpen', 'myCases']);
     assert.deepEqual(executes(welcomeCard(f.welcomeViews.manager!)).map((a) => a.verb), ['myCases']);

@@ -107,6 +107,13 @@ export const cheshireEast: PolicyInput = {
     mode: 'prompt',
     promptAfter: { workingDays: 15 },
     promptStartsAt: 'informal_raised',
+    // 5 working days informal + "a further 10 days" formal: 15 (working) days from the informal alert.
+    earliest: {
+      workingDays: 15,
+      startsAt: 'informal_raised',
+      rules: ['ESC-C3', 'AMB-03', 'AMB-33'],
+      quotes: ['If there is still no agreement after 15 days, then the IRO may escalate the concern to Cafcass.'],
+    },
     rules: ['ESC-C3', 'AMB-03', 'AMB-33'],
     quotes: ['If there is still no agreement after 15 days, then the IRO may escalate the concern to Cafcass.'],
   },
@@ -126,5 +133,6 @@ export const cheshireEast: PolicyInput = {
     { id: 'AMB-30', setting: 'closure.requires', default: 'the outcome, on the practice alert case note' },
     { id: 'AMB-32', setting: 'suspensionWindows', default: 'none: the 2020 windows ("March and April" vs "the first three months") were one-off and disagree' },
     { id: 'AMB-33', setting: 'outsideReferral.promptAfter', default: 'a prompt to consider Cafcass after 15 working days; never an automatic referral' },
+    { id: 'AMB-33', setting: 'outsideReferral.earliest', default: 'the referral is offered after 15 working days from the informal alert ("after 15 days" counts the 5 informal and the further 10 formal days, so working days, AMB-03); earlier only under the IRO\'s statutory right to refer at any time, recorded as an override' },
   ],
 };

@@ -59,8 +59,13 @@ export const dudley: PolicyInput = {
       label: 'Formal Dispute Resolution (DRP)',
       kind: 'dispute',
       entryStage: 'stage2',
-      otherEntryStages: ['stage1', 'stage3'],
+      // D-B1: Stage 1 is an entry (the Team Manager meeting hears "an immediate concern if reported
+      // outside of the Review process"); starting at Stage 3 or 4 bypasses Stage 2, so needs the
+      // line-manager discussion, except in emergencies.
+      otherEntryStages: ['stage1'],
       to: ['supervising_social_worker', 'fostering_support_team_manager', 'fostering_service_manager'],
+      // Sent to those three at whatever stage it starts, beside that stage's own people.
+      recipientsAtEntry: 'add_at_entry',
       triggers: [
         'DBS/Safer Care statement expired and lapse in risk assessment',
         'Poor physical condition of the home',
@@ -68,8 +73,11 @@ export const dudley: PolicyInput = {
         'Concern about professional conduct',
         'Concern a child is at immediate risk of harm',
       ],
-      rules: ['AMB-15'],
-      quotes: ['The DRP will be sent to the Supervising Social, Fostering Support Team Manager, Fostering Service Manager.'],
+      rules: ['AMB-15', 'D-B1'],
+      quotes: [
+        'The DRP will be sent to the Supervising Social, Fostering Support Team Manager, Fostering Service Manager.',
+        'The FIRO may bypass any stage and progress the issue to the level s/he considers appropriate subject to prior discussion with their line manager, except in emergencies.',
+      ],
     },
   ],
   stages: [
@@ -131,6 +139,8 @@ export const dudley: PolicyInput = {
       label: 'Stage 4 Formal dispute resolution',
       formal: true,
       to: ['service_director'],
+      // "Service Director meeting with FIRO and HOS's": the two Heads of Service of Stage 3 and the HOS who alerts.
+      cc: ['hos_safeguarding_and_review', 'hos_children_in_care_and_resources', 'head_of_safeguarding_practice_qa'],
       responseTime: null,
       customDueDate: 'allowed',
       recording: 'Not specified by the source: the Service Director meets the FIRO and the Heads of Service.',
@@ -150,8 +160,10 @@ export const dudley: PolicyInput = {
   overallLimit: null,
   outsideReferral: null,
   closure: {
-    requires: ['actions_complete'],
-    record: 'Quality of Practice alert form on LCS: the Team Manager confirms the actions are complete, then the FIRO confirms the matter is resolved.',
+    requires: ['actions_complete', 'outcome'],
+    // "The Team Manager" the QoP alert form is sent to: the Fostering Support Team Manager (AMB-14).
+    actionsConfirmedBy: ['fostering_support_team_manager'],
+    record: 'Quality of Practice alert form on LCS: the Team Manager confirms the actions are complete, then the FIRO confirms the matter is resolved, with the outcome.',
     rules: ['AMB-30'],
     quotes: ['The Team Manager will confirm when actions are completed, and FIRO will confirm that the matter has been resolved.'],
   },
@@ -163,12 +175,14 @@ export const dudley: PolicyInput = {
     { id: 'AMB-12', setting: 'stages', default: "Dudley's own numbering: the unnumbered QoP alert, then Stages 1-4 (no global stage numbers)" },
     { id: 'AMB-13', setting: 'stages.qop_alert.escalatesTo', default: 'stage2, as the source text says ("straight to stage 2"); set stage1 to go through the Team Manager meeting' },
     { id: 'AMB-14', setting: 'stages.qop_alert.to', default: 'Supervising Social Worker and Fostering Support Team Manager (the union of the three statements)' },
-    { id: 'AMB-15', setting: 'alertTypes.drp.entryStage', default: 'stage2 (immediate-action cases; the Fostering Service Manager is a Stage 2 participant); stage1 or stage3 may be chosen at raise' },
+    { id: 'AMB-15', setting: 'alertTypes.drp.entryStage', default: 'stage2 (immediate-action cases; the Fostering Service Manager is a Stage 2 participant); stage1 may be chosen at raise, and stage3 or stage4 is a bypass of Stage 2 (D-B1: "subject to prior discussion with their line manager, except in emergencies")' },
+    { id: 'AMB-15', setting: 'alertTypes.drp.recipientsAtEntry', default: 'add_at_entry: the DRP goes to the SSW, the Fostering Support TM and the Fostering SM at whatever stage it starts, beside that stage\'s own people (at Stage 2, the S&R Service Manager too)' },
     { id: 'AMB-16', setting: 'alertTypes.good_practice.to', default: 'the Supervising Social Worker and their team manager (not stated in the source)' },
     { id: 'AMB-17', setting: 'bypass', default: 'prior discussion with the line manager, except in emergencies (source rule D-B1)' },
     { id: 'AMB-25', setting: 'roleLabels.service_director', default: "Dudley's top role is the Service Director, a role key of its own" },
     { id: 'AMB-26', setting: 'stages.stage4.sender', default: 'the HOS Safeguarding and Review alerts the Service Director, not the FIRO' },
-    { id: 'AMB-29', setting: 'carePlanOnlyIssuesToChildIro', default: "true: issues solely about a child's care plan go to the child's IRO (D-P6)" },
-    { id: 'AMB-30', setting: 'closure.requires', default: 'the actions confirmed complete, then the FIRO confirms resolution' },
+    { id: 'AMB-29', setting: 'carePlanOnlyIssuesToChildIro', default: "true: an alert or dispute raised as solely about a child's care plan is refused with the direction to refer it to the child's IRO (D-P6); the FIRO ladder does not carry it" },
+    { id: 'AMB-30', setting: 'closure.requires', default: 'the actions confirmed complete, then the FIRO confirms resolution with the outcome' },
+    { id: 'AMB-30', setting: 'closure.actionsConfirmedBy', default: 'the Fostering Support Team Manager: "The Team Manager will confirm when actions are completed", and the QoP alert\'s Team Manager is the Fostering Support TM (AMB-14)' },
   ],
 };

@@ -60,9 +60,14 @@ export const oxfordshire: PolicyInput = {
       label: 'Resolution and Escalation Alert',
       kind: 'alert',
       entryStage: 'stage1',
-      otherEntryStages: ['stage2', 'stage3', 'stage4', 'stage5'],
-      rules: ['O-P1', 'O-B1', 'AMB-28'],
-      quotes: ['a serious conflict over the plan itself is likely to be escalated to Stages 2 and 3 from the outset.'],
+      // O-B1: only Stages 2 and 3 are entries "from the outset"; starting at Stage 4 or 5 is a bypass, with a reason recorded.
+      otherEntryStages: ['stage2', 'stage3'],
+      emailsHeaded: true,
+      rules: ['O-P1', 'O-B1', 'AMB-28', 'AMB-31'],
+      quotes: [
+        'a serious conflict over the plan itself is likely to be escalated to Stages 2 and 3 from the outset.',
+        'All emails should be headed Resolution and Escalation Alert.',
+      ],
     },
   ],
   stages: [
@@ -193,7 +198,7 @@ export const oxfordshire: PolicyInput = {
     { id: 'AMB-24', setting: 'stages.stage5.cc', default: "'Director' (Stage 4) and 'DCS' (Stage 5) share the role key director, so one person is not alerted twice" },
     { id: 'AMB-28', setting: 'severityFlags', default: 'serious safeguarding or plan conflict suggests Stage 2; failure to respond or a human-rights breach suggests Stage 3; the IRO can override' },
     { id: 'AMB-30', setting: 'closure.requires', default: 'the outcome, recorded by the IRO on an IRO overview case note' },
-    { id: 'AMB-31', setting: 'emailSubjectPrefix', default: '"Resolution and Escalation Alert" heads every email' },
+    { id: 'AMB-31', setting: 'emailSubjectPrefix', default: '"Resolution and Escalation Alert" heads every email of a Resolution and Escalation Alert (alertTypes.r_and_e.emailsHeaded), Stage 1 to Stage 5: the source says "All emails", not only Stage 1; the informal discussion and good-practice notes are not headed' },
     { id: 'AMB-33', setting: 'outsideReferral.promptAfter', default: 'at the overall limit: the source gives only "a reasonable period of time"' },
   ],
 };

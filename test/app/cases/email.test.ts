@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { caseEmail } from '../../../app/cases/email.js';
 import type { NotificationPurpose } from '../../../domain/escalation/notifications.js';
-import { getPolicy, policyIds } from '../../../domain/policies/index.js';
+import { emailHeading, getPolicy, policyIds } from '../../../domain/policies/index.js';
 import { assertOpaqueSubject } from '../../../graph/privacy.js';
 
 const PURPOSES: readonly NotificationPurpose[] = ['card-new', 'card-update', 'reminder', 'overdue', 'escalate-prompt', 'overall-limit', 'cafcass-prompt', 'action-overdue'];
@@ -27,5 +27,21 @@ describe('app/cases: the case email (DESIGN Privacy: opaque reference and stage 
     const { subject, text } = caseEmail({ reference: REFERENCE, stage: { stageLabel } as never }, 'escalate-prompt');
     assert.equal(subject, `Resolve: ${REFERENCE}: response overdue, escalate?`);
     assert.ok(text?.includes(stageLabel));
+  });
+});
+
+describe('app/cases: an email heading set by the ladder (AMB-31)', () => {
+  it('Oxfordshire: every email of a Resolution and Escalation Alert is headed so, and still fits a subject mail accepts', () => {
+    const policy = getPolicy('oxfordshire');
+    const heading = emailHeading(policy, 'r_and_e');
+    assert.equal(heading, 'Resolution and Escalation Alert');
+    for (const stage of policy.stages) {
+      for (const purpose of PURPOSES) {
+        const { subject } = caseEmail({ reference: REFERENCE, stage: { stageLabel: stage.label } as never }, purpose, heading);
+        assert.ok(subject.startsWith('Resolution and Escalation Alert: Resolve: LCS-2026-04417'), subject);
+        assert.doesNotThrow(() => assertOpaqueSubject(subject), subject);
+      }
+    }
+    assert.equal(emailHeading(policy, 'informal'), null, 'the informal discussion is not headed');
   });
 });

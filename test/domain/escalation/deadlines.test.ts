@@ -6,9 +6,10 @@ const due = (s: Scenario): DeadlineSpec[] => deadlinesOf(s.state, { policy: s.po
 const byKey = (s: Scenario) => Object.fromEntries(due(s).map((d) => [d.key, d.dueAt]));
 const reached = (s: Scenario, key: string, at: string) => s.do({ type: 'deadline-reached', actor: SYSTEM_ACTOR, key }, at);
 
+/** A Dudley QoP alert To the SSW and the Fostering Support TM, who confirms actions complete (AMB-30). */
 function dudleyQop(at = '2026-03-03T10:00:00Z'): Scenario {
   const s = Scenario.of('dudley');
-  s.do(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', to: [people.sw, people.tm] }), at);
+  s.do(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', to: [people.sw, people.tm], actionConfirmers: [people.tm] }), at);
   return s;
 }
 
@@ -159,13 +160,14 @@ describe('domain/escalation: deadlines (§4.8, §8.4)', () => {
       const [overdue] = reached(s, 'action-due:a1', '2026-03-06T17:00:00Z');
       assert.deepEqual(overdue && overdue.type === 'ActionOverdue' && [overdue.actionId, overdue.owner], ['a1', people.sw]);
       s.do({ type: 'agree-action', actor: people.tm, stageId: 'qop_alert', actionId: 'a2', owner: people.sw, dueDate: '2026-03-12', text: 'Send the training record.' }, '2026-03-06T18:00:00Z');
-      s.do({ type: 'complete-action', actor: people.sw, actionId: 'a2' }, '2026-03-09T10:00:00Z');
+      // AMB-30: in Dudley "The Team Manager will confirm when actions are completed".
+      s.do({ type: 'complete-action', actor: people.tm, actionId: 'a2' }, '2026-03-09T10:00:00Z');
       assert.ok(!('action-due:a2' in byKey(s)));
     });
 
     it('a closed case has no deadlines and a due deadline on it does nothing', () => {
       const s = dudleyQop();
-      s.do({ type: 'resolve', actor: people.officer }, '2026-03-04T10:00:00Z');
+      s.do({ type: 'resolve', actor: people.officer, outcome: 'Visits back on track.' }, '2026-03-04T10:00:00Z');
       assert.deepEqual(due(s), []);
       assert.deepEqual(reached(s, 'response-due:qop_alert', '2026-03-10T17:00:00Z'), []);
     });

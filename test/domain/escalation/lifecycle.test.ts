@@ -6,10 +6,10 @@ const RAISED = '2026-03-03T10:00:00Z'; // Tuesday
 const NEXT_DAY = '2026-03-04T09:30:00Z';
 const LATER = '2026-03-10T11:00:00Z';
 
-/** A Dudley QoP alert To the SSW and the Fostering Support TM. */
+/** A Dudley QoP alert To the SSW and the Fostering Support TM, who confirms actions complete (AMB-30). */
 function dudleyQop(): Scenario {
   const s = Scenario.of('dudley');
-  s.do(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', to: [people.sw, people.tm] }), RAISED);
+  s.do(raiseStep({ policyId: 'dudley', alertTypeId: 'qop', to: [people.sw, people.tm], actionConfirmers: [people.tm] }), RAISED);
   return s;
 }
 
@@ -79,9 +79,9 @@ describe('domain/escalation: acting on a case', () => {
   });
 
   describe('agreed actions (D Stage 0, AMB-30)', () => {
-    it('an addressee agrees an action with an owner and due date; only the owner completes it, once', () => {
-      const s = dudleyQop();
-      s.do({ type: 'agree-action', actor: people.tm, stageId: 'qop_alert', actionId: 'act-1', owner: people.sw, dueDate: '2026-03-06', text: 'Upload the Safer Caring statement.' }, NEXT_DAY);
+    it('an addressee agrees an action with an owner and due date; where the ladder names no confirmer (Somerset), only the owner completes it, once', () => {
+      const s = somersetFormal();
+      s.do({ type: 'agree-action', actor: people.tm, stageId: 'formal', actionId: 'act-1', owner: people.sw, dueDate: '2026-03-06', text: 'Upload the Safer Caring statement.' }, NEXT_DAY);
       assert.deepEqual(s.refused({ type: 'complete-action', actor: people.tm, actionId: 'act-1' }, LATER), {
         code: 'not-authorised', message: 'Only the owner of this action can mark it complete.',
       });
@@ -105,8 +105,8 @@ describe('domain/escalation: acting on a case', () => {
     });
 
     it('the action owner may act on the case even if never addressed', () => {
-      const s = dudleyQop();
-      s.do({ type: 'agree-action', actor: people.officer, stageId: 'qop_alert', actionId: 'a1', owner: people.om, dueDate: '2026-03-06', text: 'Arrange training.' }, NEXT_DAY);
+      const s = somersetFormal();
+      s.do({ type: 'agree-action', actor: people.officer, stageId: 'formal', actionId: 'a1', owner: people.om, dueDate: '2026-03-06', text: 'Arrange training.' }, NEXT_DAY);
       s.do({ type: 'complete-action', actor: people.om, actionId: 'a1' }, LATER);
       assert.ok(s.state.actions.every((a) => a.completedAt !== null));
     });
@@ -242,15 +242,15 @@ describe('domain/escalation: acting on a case', () => {
   });
 
   describe('closing (AMB-30, §2.5, AMB-33)', () => {
-    it('AMB-30 Dudley: the FIRO cannot confirm resolution while an agreed action is not confirmed complete', () => {
+    it('AMB-30 Dudley: the FIRO cannot confirm resolution while an agreed action is not confirmed complete by the Team Manager', () => {
       const s = dudleyQop();
       s.do({ type: 'agree-action', actor: people.tm, stageId: 'qop_alert', actionId: 'a1', owner: people.tm, dueDate: '2026-03-06', text: 'Book the overdue training.' }, NEXT_DAY);
-      assert.deepEqual(s.refused({ type: 'resolve', actor: people.officer }, LATER), {
+      assert.deepEqual(s.refused({ type: 'resolve', actor: people.officer, outcome: 'Training booked for 12 March.' }, LATER), {
         code: 'closure-incomplete',
-        message: 'Dudley MBC closes a case only with 1 agreed action confirmed complete by its owner. The record: Quality of Practice alert form on LCS: the Team Manager confirms the actions are complete, then the FIRO confirms the matter is resolved.',
+        message: 'Dudley MBC closes a case only with 1 agreed action confirmed complete by the Fostering Support Team Manager. The record: Quality of Practice alert form on LCS: the Team Manager confirms the actions are complete, then the FIRO confirms the matter is resolved, with the outcome.',
       });
       s.do({ type: 'complete-action', actor: people.tm, actionId: 'a1' }, LATER);
-      s.do({ type: 'resolve', actor: people.officer }, LATER);
+      s.do({ type: 'resolve', actor: people.officer, outcome: 'Training booked for 12 March.' }, LATER);
       assert.equal(s.state.status, 'resolved');
     });
 

@@ -52,6 +52,26 @@ describe('domain/policies: an authority\'s own ladder file (parsePolicy)', () =>
     assert.deepEqual(policy.closure.requires, ['outcome']);
   });
 
+  it('the audit settings default to the old behaviour: type recipients replace the default entry\'s, no email heading, the owner confirms, refer at any time', () => {
+    const withReferral = { ...sampleLadder(), outsideReferral: { to: 'cafcass', mode: 'prompt', promptAfter: { atOverallLimit: true }, promptStartsAt: 'stage1_raised' } };
+    const policy = parsePolicy(stringify(withReferral), 'yaml');
+    assert.equal(policy.alertTypes[0]?.recipientsAtEntry, 'replace_at_default_entry');
+    assert.equal(policy.alertTypes[0]?.emailsHeaded, false);
+    assert.deepEqual(policy.closure.actionsConfirmedBy, []);
+    assert.equal(policy.outsideReferral?.earliest, null);
+    assert.equal(policy.carePlanOnlyIssuesToChildIro, false);
+  });
+
+  it('AMB-15: "add_at_entry" needs the type\'s own recipients, and a notification has no stage to add them to', () => {
+    const bad = sampleLadder();
+    (bad.alertTypes as Record<string, unknown>[])[0]!.recipientsAtEntry = 'add_at_entry';
+    (bad.alertTypes as Record<string, unknown>[]).push({ id: 'good', label: 'Good practice', kind: 'notification', entryStage: null, to: ['social_worker'], recipientsAtEntry: 'add_at_entry' });
+    assert.deepEqual(faultsOf(() => parsePolicy(JSON.stringify(bad), 'json')), [
+      { path: 'alertTypes[0].recipientsAtEntry', message: '"add_at_entry" adds the type\'s own to / cc to the entry stage\'s, but this type names none; give to or cc' },
+      { path: 'alertTypes[1].recipientsAtEntry', message: 'a notification has no stage to add its recipients to; remove this' },
+    ]);
+  });
+
   for (const id of ['dudley', 'somerset', 'oxfordshire', 'cheshire_east']) {
     it(`${id}: the shipped ladder survives a YAML and a JSON round trip unchanged`, () => {
       const policy = getPolicy(id);

@@ -19,18 +19,21 @@ describe('domain/policies: routing questions adapters ask of a ladder', () => {
     assert.equal(nextStage(dudley, 'stage4'), undefined);
   });
 
-  it('AMB-15, AMB-14: a DRP at its default Stage 2 goes to the DRP recipients; at Stage 3 to that stage\'s roles', () => {
-    assert.deepEqual(recipientRoles(dudley, 'stage2', 'drp'), { to: ['supervising_social_worker', 'fostering_support_team_manager', 'fostering_service_manager'], cc: [] });
-    assert.deepEqual(recipientRoles(dudley, 'stage3', 'drp').to, ['hos_children_in_care_and_resources', 'head_of_safeguarding_practice_qa']);
+  it('AMB-15, AMB-14: a DRP goes to the DRP recipients beside its entry stage\'s roles; escalating to a stage uses that stage\'s own', () => {
+    const drp = ['supervising_social_worker', 'fostering_support_team_manager', 'fostering_service_manager'];
+    assert.deepEqual(recipientRoles(dudley, 'stage2', 'drp'), { to: [...drp, 'sr_service_manager'], cc: [] });
+    assert.deepEqual(recipientRoles(dudley, 'stage3', 'drp').to, [...drp, 'hos_children_in_care_and_resources', 'head_of_safeguarding_practice_qa']);
     assert.deepEqual(recipientRoles(dudley, 'stage2'), { to: ['fostering_service_manager', 'sr_service_manager'], cc: [] });
+    assert.deepEqual(recipientRoles(dudley, 'qop_alert', 'qop'), { to: ['supervising_social_worker', 'fostering_support_team_manager'], cc: [] });
   });
 
   it('AMB-16: a notification goes to its own named roles whatever stage is asked for', () => {
     assert.deepEqual(recipientRoles(ox, 'stage1', 'good_practice'), { to: ['social_worker', 'team_manager'], cc: [] });
   });
 
-  it('D-B1: entering a DRP at Stage 4 is a bypass of Stage 2; Stage 1 and 3 are plain entries; nothing starts before its type', () => {
+  it('D-B1: entering a DRP at Stage 3 or 4 is a bypass of Stage 2; Stage 1 is a plain entry; nothing starts before its type', () => {
     assert.deepEqual(entryKind(dudley, 'drp', 'stage4'), { kind: 'bypass', skipped: 'stage2' });
+    assert.deepEqual(entryKind(dudley, 'drp', 'stage3'), { kind: 'bypass', skipped: 'stage2' });
     assert.deepEqual(entryKind(dudley, 'drp', 'stage1'), { kind: 'entry' });
     assert.deepEqual(entryKind(dudley, 'qop', 'qop_alert'), { kind: 'entry' });
     assert.deepEqual(entryKind(getPolicy('somerset'), 'dispute', 'formal'), { kind: 'too-early', startsAt: 'level1' });
