@@ -173,7 +173,7 @@ async function measure(settings: InvokeBenchSettings, database: DatabaseOptions)
     host: '127.0.0.1',
     port: 0,
     conversations: createStoredConversationReferences(db, systemClock),
-    flows,
+    flows: { ...flows, clock: async () => ({ message: 'not in the benchmark' }) },
     readiness: async () => ({ ready: true, checks: {} }),
     logger,
     observe: (path, _status, ms) => {

@@ -20,7 +20,8 @@ import { startBot } from '../bot/runtime.js';
 import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
 import { createGraphServices, loadOrganisationFile } from '../graph/index.js';
-import { systemClock } from '../store/clock.js';
+import { AdjustableClock, systemClock } from '../store/clock.js';
+import { createTrainingFlows } from '../app/training.js';
 import { openDatabase } from '../store/db.js';
 import { createDeadlineDispatcher } from '../store/deadlines.js';
 import { ConfigError, loadConfig, readEnvironment, type AppConfig } from './config.js';
@@ -77,6 +78,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: logLevelFrom(config.logLevel) });
   const workerId = `${hostname()}-${process.pid}`;
+  // Local mode only: a trainer can move the clock forward to see reminders and chasers arrive.
+  const movable = config.mode === 'local' ? new AdjustableClock() : undefined;
+  const clock = movable ?? systemClock;
 
   const db = await openDatabase(config.database);
   const graph = await createGraphServices(config);
@@ -91,10 +95,10 @@ async function main(): Promise<void> {
     credential: await credentialMaterial(config),
   };
   const tenant = config.bot.tenantId;
-  const conversations = createStoredConversationReferences(db, systemClock);
+  const conversations = createStoredConversationReferences(db, clock);
   const organisation = config.directory.source === 'org-file' ? (await loadOrganisationFile(config.directory.orgFile)).organisation?.name : undefined;
   const flows = createCaseFlows({
-    db, clock: systemClock, calendar, policies, directory: graph.directory, workers, logger,
+    db, clock, calendar, policies, directory: graph.directory, workers, logger,
     mriOf: createMriLookup(conversations),
     ...(tenant !== undefined && { tenant }),
     ...(organisation !== undefined && { organisation }),
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     conversations,
-    flows,
+    flows: { ...flows, ...createTrainingFlows({ clock: movable, calendar, logger }) },
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
     logger,
     displayName: config.bot.displayName,
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
 
   const outbox = createDeliveryWorker({
     db,
-    clock: systemClock,
+    clock,
     workerId,
     composers: { [CASE_TOPIC]: flows.composer.compose },
     recorders: [flows.recordDelivery],
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
   });
   const deadlines = createDeadlineDispatcher({
     db,
-    clock: systemClock,
+    clock,
     workerId,
     handler: flows.deadlineHandler,
     onError: (error) => logger.error('deadline.failed', errorFields(error)),

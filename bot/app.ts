@@ -6,6 +6,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CaseFlows } from '../app/cases/flows.js';
+import type { TrainingFlows } from '../app/training.js';
 import type { MessageLocation } from '../app/delivery/messages.js';
 import type { Reply } from '../app/replies.js';
 import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
@@ -21,7 +22,7 @@ import { forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND } from './raise.js';
  * The application's use cases as the bot sees them (app/cases/flows.ts). Each takes the acting
  * user's Entra object id first and untrusted card data as it came.
  */
-export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'caseByReference' | 'welcome'>;
+export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'caseByReference' | 'welcome'> & TrainingFlows;
 
 export interface BotAppOptions {
   readonly adapter: ResolveAdapter;
@@ -118,6 +119,16 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     const command = parseChatCommand(context.activity.text);
     if (command.kind !== 'case') return;
     await inPrivate(context, () => flows.caseByReference(actingUserId(context)!, command.reference));
+  });
+
+  app.message(isCommand('clock'), async (context) => {
+    const command = parseChatCommand(context.activity.text);
+    if (command.kind !== 'clock') return;
+    await send(context, await flows.clock(actingUserId(context)!, command.move));
+  });
+
+  app.message(isCommand('clock-unclear'), async (context) => {
+    await context.sendActivity('To move Resolve\'s clock when trying it locally, type for example **clock forward 3 working days**, **clock forward 2 days** or **clock forward 4 hours**; **clock** shows the time it reads.');
   });
 
   app.message(isCommand('case-without-reference'), async (context) => {

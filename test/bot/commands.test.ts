@@ -25,3 +25,15 @@ describe('bot/commands: parseChatCommand', () => {
     assert.deepEqual(parseChatCommand('raise an alert about J.T.'), { kind: 'unknown' });
   });
 });
+
+describe('bot/commands: the trainer\'s clock (local mode)', () => {
+  it('"clock" shows it; "clock forward N working days | days | hours" moves it; anything else about the clock is unclear', () => {
+    assert.deepEqual(parseChatCommand('clock'), { kind: 'clock' });
+    assert.deepEqual(parseChatCommand('Clock forward 3 working days.'), { kind: 'clock', move: { amount: 3, unit: 'working-days' } });
+    assert.deepEqual(parseChatCommand('clock forward 1 day'), { kind: 'clock', move: { amount: 1, unit: 'days' } });
+    assert.deepEqual(parseChatCommand('clock + 4 hours'), { kind: 'clock', move: { amount: 4, unit: 'hours' } });
+    assert.deepEqual(parseChatCommand('clock back 2 days'), { kind: 'clock-unclear' });
+    assert.deepEqual(parseChatCommand('clock forward two days'), { kind: 'clock-unclear' });
+    assert.deepEqual(parseChatCommand('clock forward 3 weeks'), { kind: 'clock-unclear' });
+  });
+});
