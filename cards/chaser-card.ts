@@ -8,6 +8,7 @@ import { adaptiveCard, execute, factSet, text, type AdaptiveCardJson } from './e
 import { formatDeadline } from './format.js';
 import { caseData, caseHeader, casePreview, names, stageRoute } from './parts.js';
 import { alertNoun } from './phrases.js';
+import { requiredSoughtByInput } from './status-card.js';
 import { VERBS } from './verbs.js';
 import type { ChaserCardView } from './view-models.js';
 
@@ -37,10 +38,12 @@ export function chaserCard(view: ChaserCardView): AdaptiveCardJson {
       text(sentence(view), { weight: 'Bolder', color: view.kind === 'overdue' ? 'Attention' : 'Warning' }),
       factSet([['Case reference', view.header.reference], ['With', names(view.withTo)]]),
       ...(canEscalate && view.nextStage ? stageRoute(view.nextStage) : []),
+      // A stage with no timescale needs a date: asked here, the default filled in, so escalating stays one submit.
+      ...(canEscalate && view.nextStage?.soughtByRequired !== undefined ? requiredSoughtByInput(view.nextStage) : []),
     ],
     actions: [
       canEscalate && view.nextStage && execute(`Escalate to ${view.nextStage.label}`, VERBS.escalate, caseData(view.header), {
-        style: 'destructive', associatedInputs: 'none',
+        style: 'destructive', associatedInputs: view.nextStage.soughtByRequired !== undefined ? 'auto' : 'none',
       }),
       execute(view.audience === 'recipient' ? 'Open the case to respond' : 'Open the case', VERBS.openCase, caseData(view.header), {
         associatedInputs: 'none',

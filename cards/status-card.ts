@@ -31,6 +31,14 @@ function draw(view: StatusCardView): AdaptiveCardJson {
   });
 }
 
+/** AMB-04: the next stage has no timescale, so the date is asked for, the ladder's default offered. */
+export function requiredSoughtByInput(next: StageRouteView) {
+  return dateInput({
+    id: 'escalateSoughtBy', label: `Resolution sought by (${next.label} has no timescale of its own)`, isRequired: true,
+    errorMessage: 'Give the date resolution is sought by', ...(next.soughtByRequired !== undefined && { value: next.soughtByRequired.suggested }),
+  });
+}
+
 /** Somerset records the date resolution is sought by at each level (§3.1); optional elsewhere. */
 function soughtByInput(id: 'escalateSoughtBy' | 'bypassSoughtBy') {
   return dateInput({ id, label: 'Resolution sought by (optional)' });
@@ -40,7 +48,7 @@ function escalateAction(view: StatusCardView, next: StageRouteView): CardAction 
   return showCard('Escalate', [
     ...stageRoute(next),
     ...reasonInput('escalateReason', 'Reason for escalating', 'Say why it needs the next stage'),
-    ...soughtByInput('escalateSoughtBy'),
+    ...(next.soughtByRequired !== undefined ? requiredSoughtByInput(next) : soughtByInput('escalateSoughtBy')),
   ], execute(`Escalate to ${next.label}`, VERBS.escalate, caseData(view.header)));
 }
 

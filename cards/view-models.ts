@@ -114,6 +114,8 @@ export interface StageRouteView {
   readonly label: string;
   readonly to: readonly PersonView[];
   readonly cc: readonly PersonView[];
+  /** The stage has no timescale: escalating asks for the date resolution is sought by, this one offered. */
+  readonly soughtByRequired?: { readonly suggested: IsoDate };
 }
 
 export interface BypassTargetView {

@@ -9,7 +9,7 @@ import {
   type AdaptiveCardJson,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
-import { cafcassReferralOffered, isResponseOverdue, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
+import { cafcassReferralOffered, isResponseOverdue, soughtByNeeded, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
 import { emailHeading, nextStage, type Policy } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import type { Clock } from '../../store/clock.js';
@@ -89,7 +89,10 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
     const route = next === undefined || policy === undefined ? undefined : await routing.stagePeople(state, policy, next.id);
     const names = await namesFor([...people, ...events.map((e) => e.actor), ...(route?.to ?? []), ...(route?.cc ?? [])]);
     const who = (ids: readonly string[] = []) => ids.map((id) => ({ id, name: names(id) }));
-    const nextStageView = next === undefined ? undefined : { stageId: next.id, label: next.label, to: who(route?.to), cc: who(route?.cc) };
+    const soughtBy = next === undefined || policy === undefined ? undefined : soughtByNeeded(policy, next.id, options.calendar, now);
+    const nextStageView = next === undefined ? undefined : {
+      stageId: next.id, label: next.label, to: who(route?.to), cc: who(route?.cc), ...(soughtBy !== undefined && { soughtByRequired: { suggested: soughtBy.suggested } }),
+    };
     if (extra.escalatePrompt === true && isResponseOverdue(state, now)) {
       const prompt = escalatePromptView(state, names, route !== undefined && route.to.length > 0 ? nextStageView : undefined);
       if (prompt !== undefined) return { card: chaserCard(prompt), preview: chaserCardPreview(prompt) };

@@ -15,3 +15,4 @@ export * from './decide.js';
 export * from './deadlines.js';
 export * from './summary.js';
 export * from './case-note.js';
+export * from './sought-by.js';

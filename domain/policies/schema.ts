@@ -226,6 +226,12 @@ export const policySchema = z
     severityFlags: z.array(severityFlagSchema).default([]),
     categories: z.array(text).default([]),
     bypass: bypassSchema,
+    /**
+     * AMB-04: where a stage has no timescale the officer must set the date resolution is sought
+     * by; Resolve offers this many working days from the day of escalating (Resolve's setting:
+     * the sources give none).
+     */
+    defaultSoughtByWorkingDays: z.number().int().min(1).max(60).default(5),
     overallLimit: overallLimitSchema.nullable(),
     outsideReferral: outsideReferralSchema.nullable(),
     closure: z

@@ -279,6 +279,17 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     assert.equal(card.refresh, undefined);
   });
 
+  it('AMB-04, §8.4: where the next stage has no timescale the overdue chaser asks for the date inline, the default filled in, and Escalate submits it', () => {
+    const card = chaserCard(f.chaserViews.officerOverdueNextWithoutTimescale!);
+    const date = input(card, 'escalateSoughtBy');
+    assert.equal(date?.type, 'Input.Date');
+    assert.equal(date?.value, '2026-03-18');
+    assert.equal(date?.isRequired, true);
+    const escalate = executes(card).find((a) => a.verb === 'escalate');
+    assert.equal(escalate?.associatedInputs, 'auto');
+    assert.equal(executes(chaserCard(f.chaserViews.officerOverdue!)).find((a) => a.verb === 'escalate')?.associatedInputs, 'none', 'with a timescale it stays one click');
+  });
+
   it('AMB-30: Mark done follows who may confirm an action (canMarkDone), not only its owner', () => {
     const [first] = f.actionCardView.agreedActions;
     assert.ok(first, 'the fixture has an action');

@@ -161,6 +161,10 @@ export const chaserViews: Record<string, ChaserCardView> = {
     header, kind: 'overdue', audience: 'officer', responseDue: new Date('2026-03-10T17:00:00Z'),
     withTo: [people.socialWorker], nextStage,
   },
+  officerOverdueNextWithoutTimescale: {
+    header, kind: 'overdue', audience: 'officer', responseDue: new Date('2026-03-10T17:00:00Z'),
+    withTo: [people.socialWorker], nextStage: { ...nextStage, soughtByRequired: { suggested: '2026-03-18' } },
+  },
 };
 
 export const welcomeViews: Record<string, WelcomeView> = Object.fromEntries(
