@@ -90,6 +90,7 @@ export function responseSection(response: ResponseView | undefined): CardElement
       weight: 'Bolder', color: response.kind === 'declined' ? 'Attention' : 'Good',
     }),
     response.text !== undefined && plainText(response.text, { spacing: 'None' }),
+    response.agreed !== undefined && text(`Agreed course: accepted by ${response.agreed.by.name} at ${formatMoment(response.agreed.at)}`, { weight: 'Bolder', color: 'Good' }),
   ], { separator: true, spacing: 'Medium' });
 }
 

@@ -45,6 +45,8 @@ const EVENT_PHRASES: Readonly<Record<CaseEventKind, { active: string; passive: s
   resolved: { active: 'resolved this {noun}', passive: 'resolved', history: 'Resolved' },
   referred_to_cafcass: { active: 'referred this {noun} to Cafcass', passive: 'referred to Cafcass', history: 'Referred to Cafcass' },
   withdrawn: { active: 'withdrew this {noun}', passive: 'withdrawn', history: 'Withdrawn' },
+  proposal_accepted: { active: 'accepted the alternative proposed as the agreed course', passive: 'given an agreed course', history: 'Alternative accepted as the agreed course' },
+  proposal_rejected: { active: 'rejected the alternative proposed', passive: 'answered: the alternative was rejected', history: 'Alternative rejected' },
 };
 
 function fill(template: string, kind: AlertKind, event: CaseEventView): string {

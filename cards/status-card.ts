@@ -23,6 +23,8 @@ function draw(view: StatusCardView): AdaptiveCardJson {
     actions: [
       may('escalate') && view.nextStage && escalateAction(view, view.nextStage),
       may('bypass') && view.bypassTargets.length > 0 && bypassAction(view),
+      may('answerProposal') && acceptProposalAction(view),
+      may('answerProposal') && rejectProposalAction(view),
       may('resolve') && resolveAction(view),
       may('referCafcass') && cafcassAction(view),
       may('withdraw') && withdrawAction(view),
@@ -83,6 +85,18 @@ function resolveAction(view: StatusCardView): CardAction {
     ...reasonInput('outcome', 'Outcome of the issue', 'Record the outcome'),
     ...textInput({ id: 'learningPoints', label: 'Key learning points', isMultiline: true, maxLength: MAX_TEXT_LENGTH }),
   ], execute('Resolve', VERBS.resolve, caseData(view.header), { style: 'positive' }));
+}
+
+/** §8.3: take the alternative proposed as the agreed course. */
+function acceptProposalAction(view: StatusCardView): CardAction {
+  return execute('Accept the proposal', VERBS.acceptProposal, caseData(view.header), { style: 'positive', associatedInputs: 'none' });
+}
+
+/** §8.3: reject the alternative proposed, saying why: the stage waits for a response again, or the officer escalates. */
+function rejectProposalAction(view: StatusCardView): CardAction {
+  return showCard('Reject the proposal',
+    reasonInput('rejectReason', 'Reason for rejecting the proposal', 'Say why the alternative does not resolve it'),
+    execute('Reject the proposal', VERBS.rejectProposal, caseData(view.header)));
 }
 
 function cafcassAction(view: StatusCardView): CardAction {

@@ -27,6 +27,8 @@ export const VERBS = {
   resolve: 'resolve',
   referCafcass: 'referCafcass',
   withdraw: 'withdraw',
+  acceptProposal: 'acceptProposal',
+  rejectProposal: 'rejectProposal',
   refresh: 'refresh',
   openCase: 'openCase',
   myCases: 'myCases',
@@ -259,6 +261,11 @@ export const VERB_DATA_SCHEMAS = {
   }),
   withdraw: caseKeySchema.extend({
     withdrawReason: requiredText('Reason for withdrawing', 'say why the alert is withdrawn'),
+  }),
+  /** §8.3: the officer takes the alternative proposed as the agreed course. */
+  acceptProposal: caseKeySchema,
+  rejectProposal: caseKeySchema.extend({
+    rejectReason: requiredText('Reason for rejecting the proposal', 'say why the alternative does not resolve it'),
   }),
   refresh: caseKeySchema,
   openCase: caseKeySchema,

@@ -68,6 +68,8 @@ export interface ResponseView {
   readonly at: Date;
   /** The alternative proposed, or the reason for declining. */
   readonly text?: string;
+  /** A proposed alternative the officer accepted: the agreed course. */
+  readonly agreed?: { readonly by: PersonView; readonly at: Date };
 }
 
 /** Everything a card about one case shows, whoever looks at it. */
@@ -94,7 +96,7 @@ export interface AudienceView {
 
 /** The buttons a person's card offers on a case (app/cases/views.ts); the domain checks every click again. */
 export type CaseActionName =
-  | 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction'
+  | 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction' | 'answerProposal'
   | 'escalate' | 'bypass' | 'resolve' | 'referCafcass' | 'withdraw';
 
 /** The card for the stage's To recipients. */
@@ -127,7 +129,7 @@ export interface BypassTargetView {
 
 export const CASE_EVENT_KINDS = [
   'raised', 'accepted', 'proposed', 'declined', 'action_agreed', 'action_completed', 'escalated',
-  'bypassed', 'chased', 'deemed_agreed', 'resolved', 'referred_to_cafcass', 'withdrawn',
+  'bypassed', 'chased', 'deemed_agreed', 'resolved', 'referred_to_cafcass', 'withdrawn', 'proposal_accepted', 'proposal_rejected',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

@@ -12,13 +12,16 @@ type Command<T extends CaseCommand['type']> = Extract<CaseCommand, { type: T }>;
 /** The actions that change a case (the others only show it). */
 export type MovingAction = Extract<
   ParsedAction,
-  { verb: 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction' | 'escalate' | 'bypass' | 'resolve' | 'referCafcass' | 'withdraw' }
+  {
+    verb: 'respondAccept' | 'respondPropose' | 'respondDecline' | 'acceptProposal' | 'rejectProposal' | 'agreeAction' | 'completeAction'
+      | 'escalate' | 'bypass' | 'resolve' | 'referCafcass' | 'withdraw';
+  }
 >;
 
 export type ViewingAction = Extract<ParsedAction, { verb: 'refresh' | 'openCase' }>;
 
 const MOVING_VERBS: ReadonlySet<ParsedAction['verb']> = new Set([
-  'respondAccept', 'respondPropose', 'respondDecline', 'agreeAction', 'completeAction', 'escalate', 'bypass', 'resolve', 'referCafcass', 'withdraw',
+  'respondAccept', 'respondPropose', 'respondDecline', 'acceptProposal', 'rejectProposal', 'agreeAction', 'completeAction', 'escalate', 'bypass', 'resolve', 'referCafcass', 'withdraw',
 ]);
 
 export function isMovingAction(action: ParsedAction): action is MovingAction {
@@ -56,6 +59,10 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
     case 'respondPropose':
     case 'respondDecline':
       return respond(action, actorId);
+    case 'acceptProposal':
+      return { type: 'answer-proposal', ...seen(action.data, actorId), accept: true };
+    case 'rejectProposal':
+      return { type: 'answer-proposal', ...seen(action.data, actorId), accept: false, reason: action.data.rejectReason };
     case 'agreeAction':
       return {
         type: 'agree-action', ...seen(action.data, actorId), actionId: inputs.newId(),

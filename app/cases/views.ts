@@ -62,7 +62,10 @@ export function caseView(state: CaseState, policy: Policy | undefined, nameOf: N
     status: caseStatus(state, now),
     ...(state.stage.responseDueAt !== null && { responseDue: new Date(state.stage.responseDueAt) }),
     ...(response !== null && {
-      response: { kind: RESPONSE_KIND[response.response], by: who(response.by), at: new Date(response.at), ...(response.text !== null && { text: response.text }) },
+      response: {
+        kind: RESPONSE_KIND[response.response], by: who(response.by), at: new Date(response.at), ...(response.text !== null && { text: response.text }),
+        ...(response.agreedBy !== undefined && { agreed: { by: who(response.agreedBy.by), at: new Date(response.agreedBy.at) } }),
+      },
     }),
     agreedActions: state.actions.map((a) => ({
       actionId: a.actionId,
@@ -94,7 +97,10 @@ function addresseeActions(state: CaseState, policy: Policy | undefined, viewerId
 
 function officerActions(state: CaseState, policy: Policy | undefined, hasNext: boolean, bypassable: boolean, cafcassOffered: boolean): CaseActionName[] {
   if (!isOpen(state)) return [];
+  const { response } = state.stage;
+  const proposalOpen = response !== null && response.response === 'propose-alternative' && response.agreedBy === undefined;
   return [
+    ...(proposalOpen ? (['answerProposal'] as const) : []),
     ...(hasNext ? (['escalate'] as const) : []),
     ...(bypassable ? (['bypass'] as const) : []),
     'resolve',
@@ -134,6 +140,8 @@ export function eventView(event: CaseEvent, nameOf: NameOf): CaseEventView | und
       return { kind: 'raised', by, at, stageLabel: event.stage.stageLabel };
     case 'ResponseRecorded':
       return { kind: RESPONSE_KIND[event.response], by, at };
+    case 'ProposalAnswered':
+      return { kind: event.accepted ? 'proposal_accepted' : 'proposal_rejected', by, at };
     case 'ActionAgreed':
       return { kind: 'action_agreed', by, at };
     case 'ActionCompleted':

@@ -160,6 +160,12 @@ export function caseNoteText(events: readonly CaseEvent[], describe: DescribePer
           : e.response === 'decline' ? `${actor} declined${e.text ? ` because ${end(quote(e.text))}` : ', giving no reason.'}`
           : `${actor} proposed an alternative${e.text ? `: ${end(quote(e.text))}` : ', without saying what.'}`;
         break;
+      case 'ProposalAnswered':
+        entryStage = at(e.stageId);
+        text = e.accepted
+          ? `${actor} accepted the alternative proposed, ${end(quote(e.proposal))} It is the agreed course.`
+          : `${actor} rejected the alternative proposed${e.reason ? ` because ${end(quote(e.reason))}` : '.'} The stage is open for a response again.`;
+        break;
       case 'ActionAgreed':
         entryStage = at(e.stageId);
         actions.set(e.actionId, { text: e.text, owner: e.owner });

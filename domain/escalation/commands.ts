@@ -90,6 +90,15 @@ export const respondCommandSchema = z.object({
   text: optionalWords('the response text'),
 });
 
+/** §8.3: the raising officer accepts the alternative proposed (it becomes the agreed course) or rejects it, with a reason. */
+export const answerProposalCommandSchema = z.object({
+  type: z.literal('answer-proposal'),
+  ...base,
+  ...seen,
+  accept: z.boolean(),
+  reason: optionalWords('the reason'),
+});
+
 export const agreeActionCommandSchema = z.object({
   type: z.literal('agree-action'),
   ...base,
@@ -194,6 +203,7 @@ export const recordCardPostedCommandSchema = z.object({
 export const caseCommandSchema = z.discriminatedUnion('type', [
   raiseCommandSchema,
   respondCommandSchema,
+  answerProposalCommandSchema,
   agreeActionCommandSchema,
   completeActionCommandSchema,
   escalateCommandSchema,

@@ -37,6 +37,7 @@ export type RefusalCode =
   | 'stale-stage'
   | 'stale-version'
   | 'already-responded'
+  | 'no-proposal'
   | 'reason-required'
   | 'no-further-stage'
   | 'not-a-later-stage'
@@ -345,6 +346,7 @@ function raiseNotification(
 }
 
 const VERBS: Partial<Record<CheckedCommand['type'], string>> = {
+  'answer-proposal': 'answer a proposal',
   escalate: 'escalate it',
   bypass: 'bypass a stage',
   'set-resolution-date': 'set the date resolution is sought by',
@@ -406,6 +408,8 @@ export function decide(state: CaseState | undefined, command: CaseCommand, ctx: 
   switch (cmd.type) {
     case 'respond':
       return respond(state, cmd, ctx);
+    case 'answer-proposal':
+      return answerProposal(state, cmd, ctx);
     case 'agree-action':
       return agreeAction(state, cmd, ctx);
     case 'complete-action':
@@ -448,6 +452,21 @@ function respond(state: CaseState, cmd: Cmd<'respond'>, ctx: DecideContext): Dec
     return refuse('reason-required', 'Describe the alternative you propose.');
   }
   return accept({ type: 'ResponseRecorded', ...header(cmd, ctx), stageId: stage.stageId, response: cmd.response, text: cmd.text ?? null });
+}
+
+/** §8.3: only a proposed alternative, not yet answered, is accepted or rejected; a rejection says why. */
+function answerProposal(state: CaseState, cmd: Cmd<'answer-proposal'>, ctx: DecideContext): Decision {
+  const response = state.stage.response;
+  if (response === null || response.response !== 'propose-alternative') {
+    return refuse('no-proposal', `${state.stage.stageLabel} has no alternative proposed to answer.`);
+  }
+  if (response.agreedBy !== undefined) {
+    return refuse('already-responded', `The alternative proposed at ${state.stage.stageLabel} was already accepted on ${shortDate(ctx.calendar, new Date(response.agreedBy.at))}.`);
+  }
+  if (!cmd.accept && !cmd.reason) return refuse('reason-required', 'Say why you are rejecting the alternative proposed: a reason is required.');
+  return accept({
+    type: 'ProposalAnswered', ...header(cmd, ctx), stageId: state.stage.stageId, accepted: cmd.accept, proposal: response.text ?? '', reason: cmd.reason ?? null,
+  });
 }
 
 function agreeAction(state: CaseState, cmd: Cmd<'agree-action'>, ctx: DecideContext): Decision {

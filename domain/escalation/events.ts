@@ -107,6 +107,18 @@ export type ResponseRecorded = EventBase<'ResponseRecorded'> & {
   readonly text: string | null;
 };
 
+/**
+ * §8.3: the officer's answer to an alternative the addressee proposed: accepted, it is the
+ * agreed course; rejected (with the reason), the stage is open for a response again.
+ */
+export type ProposalAnswered = EventBase<'ProposalAnswered'> & {
+  readonly stageId: string;
+  readonly accepted: boolean;
+  /** The proposal answered, as it was. */
+  readonly proposal: string;
+  readonly reason: string | null;
+};
+
 export type ActionAgreed = EventBase<'ActionAgreed'> & {
   readonly stageId: string;
   readonly actionId: string;
@@ -181,6 +193,7 @@ export type CaseEvent =
   | CaseRaised
   | StageEscalated
   | ResponseRecorded
+  | ProposalAnswered
   | ActionAgreed
   | ActionCompleted
   | ResolutionDateSet

@@ -8,6 +8,17 @@ export interface StageResponse {
   readonly text: string | null;
   readonly by: string;
   readonly at: string;
+  /** A proposed alternative the officer accepted: the agreed course. */
+  readonly agreedBy?: { readonly by: string; readonly at: string };
+}
+
+/** A proposal the officer rejected, kept with the stage after its response was cleared. */
+export interface RejectedProposal {
+  readonly proposal: string;
+  readonly by: string;
+  readonly rejectedBy: string;
+  readonly reason: string | null;
+  readonly at: string;
 }
 
 /** One visit to a stage: what it was, when it started, and what happened there. */
@@ -16,6 +27,8 @@ export interface StageVisit extends StageEntry {
   readonly enteredBy: string;
   readonly bypass: BypassRecord | null;
   readonly response: StageResponse | null;
+  /** Proposals the officer rejected at this stage, oldest first. */
+  readonly rejectedProposals?: readonly RejectedProposal[];
   readonly chases: number;
   /** When the case moved on from this stage, or null for the current one. */
   readonly leftAt: string | null;
@@ -77,6 +90,7 @@ export const CARD_VISIBLE_EVENTS: ReadonlySet<CaseEvent['type']> = new Set([
   'CaseRaised',
   'StageEscalated',
   'ResponseRecorded',
+  'ProposalAnswered',
   'ActionAgreed',
   'ActionCompleted',
   'ResolutionDateSet',
@@ -160,6 +174,13 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       };
     case 'ResponseRecorded':
       return { ...next, stage: { ...state.stage, response: { response: event.response, text: event.text, by: event.actor, at: event.at } } };
+    case 'ProposalAnswered': {
+      const response = state.stage.response;
+      if (response === null) return next;
+      if (event.accepted) return { ...next, stage: { ...state.stage, response: { ...response, agreedBy: { by: event.actor, at: event.at } } } };
+      const rejected: RejectedProposal = { proposal: event.proposal, by: response.by, rejectedBy: event.actor, reason: event.reason, at: event.at };
+      return { ...next, stage: { ...state.stage, response: null, rejectedProposals: [...(state.stage.rejectedProposals ?? []), rejected] } };
+    }
     case 'ActionAgreed':
       return {
         ...next,

@@ -375,3 +375,35 @@ describe('bot: Dudley\'s team manager confirms actions done, as the procedure sa
     }
   });
 });
+
+describe('bot: the officer answers a proposed alternative on the card (§8.3)', function () {
+  this.timeout(60_000);
+  it('the social worker proposes; the officer rejects it with a reason (she may respond again), then accepts the next one as the agreed course', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-prop', 'LCS-550601'))).body);
+      await bot.deliver();
+      const propose = () => actionsIn(caseCards(bot.sentTo(WORKER)).at(-1)).find((a) => a.verb === 'respondPropose');
+      const officerCard = () => caseCards(bot.sentTo(IRO)).at(-1) ?? raised;
+      assert.ok(propose());
+      await bot.invoke(WORKER, 'respondPropose', { ...(propose()!.data as JsonObject), proposal: 'A review meeting in two weeks instead.' });
+      await bot.deliver();
+      const reject = actionsIn(officerCard()).find((a) => a.verb === 'rejectProposal');
+      assert.ok(reject, `the officer's card offers Reject the proposal (${actionsIn(officerCard()).map((a) => a.verb).join(',')})`);
+      const rejected = await bot.invoke(IRO, 'rejectProposal', { ...(reject.data as JsonObject), rejectReason: 'Two weeks leaves contact unclear over Christmas.' });
+      assert.doesNotMatch(JSON.stringify(rejected.body), /Nothing was changed/);
+      await bot.deliver();
+      assert.ok(propose(), 'the social worker may respond again');
+      await bot.invoke(WORKER, 'respondPropose', { ...(propose()!.data as JsonObject), proposal: 'A review meeting this Friday.' });
+      await bot.deliver();
+      const accept = actionsIn(officerCard()).find((a) => a.verb === 'acceptProposal');
+      assert.ok(accept);
+      const accepted = invokeCard((await bot.invoke(IRO, 'acceptProposal', accept.data as JsonObject)).body);
+      assert.match(JSON.stringify(accepted), /Agreed course: accepted by Priya Okonjo/);
+      const answers = (await eventsOf(bot, 'case-form-prop')).filter((e) => e.type === 'ProposalAnswered').map((e) => (e.type === 'ProposalAnswered' ? e.accepted : undefined));
+      assert.deepEqual(answers, [false, true]);
+    } finally {
+      await bot.close();
+    }
+  });
+});

@@ -290,6 +290,13 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     assert.equal(executes(chaserCard(f.chaserViews.officerOverdue!)).find((a) => a.verb === 'escalate')?.associatedInputs, 'none', 'with a timescale it stays one click');
   });
 
+  it('§8.3: with an alternative proposed, the officer\'s card offers Accept the proposal (one click) and Reject the proposal (with a reason)', () => {
+    const card = statusCard(f.statusViewWithProposal);
+    const verbs = executes(card).map((a) => a.verb);
+    assert.ok(verbs.includes('acceptProposal') && verbs.includes('rejectProposal'), verbs.join(','));
+    assert.equal(input(showCardNamed(card, 'Reject the proposal'), 'rejectReason')?.isRequired, true);
+  });
+
   it('AMB-30: Mark done follows who may confirm an action (canMarkDone), not only its owner', () => {
     const [first] = f.actionCardView.agreedActions;
     assert.ok(first, 'the fixture has an action');

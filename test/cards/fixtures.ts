@@ -109,6 +109,14 @@ export const statusView: StatusCardView = {
   allowed: ['escalate', 'bypass', 'resolve', 'referCafcass', 'withdraw'],
 };
 
+/** §8.3: the addressee proposed an alternative; the officer accepts it or rejects it with a reason. */
+export const statusViewWithProposal: StatusCardView = {
+  ...statusView,
+  status: 'responded',
+  response: { kind: 'proposed', by: people.teamManager, at: new Date('2026-03-03T10:42:00Z'), text: freeText.proposal },
+  allowed: ['answerProposal', 'escalate', 'resolve', 'withdraw'],
+};
+
 /** Somerset-like: no bypass condition, no Cafcass, no next stage, a long history. */
 export const statusViewAtTop: StatusCardView = {
   ...statusView,

@@ -29,6 +29,8 @@ const valid: Record<Verb, Record<string, unknown>> = {
   resolve: { ...key, outcome: 'Plan updated and contact restored.', learningPoints: '' },
   referCafcass: { ...key, cafcassReason: 'Human rights breach not remedied at Stage 5.' },
   withdraw: { ...key, withdrawReason: 'Raised on the wrong case.' },
+  acceptProposal: key,
+  rejectProposal: { ...key, rejectReason: 'A later date leaves the child without contact for a month.' },
   refresh: key,
   openCase: key,
   myCases: {},
