@@ -3,7 +3,7 @@ import { fitCard } from './fit.js';
 import { adaptiveCard, execute, showCard, type AdaptiveCardJson, type CardAction } from './elements.js';
 import { choiceInput, dateInput, textInput } from './inputs.js';
 import {
-  agreedActionsSection, caseData, caseFacts, caseHeader, casePreview, refreshFor, responseSection,
+  agreedActionsSection, caseData, caseFacts, caseHeader, casePreview, contextSection, refreshFor, responseSection,
 } from './parts.js';
 import { MAX_TEXT_LENGTH, VERBS } from './verbs.js';
 import type { ActionCardView, CaseActionName } from './view-models.js';
@@ -23,6 +23,7 @@ function draw(view: ActionCardView): AdaptiveCardJson {
     fallbackText: actionCardPreview(view),
     body: [
       caseHeader(view.header, view.status),
+      contextSection(view.context),
       ...caseFacts(view),
       responseSection(view.response),
       agreedActionsSection(view, may('completeAction') ? view.viewerId : undefined),

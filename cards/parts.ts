@@ -7,7 +7,7 @@ import { formatDeadline, formatIsoDate, formatMoment } from './format.js';
 import { RESPONSE_LABELS, STATUS_LABELS, historyLine } from './phrases.js';
 import { VERBS } from './verbs.js';
 import {
-  type AgreedActionView, type CaseEventView, type CaseHeaderView, type CaseKey, type CaseStatus,
+  type AgreedActionView, type CaseContextView, type CaseEventView, type CaseHeaderView, type CaseKey, type CaseStatus,
   type CaseView, type PersonView, type ResponseView, type StageRouteView,
 } from './view-models.js';
 
@@ -24,6 +24,8 @@ export function casePreview(prefix: string, header: Pick<CaseHeaderView, 'refere
 const STATUS_COLOURS: Readonly<Record<CaseStatus, 'Default' | 'Good' | 'Warning' | 'Attention'>> = {
   awaiting_response: 'Default',
   responded: 'Good',
+  alternative_proposed: 'Warning',
+  declined: 'Attention',
   overdue: 'Attention',
   resolved: 'Good',
   withdrawn: 'Default',
@@ -63,10 +65,34 @@ export function caseFacts(view: CaseView): CardElement[] {
     ]),
     ...labelled('Category', facts.category),
     ...labelled('The issue', facts.issue),
-    ...labelled('Impact on the child', facts.impact),
+    ...labelled(facts.impactLabel ?? 'Impact on the child', facts.impact),
     ...labelled('Resolution sought', facts.resolutionSought),
     caseRecordLink(view.caseRecordUrl),
   ]);
+}
+
+const EARLIER: Readonly<Record<CaseContextView['earlierResponses'][number]['kind'], string>> = {
+  accepted: 'accepted', proposed: 'proposed an alternative', declined: 'declined', rejected_proposal: 'proposed an alternative, which was rejected',
+};
+
+/** At a glance: who raised it, what is asked of you and by when, what happens if nobody answers, why it is here, what came before, how it ended. */
+export function contextSection(context: CaseContextView | undefined): CardElement | undefined {
+  if (context === undefined) return undefined;
+  return container(compact([
+    text(context.asked, { weight: 'Bolder' }),
+    text(`Raised by ${context.raisedBy}.`, { size: 'Small', spacing: 'None' }),
+    context.ifNoAnswer !== undefined && text(context.ifNoAnswer, { size: 'Small', isSubtle: true, spacing: 'None' }),
+    context.whyHere !== undefined && text(`${context.whyHere.how === 'bypassed' ? 'Moved straight here' : 'Escalated here'} from ${context.whyHere.fromStageLabel}:`, { weight: 'Bolder', size: 'Small' }),
+    context.whyHere !== undefined && plainText(context.whyHere.reason, { spacing: 'None' }),
+    ...context.earlierResponses.flatMap((r) => [
+      text(`${r.stageLabel}: ${r.by} ${EARLIER[r.kind]}`, { size: 'Small', weight: 'Bolder', color: r.kind === 'declined' ? 'Attention' : 'Default' }),
+      r.text !== undefined && plainText(r.text, { spacing: 'None' }),
+    ]),
+    context.closing?.outcome !== undefined && text('Outcome', { weight: 'Bolder' }),
+    context.closing?.outcome !== undefined && plainText(context.closing.outcome, { spacing: 'None' }),
+    context.closing?.learningPoints !== undefined && text('Key learning points', { weight: 'Bolder' }),
+    context.closing?.learningPoints !== undefined && plainText(context.closing.learningPoints, { spacing: 'None' }),
+  ]), { separator: true, spacing: 'Medium' });
 }
 
 /** A link to the case-system form, shown only for an https address. */
@@ -191,6 +217,7 @@ export function caseOverview(view: CaseView & {
 }): CardElement[] {
   return compact([
     caseHeader(view.header, view.status),
+    contextSection(view.context),
     peopleFacts(view.withTo, view.cc),
     ...caseFacts(view),
     responseSection(view.response),

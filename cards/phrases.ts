@@ -14,7 +14,9 @@ export function alertNoun(kind: AlertKind): string {
 
 export const STATUS_LABELS: Readonly<Record<CaseStatus, string>> = {
   awaiting_response: 'Awaiting response',
-  responded: 'Responded',
+  responded: 'Accepted',
+  alternative_proposed: 'Alternative proposed',
+  declined: 'Declined',
   overdue: 'Response overdue',
   resolved: 'Resolved',
   withdrawn: 'Withdrawn',

@@ -1,7 +1,7 @@
 /** The card for CC recipients: the same facts as the action card, and no buttons. */
 import { fitCard } from './fit.js';
 import { adaptiveCard, text, type AdaptiveCardJson } from './elements.js';
-import { agreedActionsSection, caseFacts, caseHeader, casePreview, refreshFor, responseSection } from './parts.js';
+import { agreedActionsSection, caseFacts, caseHeader, casePreview, contextSection, refreshFor, responseSection } from './parts.js';
 import type { ReadOnlyCardView } from './view-models.js';
 
 export function readOnlyCardPreview(view: ReadOnlyCardView): string {
@@ -18,7 +18,7 @@ function draw(view: ReadOnlyCardView): AdaptiveCardJson {
     fallbackText: readOnlyCardPreview(view),
     body: [
       caseHeader(view.header, view.status),
-      text('You are copied in for information. No action is needed from you.', { isSubtle: true, size: 'Small' }),
+      view.context === undefined ? text('You are copied in for information. No action is needed from you.', { isSubtle: true, size: 'Small' }) : contextSection(view.context),
       ...caseFacts(view),
       responseSection(view.response),
       agreedActionsSection(view),

@@ -36,11 +36,13 @@ export interface CaseHeaderView extends CaseKey {
 }
 
 export const CASE_STATUSES = [
-  'awaiting_response', 'responded', 'overdue', 'resolved', 'withdrawn', 'referred_to_cafcass',
+  'awaiting_response', 'responded', 'alternative_proposed', 'declined', 'overdue', 'resolved', 'withdrawn', 'referred_to_cafcass',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseFactsView {
+  /** "Impact on the child" for a child's case; the ladder's own words for a foster carer's. */
+  readonly impactLabel?: string;
   readonly category?: string;
   /** The policy's labels for the flags ticked (AMB-28), e.g. "Serious safeguarding issue". */
   readonly severityFlagLabels?: readonly string[];
@@ -73,9 +75,26 @@ export interface ResponseView {
 }
 
 /** Everything a card about one case shows, whoever looks at it. */
+/** What a card says at a glance about this person's part: what is asked, by whom, by when, what happens next, and why it came to them. */
+export interface CaseContextView {
+  /** The raising officer: "Priya Okonjo, IRO". */
+  readonly raisedBy: string;
+  /** What is asked of this person now, and by when. */
+  readonly asked: string;
+  /** What happens if nobody answers in time. */
+  readonly ifNoAnswer?: string;
+  /** Why an escalated or bypassed case came to this stage. */
+  readonly whyHere?: { readonly how: 'escalated' | 'bypassed'; readonly fromStageLabel: string; readonly reason: string };
+  /** Each earlier stage's response and its words. */
+  readonly earlierResponses: readonly { readonly stageLabel: string; readonly kind: ResponseKind | 'rejected_proposal'; readonly by: string; readonly text?: string }[];
+  /** A resolved case's outcome and learning points, for everyone on it. */
+  readonly closing?: { readonly outcome?: string; readonly learningPoints?: string };
+}
+
 export interface CaseView {
   readonly header: CaseHeaderView;
   readonly facts: CaseFactsView;
+  readonly context?: CaseContextView;
   readonly status: CaseStatus;
   /** The current stage's response deadline, if the stage has one. */
   readonly responseDue?: Date;

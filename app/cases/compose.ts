@@ -19,7 +19,7 @@ import type { Composer } from '../delivery/transports.js';
 import { caseEmail, caseMessageLine } from './email.js';
 import { loadCase, parseCaseTeamsPayload } from './model.js';
 import type { CaseRouting } from './routing.js';
-import { escalatePromptView, readOnlyCardView, statusCardView, actionCardView, viewerRole, type NameOf } from './views.js';
+import { actionCardView, caseContext, escalatePromptView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
 
 export interface ComposedCard {
   readonly card: AdaptiveCardJson;
@@ -73,21 +73,23 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
     const now = clock.now();
     const refreshIds = await refreshIdsOf(viewerId);
     const people = [...state.notified, state.raisedBy, ...state.stage.to, ...state.stage.cc, ...state.actions.map((a) => a.owner), ...(state.stage.response === null ? [] : [state.stage.response.by])];
+    // Every card says why the case is here and what came before: it needs the history.
+    const events = extra.events ?? (await loadCase(db, state.caseId)).records.map((r) => r.event);
+    const actors = events.map((e) => e.actor);
     if (role === 'to') {
-      const names = await namesFor(people);
-      const view = actionCardView(state, policy, names, now, viewerId, refreshIds);
+      const names = await namesFor([...people, ...actors]);
+      const view = { ...actionCardView(state, policy, names, now, viewerId, refreshIds), context: caseContext(state, events, policy, names, viewerId) };
       return { card: actionCard(view), preview: actionCardPreview(view) };
     }
     if (role === 'cc') {
-      const names = await namesFor(people);
-      const view = readOnlyCardView(state, policy, names, now, refreshIds);
+      const names = await namesFor([...people, ...actors]);
+      const view = { ...readOnlyCardView(state, policy, names, now, refreshIds), context: caseContext(state, events, policy, names, viewerId) };
       return { card: readOnlyCard(view), preview: readOnlyCardPreview(view) };
     }
-    // Only the officer's card shows the history and where an escalation would go.
-    const events = extra.events ?? (await loadCase(db, state.caseId)).records.map((r) => r.event);
+    // Only the officer's card shows where an escalation would go.
     const next = policy === undefined ? undefined : nextStage(policy, state.stage.stageId);
     const route = next === undefined || policy === undefined ? undefined : await routing.stagePeople(state, policy, next.id);
-    const names = await namesFor([...people, ...events.map((e) => e.actor), ...(route?.to ?? []), ...(route?.cc ?? [])]);
+    const names = await namesFor([...people, ...actors, ...(route?.to ?? []), ...(route?.cc ?? [])]);
     const who = (ids: readonly string[] = []) => ids.map((id) => ({ id, name: names(id) }));
     const soughtBy = next === undefined || policy === undefined ? undefined : soughtByNeeded(policy, next.id, options.calendar, now);
     const nextStageView = next === undefined ? undefined : {
@@ -98,7 +100,10 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
       if (prompt !== undefined) return { card: chaserCard(prompt), preview: chaserCardPreview(prompt) };
     }
     const cafcassOffered = policy === undefined || cafcassReferralOffered(state, { policy, calendar: options.calendar }, now);
-    const view = statusCardView(state, events, policy, names, now, { refreshIds, cafcassOffered, ...(nextStageView !== undefined && { nextStage: nextStageView }) });
+    const view = {
+      ...statusCardView(state, events, policy, names, now, { refreshIds, cafcassOffered, ...(nextStageView !== undefined && { nextStage: nextStageView }) }),
+      context: caseContext(state, events, policy, names, viewerId),
+    };
     return { card: statusCard(view), preview: statusCardPreview(view) };
   }
 

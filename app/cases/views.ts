@@ -3,12 +3,13 @@
  * events, the policy, staff names and the time in; view models out. Who may press which
  * button is a hint for the card only: the domain checks every command again.
  */
+import { formatDeadline } from '../../cards/index.js';
 import type {
-  ActionCardView, CaseActionName, CaseEventView, CaseHeaderView, CaseStatus, CaseView, ChaserCardView, OutcomeView, PersonView,
+  ActionCardView, CaseActionName, CaseContextView, CaseEventView, CaseHeaderView, CaseStatus, CaseView, ChaserCardView, OutcomeView, PersonView,
   ReadOnlyCardView, ResponseKind as CardResponseKind, StageRouteView, StatusCardView,
 } from '../../cards/index.js';
 import { mayCompleteAction, type CaseEvent, type CaseState, type ResponseKind } from '../../domain/escalation/index.js';
-import type { Policy } from '../../domain/policies/index.js';
+import { nextStage, type Policy } from '../../domain/policies/index.js';
 
 /** Display names of staff by Entra object id (from the directory). */
 export type NameOf = (personId: string) => string;
@@ -40,7 +41,8 @@ export function caseStatus(state: CaseState, now: Date): CaseStatus {
   if (state.status === 'resolved') return 'resolved';
   if (state.status === 'withdrawn') return 'withdrawn';
   if (state.status === 'referred') return 'referred_to_cafcass';
-  if (state.stage.response !== null) return 'responded';
+  const { response } = state.stage;
+  if (response !== null) return response.response === 'decline' ? 'declined' : response.response === 'propose-alternative' && response.agreedBy === undefined ? 'alternative_proposed' : 'responded';
   const due = state.stage.responseDueAt;
   return due !== null && now.getTime() > Date.parse(due) ? 'overdue' : 'awaiting_response';
 }
@@ -52,6 +54,7 @@ export function caseView(state: CaseState, policy: Policy | undefined, nameOf: N
   return {
     header: caseHeader(state),
     facts: {
+      ...(policy?.subjectType === 'foster_carer' && { impactLabel: 'Impact on the foster carers and the children in their care' }),
       ...(state.category !== null && { category: state.category }),
       ...(flagLabels.length > 0 && { severityFlagLabels: flagLabels }),
       issue: state.issue,
@@ -75,6 +78,55 @@ export function caseView(state: CaseState, policy: Policy | undefined, nameOf: N
       ...(a.completedAt !== null && { doneAt: new Date(a.completedAt) }),
     })),
   };
+}
+
+const dueWords = (iso: string) => formatDeadline(new Date(iso));
+
+/**
+ * At a glance, for this person: what is asked of them and by when, who raised it, what happens if
+ * nobody answers, why an escalated case came here (with the reason), each earlier response, and a
+ * closed case's outcome. Someone whose part in the case has ended is told so.
+ */
+export function caseContext(state: CaseState, events: readonly CaseEvent[], policy: Policy | undefined, nameOf: NameOf, viewerId: string): CaseContextView {
+  const officer = policy?.labels.officer ?? 'reviewing officer';
+  const raisedBy = `${nameOf(state.raisedBy)}, ${officer}`;
+  const noun = state.kind === 'dispute' ? 'dispute' : state.kind === 'notification' ? 'notification' : 'alert';
+  const { stage } = state;
+  const due = stage.responseDueAt;
+  const next = policy === undefined ? undefined : nextStage(policy, stage.stageId);
+  const withTo = stage.to.map(nameOf).join(', ') || 'nobody yet';
+  const open = state.status === 'open';
+  const role = viewerRole(state, viewerId);
+  const stillOn = stage.to.includes(viewerId) || stage.cc.includes(viewerId) || state.raisedBy === viewerId || state.actions.some((a) => a.owner === viewerId && a.completedAt === null);
+
+  let asked: string;
+  if (!open) asked = state.status === 'resolved' ? `This ${noun} is resolved: nothing more is asked of anyone.` : `This ${noun} is closed: nothing more is asked of anyone.`;
+  else if (role === 'to' && stage.response === null) asked = `You are asked to respond${due === null ? '' : ` by ${dueWords(due)}`}: accept, propose another course, or decline with a reason.`;
+  else if (role === 'to') asked = 'Your stage has its response: agree any actions with the officer here.';
+  else if (role === 'officer') asked = stage.response === null ? `You raised this ${noun}. It is with ${withTo}${due === null ? '' : ` for a response by ${dueWords(due)}`}.` : `You raised this ${noun}. ${stage.stageLabel} has its response.`;
+  else if (!stillOn) asked = `You were on this ${noun} earlier. It has moved on to ${stage.stageLabel}, so nothing is asked of you now; you are kept informed.`;
+  else asked = 'You are copied in for information: nothing is asked of you.';
+
+  const ifNoAnswer = !open || due === null || stage.response !== null ? undefined
+    : next !== undefined ? `If nobody responds by ${dueWords(due)}, ${nameOf(state.raisedBy)} is prompted to escalate it to ${next.label}.`
+    : `If nobody responds by ${dueWords(due)}, ${nameOf(state.raisedBy)} decides what happens next: this is the last stage of the ladder.`;
+
+  const arrived = [...events].reverse().find((e): e is Extract<CaseEvent, { type: 'StageEscalated' }> => e.type === 'StageEscalated' && e.stage.stageId === stage.stageId);
+  const whyHere = arrived === undefined ? undefined
+    : { how: arrived.bypass === null ? 'escalated' as const : 'bypassed' as const, fromStageLabel: arrived.fromStageLabel, reason: arrived.bypass === null ? arrived.reason : `${arrived.reason} (bypass: ${arrived.bypass.reason})` };
+
+  const earlierResponses = [...state.previousStages, stage].flatMap((visit) => [
+    ...(visit.rejectedProposals ?? []).map((p) => ({ stageLabel: visit.stageLabel, kind: 'rejected_proposal' as const, by: nameOf(p.by), text: p.reason === null ? p.proposal : `${p.proposal} Rejected: ${p.reason}` })),
+    ...(visit !== stage && visit.response !== null
+      ? [{ stageLabel: visit.stageLabel, kind: RESPONSE_KIND[visit.response.response], by: nameOf(visit.response.by), ...(visit.response.text !== null && { text: visit.response.text }) }]
+      : []),
+  ]);
+
+  const closing = state.status === 'resolved' && (state.outcome !== null || state.keyLearningPoints !== null)
+    ? { ...(state.outcome !== null && { outcome: state.outcome }), ...(state.keyLearningPoints !== null && { learningPoints: state.keyLearningPoints }) }
+    : undefined;
+
+  return { raisedBy, asked, ...(ifNoAnswer !== undefined && { ifNoAnswer }), ...(whyHere !== undefined && { whyHere }), earlierResponses, ...(closing !== undefined && { closing }) };
 }
 
 /** What this person is to the case now: addressed (To), the raising officer, or copied. */

@@ -407,3 +407,45 @@ describe('bot: the officer answers a proposed alternative on the card (§8.3)', 
     }
   });
 });
+
+describe('bot: every card answers at a glance, for every person on the case', function () {
+  this.timeout(60_000);
+  it('the stage 2 manager sees why it came to her (the escalation reason and the earlier decline with its reason); the social worker is told her part has ended; a resolved case shows its outcome to everyone', async () => {
+    const ASCM = 'a712755f-6cac-44d5-99d5-269512e74f7b'; // Farah Siddiqui, operations manager (ASCM)
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-ctx', 'LCS-550701'));
+      await bot.deliver();
+      const workerCard = caseCards(bot.sentTo(WORKER)).at(-1)!;
+      assert.match(JSON.stringify(workerCard), /You are asked to respond by 17:00 on Friday 4 December 2026: accept, propose another course, or decline with a reason\./);
+      assert.match(JSON.stringify(workerCard), /Raised by Priya Okonjo, IRO\./);
+      assert.match(JSON.stringify(workerCard), /If nobody responds by 17:00 on Friday 4 December 2026, Priya Okonjo is prompted to escalate it to Stage 2/);
+      const decline = actionsIn(workerCard).find((a) => a.verb === 'respondDecline')!;
+      await bot.invoke(WORKER, 'respondDecline', { ...(decline.data as JsonObject), declineReason: 'The plan was shared with the carers on Monday.' });
+      await bot.deliver();
+      const officer = invokeCard((await bot.invoke(IRO, 'refresh', decline.data as JsonObject)).body);
+      assert.match(JSON.stringify(officer), /Stage 1 · Declined","wrap":true,"spacing":"None","weight":"Bolder","color":"Attention"/, 'a decline is not green');
+      const escalate = actionsIn(officer).find((a) => a.verb === 'escalate')!;
+      const escalated = await bot.invoke(IRO, 'escalate', { ...(escalate.data as JsonObject), escalateReason: 'The carers say they have not seen the plan.' });
+      assert.doesNotMatch(JSON.stringify(escalated.body), /Nothing was changed/, JSON.stringify(escalated.body).slice(600, 1600));
+      await bot.deliver();
+      const manager = JSON.stringify(caseCards(bot.sentTo(ASCM)).at(-1));
+      assert.match(manager, /Escalated here from Stage 1:/);
+      assert.match(manager, /The carers say they have not seen the plan\./);
+      assert.match(manager, /Stage 1: Samira Haddad declined/);
+      assert.match(manager, /The plan was shared with the carers on Monday\./);
+      assert.match(JSON.stringify(caseCards(bot.sentTo(WORKER)).at(-1)), /You were on this alert earlier\. It has moved on to Stage 2, so nothing is asked of you now/);
+      const resolve = actionsIn(invokeCard((await bot.invoke(IRO, 'refresh', { ...(escalate.data as JsonObject), stageId: 'stage2', version: 4 })).body)).find((a) => a.verb === 'resolve');
+      assert.ok(resolve, 'the officer can resolve');
+      await bot.invoke(IRO, 'resolve', { ...(resolve.data as JsonObject), outcome: 'The plan was shared again and discussed with the carers.', learningPoints: 'Confirm with carers that plans arrived.' });
+      await bot.deliver();
+      for (const person of [WORKER, TEAM_MANAGER, ASCM]) {
+        const card = JSON.stringify(caseCards(bot.sentTo(person)).at(-1));
+        assert.match(card, /The plan was shared again and discussed with the carers\./, `the outcome reaches ${person}`);
+        assert.match(card, /Confirm with carers that plans arrived\./);
+      }
+    } finally {
+      await bot.close();
+    }
+  });
+});

@@ -209,7 +209,7 @@ describe('cards: the outcome card after a click (issue 4: a stale card never act
   it('shows the current state and offers the current card, without refreshing itself away', () => {
     const card = outcomeCard(f.outcomeViews.already!);
     assert.match(allText(card), /Stage: Stage 1/);
-    assert.match(allText(card), /Status: Responded/);
+    assert.match(allText(card), /Status: Accepted/);
     assert.equal(card.refresh, undefined);
     assert.deepEqual(executes(card).map((a) => [a.verb, a.data]), [['refresh', { ...caseKey, version: 5 }]]);
   });
@@ -295,6 +295,28 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     const verbs = executes(card).map((a) => a.verb);
     assert.ok(verbs.includes('acceptProposal') && verbs.includes('rejectProposal'), verbs.join(','));
     assert.equal(input(showCardNamed(card, 'Reject the proposal'), 'rejectReason')?.isRequired, true);
+  });
+
+  it('a decline is not green: its status says Declined in the attention colour; a proposal waiting for the officer is a warning', () => {
+    const header = (status: 'declined' | 'alternative_proposed' | 'responded') => JSON.stringify(readOnlyCard({ ...f.readOnlyView, status }));
+    assert.match(header('declined'), /"text":"Stage 1 · Declined","wrap":true,"spacing":"None","weight":"Bolder","color":"Attention"/);
+    assert.match(header('alternative_proposed'), /"text":"Stage 1 · Alternative proposed","wrap":true,"spacing":"None","weight":"Bolder","color":"Warning"/);
+    assert.match(header('responded'), /"text":"Stage 1 · Accepted","wrap":true,"spacing":"None","weight":"Bolder","color":"Good"/);
+  });
+
+  it('a card with context says what is asked, who raised it, what happens if nobody answers, why it came here, the earlier responses and the outcome', () => {
+    const context = {
+      raisedBy: 'Priya Okonjo, IRO',
+      asked: 'You are asked to respond by 17:00 on Tuesday 10 March 2026: accept, propose another course, or decline with a reason.',
+      ifNoAnswer: 'If nobody responds by 17:00 on Tuesday 10 March 2026, Priya Okonjo is prompted to escalate it to Stage 3.',
+      whyHere: { how: 'escalated' as const, fromStageLabel: 'Stage 1', reason: 'No agreement at stage 1.' },
+      earlierResponses: [{ stageLabel: 'Stage 1', kind: 'declined' as const, by: 'Sam Adeyemi', text: 'The plan was updated on the case system.' }],
+      closing: { outcome: 'Plan updated.', learningPoints: 'Share plans within a week.' },
+    };
+    const text = allText(actionCard({ ...f.actionCardView, context }));
+    for (const expected of [context.asked, 'Raised by Priya Okonjo, IRO.', context.ifNoAnswer, 'Escalated here from Stage 1:', 'No agreement at stage 1.', 'Stage 1: Sam Adeyemi declined', 'The plan was updated on the case system.', 'Outcome', 'Plan updated.', 'Key learning points']) {
+      assert.ok(text.includes(expected), `the card says: ${expected}`);
+    }
   });
 
   it('AMB-30: Mark done follows who may confirm an action (canMarkDone), not only its owner', () => {
