@@ -4,7 +4,8 @@
  * Retry-After; deliveries are paced per destination and per tenant; a confirmed delivery is
  * never sent again; an attempt that may or may not have reached the other side is recorded as
  * ambiguous. Destinations are served side by side, one attempt at a time each and each attempt
- * bounded in time, so one recipient that does not answer holds up nobody else.
+ * bounded in time, so one recipient that does not answer holds up nobody else; each destination's
+ * effects go first in, first out, across passes and workers.
  */
 import type { Clock } from './clock.js';
 import { pollLoop, realSleep, type Sleep } from './poll-loop.js';
@@ -147,28 +148,74 @@ export async function listEffects(q: Queryable, filter: { readonly streamId?: st
 
 type Claimed = OutboxRecord & { readonly previousStatus: OutboxStatus };
 
+/** A row a worker may take now: ready and due, or claimed by a worker whose lease ran out. */
+const DUE = (t: string) => `((${t}.status IN ('pending', 'ambiguous') AND ${t}.next_attempt_at <= $2) OR (${t}.status = 'delivering' AND ${t}.lease_until <= $2))`;
+/** Not yet settled: neither delivered nor failed for good. */
+const UNSETTLED = `IN ('pending', 'ambiguous', 'delivering')`;
+
 /**
  * Claims effects ready to go, and those whose delivering worker vanished (lease ran out): an
  * interrupted attempt may have reached the other side, so it counts as ambiguous.
+ *
+ * Each destination is first in, first out across passes and workers: only a destination's
+ * earliest unsettled effect (its head) can open a claim, and only if it is due, so a later
+ * effect waits while an earlier one is backing off or in flight anywhere. The head is locked
+ * (SKIP LOCKED), so two workers never claim for one destination at once; with it go up to
+ * `perDestination` effects in all, the head and the due effects that follow it without a gap.
+ * `busy` destinations (an attempt of this process in flight) are left alone.
  */
-async function claimEffects(db: Queryable, workerId: string, now: Date, leaseMs: number, limit: number): Promise<Claimed[]> {
+async function claimEffects(
+  db: Queryable,
+  workerId: string,
+  now: Date,
+  leaseMs: number,
+  claim: { readonly limit: number; readonly perDestination: number; readonly busy: readonly string[] },
+): Promise<Claimed[]> {
   const rows = await db.query<OutboxRow & { previous_status: OutboxStatus }>(
-    `UPDATE outbox o
+    `WITH head AS MATERIALIZED (
+       SELECT h.id, h.destination, h.next_attempt_at FROM outbox h
+        WHERE ${DUE('h')}
+          AND h.destination <> ALL ($6::text[])
+          AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.destination = h.destination AND e.id < h.id AND e.status ${UNSETTLED})
+        ORDER BY h.next_attempt_at, h.id
+        LIMIT $4
+        FOR UPDATE OF h SKIP LOCKED
+     ), run AS (
+       SELECT r.id, r.status, hd.id AS head_id, hd.next_attempt_at AS head_due,
+              row_number() OVER w AS place, bool_and(${DUE('r')}) OVER w AS due_so_far
+         FROM head hd JOIN outbox r ON r.destination = hd.destination AND r.id >= hd.id AND r.status ${UNSETTLED}
+       WINDOW w AS (PARTITION BY hd.id ORDER BY r.id)
+     ), chosen AS (
+       SELECT id, status AS previous_status FROM run
+        WHERE due_so_far AND place <= $5
+        ORDER BY place, head_due, head_id
+        LIMIT $4
+     )
+     UPDATE outbox o
         SET status = 'delivering', claimed_by = $1, lease_until = $3, fencing_token = nextval('outbox_fencing_token'),
             attempts = o.attempts + 1,
             ambiguous_attempts = o.ambiguous_attempts + CASE WHEN o.status = 'delivering' THEN 1 ELSE 0 END,
             last_error = CASE WHEN o.status = 'delivering' THEN 'an attempt was interrupted before it was confirmed; it may have been delivered' ELSE o.last_error END,
             updated_at = $2
-       FROM (SELECT id, status AS previous_status FROM outbox
-              WHERE (status IN ('pending', 'ambiguous') AND next_attempt_at <= $2) OR (status = 'delivering' AND lease_until <= $2)
-              ORDER BY next_attempt_at, id
-              LIMIT $4
-              FOR UPDATE SKIP LOCKED) c
-      WHERE o.id = c.id
+       FROM chosen c
+      WHERE o.id = c.id AND ${DUE('o')}
       RETURNING o.*, c.previous_status`,
-    [workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
+    [workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), claim.limit, claim.perDestination, [...claim.busy]],
   );
   return rows.map((r) => ({ ...toRecord(r), previousStatus: r.previous_status === 'delivering' ? 'ambiguous' : r.previous_status })).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * What a thrown error leaves in `last_error`: its class name and code, never its message, which
+ * can carry an email address or a service's response text.
+ */
+function describeThrown(error: unknown): string {
+  const prototype: unknown = typeof error === 'object' && error !== null ? Object.getPrototypeOf(error) : undefined;
+  const className = (prototype as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
+  const kind = typeof className === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(className) ? className : error === null ? 'null' : typeof error === 'object' ? 'an object' : `a ${typeof error}`;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  const safeCode = (typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code)) || (typeof code === 'number' && Number.isInteger(code)) ? ` (${String(code)})` : '';
+  return `the transport threw ${kind}${safeCode}; it may have been delivered`;
 }
 
 /** Full jitter: a random delay up to the capped exponential, but never sooner than Retry-After. */
@@ -223,13 +270,33 @@ export interface OutboxDelivererOptions {
 }
 
 export interface OutboxDeliverer {
+  /**
+   * Claims one batch (up to `batchSize`, a destination's effects in order), settles all of it,
+   * then reports. For tests, the harness and benches; the worker runs `start()`.
+   */
   runOnce(): Promise<DeliveryReport>;
+  /**
+   * Delivers until `stop()`: claims while lanes are free (at most `concurrency` attempts in
+   * flight, one per destination), starts each attempt without waiting for the others, and
+   * claims again as soon as one finishes, or after `idleMs`. A failed pass is told to
+   * `onLoopError` and backed off. Resolves once stopped and the attempts in flight have settled.
+   */
   start(): Promise<void>;
+  /**
+   * Ends the loop, then waits for the attempts in flight to be recorded: each ends within
+   * `attemptTimeoutMs` of its start, so this gives up `attemptTimeoutMs` + 1 s after it was
+   * called, aborting the transports still running (their claims' leases run out and they count
+   * as ambiguous).
+   */
   stop(): Promise<void>;
   readonly totals: Readonly<DeliveryReport>;
 }
 
 const DELIVERED = `status = 'delivered', delivered_at = $3, receipt = $4, last_error = NULL`;
+/** How long `stop()` waits, beyond the attempt timeout, for the last answers to be recorded. */
+const STOP_GRACE_MS = 1_000;
+
+const emptyReport = (): DeliveryReport => ({ claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 });
 
 export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDeliverer {
   const { db, clock, workerId, transport, onDelivered } = options;
@@ -241,11 +308,12 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
   const random = options.random ?? Math.random;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const attemptTimeoutMs = options.attemptTimeoutMs ?? Math.min(20_000, Math.floor(leaseMs / 2));
+  const idleMs = options.idleMs ?? 250;
   const sleep = options.sleep ?? realSleep;
   if (!(attemptTimeoutMs > 0 && attemptTimeoutMs < leaseMs)) {
     throw new RangeError(`attemptTimeoutMs (${attemptTimeoutMs}) must be above 0 and below leaseMs (${leaseMs}), so an attempt ends before its claim can pass to another worker.`);
   }
-  const totals: DeliveryReport = { claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
+  const totals: DeliveryReport = emptyReport();
 
   /** Writes the outcome if this worker still holds the claim. */
   async function settle(q: Queryable, claim: Claimed, set: string, params: unknown[]): Promise<boolean> {
@@ -283,33 +351,45 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
     }
   }
 
-  /** The transport's answer, or `ambiguous` once the attempt has run out of time. */
-  async function send(claim: Claimed): Promise<DeliveryResult> {
+  /**
+   * The transport's answer, or `ambiguous` once the attempt has run out of time or `cut` aborts
+   * (`stop()` gave up waiting). Either way the transport's signal aborts.
+   */
+  async function send(claim: Claimed, cut?: AbortSignal): Promise<DeliveryResult> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<DeliveryResult>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        resolve({ outcome: 'ambiguous', error: `no answer within ${attemptTimeoutMs} ms; it may have been delivered` });
-      }, attemptTimeoutMs);
+    let ended: (() => void) | undefined;
+    const stopped = () => controller.abort();
+    const overdue = new Promise<DeliveryResult>((resolve) => {
+      ended = () => {
+        const timedOut = (controller.signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
+        resolve({ outcome: 'ambiguous', error: timedOut ? `no answer within ${attemptTimeoutMs} ms; it may have been delivered` : 'the deliverer stopped before an answer came; it may have been delivered' });
+      };
+      controller.signal.addEventListener('abort', ended, { once: true });
+      timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${attemptTimeoutMs} ms`, 'TimeoutError')), attemptTimeoutMs);
+      if (cut?.aborted) controller.abort();
+      else cut?.addEventListener('abort', stopped, { once: true });
     });
     const answered = (async () => transport(claim, controller.signal))().catch((error: unknown): DeliveryResult => {
       const retryAfterMs = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-      return { outcome: 'ambiguous', error: error instanceof Error ? error.message : String(error), ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
+      return { outcome: 'ambiguous', error: describeThrown(error), ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
     });
     try {
-      return await Promise.race([answered, timedOut]);
+      return await Promise.race([answered, overdue]);
     } finally {
       clearTimeout(timer);
+      if (ended !== undefined) controller.signal.removeEventListener('abort', ended);
+      cut?.removeEventListener('abort', stopped);
     }
   }
 
   /**
-   * One attempt, recorded; `sent` collects the claims handed to the transport. Returns when the
-   * destination's later effects in this batch should be held back to (the attempt did not go
-   * through and will be tried again), or undefined.
+   * One attempt, recorded in `report`; `sent` collects the claims handed to the transport.
+   * Returns when the destination's later effects in this batch should be held back to (the
+   * attempt did not go through and will be tried again), or undefined. Both `runOnce` and the
+   * loop go through here.
    */
-  async function attempt(claim: Claimed, report: DeliveryReport, sent: Set<Claimed>): Promise<Date | undefined> {
+  async function attempt(claim: Claimed, report: DeliveryReport, sent: Set<Claimed>, cut?: AbortSignal): Promise<Date | undefined> {
     if (clock.now().getTime() + attemptTimeoutMs > claim.leaseUntil!.getTime()) {
       report[(await putBack(claim, claim.nextAttemptAt)) ? 'deferred' : 'stale'] += 1;
       return undefined;
@@ -321,7 +401,7 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
       return at;
     }
     sent.add(claim);
-    const result = await send(claim);
+    const result = await send(claim, cut);
     let ok: boolean;
     let tally: keyof DeliveryReport;
     let holdUntil: Date | undefined;
@@ -361,9 +441,13 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
     return rows.length;
   }
 
+  // The loop's attempts in flight (each with the signal `stop()` aborts when it gives up), and their destinations.
+  const inFlight = new Map<number, { readonly done: Promise<void>; readonly cut: AbortController }>();
+  const busy = new Set<string>();
+
   async function runOnce(): Promise<DeliveryReport> {
-    const claims = await claimEffects(db, workerId, clock.now(), leaseMs, batchSize);
-    const report: DeliveryReport = { claimed: claims.length, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
+    const claims = await claimEffects(db, workerId, clock.now(), leaseMs, { limit: batchSize, perDestination: batchSize, busy: [...busy] });
+    const report: DeliveryReport = { ...emptyReport(), claimed: claims.length };
     // One queue per destination, in claim order: its effects go one after another.
     const queues = new Map<string, Claimed[]>();
     for (const claim of claims) {
@@ -401,13 +485,109 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
     return report;
   }
 
+  // The loop: a pass claims for the free lanes and starts those attempts; the rest between
+  // passes ends as soon as an attempt finishes. An attempt whose record could not be written
+  // fails the next pass, so the loop reports it and backs off.
+  let failed: { error: unknown } | undefined;
+  let woken = false;
+  let wakeRest: (() => void) | undefined;
+  const wake = () => {
+    woken = true;
+    wakeRest?.();
+  };
+
+  function launch(claim: Claimed): void {
+    const cut = new AbortController();
+    const sent = new Set<Claimed>();
+    busy.add(claim.destination);
+    const done = (async () => {
+      try {
+        await attempt(claim, totals, sent, cut.signal);
+      } catch (error) {
+        failed ??= { error };
+        if (!sent.has(claim)) totals.deferred += await release([claim]).catch(() => 0);
+      } finally {
+        busy.delete(claim.destination);
+        inFlight.delete(claim.id);
+        wake();
+      }
+    })();
+    inFlight.set(claim.id, { done, cut });
+  }
+
+  async function pass(): Promise<DeliveryReport> {
+    woken = false;
+    if (failed !== undefined) {
+      const { error } = failed;
+      failed = undefined;
+      throw error;
+    }
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return emptyReport();
+    const claims = await claimEffects(db, workerId, clock.now(), leaseMs, { limit: free, perDestination: 1, busy: [...busy] });
+    totals.claimed += claims.length;
+    for (const claim of claims) launch(claim);
+    return { ...emptyReport(), claimed: claims.length };
+  }
+
+  async function rest(signal: AbortSignal): Promise<void> {
+    if (woken) return;
+    const cut = new AbortController();
+    const end = () => cut.abort();
+    signal.addEventListener('abort', end, { once: true });
+    try {
+      await Promise.race([
+        sleep(idleMs, cut.signal),
+        new Promise<void>((resolve) => {
+          wakeRest = () => {
+            end();
+            resolve();
+          };
+        }),
+      ]);
+    } finally {
+      wakeRest = undefined;
+      signal.removeEventListener('abort', end);
+    }
+  }
+
+  let draining: Promise<void> | undefined;
+  /** Waits for the loop's attempts in flight; past the bound, aborts those left. */
+  async function settleInFlight(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<true>((resolve) => {
+      timer = setTimeout(() => resolve(true), attemptTimeoutMs + STOP_GRACE_MS);
+    });
+    const settled = (async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight.values()].map((a) => a.done));
+      return false as const;
+    })();
+    try {
+      if (await Promise.race([settled, gaveUp])) for (const { cut } of inFlight.values()) cut.abort();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const drain = (): Promise<void> => {
+    if (inFlight.size === 0) return Promise.resolve();
+    draining ??= settleInFlight().finally(() => (draining = undefined));
+    return draining;
+  };
+
+  const loop = pollLoop(pass, () => true, rest, {
+    sleep,
+    ...(options.onLoopError !== undefined && { onError: options.onLoopError }),
+    ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }),
+  });
+
   return {
     runOnce,
     totals,
-    ...pollLoop(runOnce, (report) => report.claimed === report.deferred, (signal) => sleep(options.idleMs ?? 250, signal), {
-      sleep,
-      ...(options.onLoopError !== undefined && { onError: options.onLoopError }),
-      ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }),
-    }),
+    start: () => loop.start().then(drain),
+    async stop() {
+      await loop.stop();
+      await drain();
+      failed = undefined;
+    },
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TestClock } from '../../store/clock.js';
 import { createOutboxDeliverer, enqueueEffects, findEffect, type DeliveryResult, type OutboxDeliverer, type OutboxRecord, type Transport } from '../../store/outbox.js';
-import type { Db, Tx } from '../../store/db.js';
+import { openDatabase, type Db, type Tx } from '../../store/db.js';
 import { Pacer } from '../../store/pacer.js';
 import { describeOnEngines } from './engines.js';
 
@@ -369,6 +369,222 @@ describeOnEngines('store: outbox delivery, destinations side by side', (ctx) => 
     assert.equal(notStarted!.status, 'pending');
     assert.equal(notStarted!.attempts, 0);
     assert.equal(d.totals.deferred, 1);
+  });
+});
+
+describeOnEngines('store: outbox delivery, the loop and each destination in order', (ctx) => {
+  let era = 0;
+  const clockForTest = () => new TestClock(new Date(Date.parse('2026-02-02T09:00:00.000Z') - era++ * 365 * DAY));
+
+  function deliverer(clock: TestClock, transport: Transport, extra: Partial<Parameters<typeof createOutboxDeliverer>[0]> = {}): OutboxDeliverer {
+    return createOutboxDeliverer({ db: ctx.db, clock, workerId: 'in-order', transport, random: () => 0.5, backoff: { baseMs: 1_000, capMs: 60_000 }, pacer: fastPacer(), ...extra });
+  }
+
+  async function queue(clock: TestClock, destinations: readonly string[], db: Db = ctx.db): Promise<string[]> {
+    const keys = destinations.map(() => `effect-${randomUUID()}`);
+    await enqueueEffects(db, keys.map((idempotencyKey, i) => ({ idempotencyKey, destination: destinations[i]!, tenant: 'tenant-northmoor', kind: 'card', payload: { i } })), { now: clock.now() });
+    return keys;
+  }
+
+  it('with the loop running, a recipient that hangs does not delay an effect for someone else queued after the hang began; stop() waits for the hung attempt to be recorded, within its timeout', async () => {
+    const clock = clockForTest();
+    const [hung, quick] = [`conversation-hung-${randomUUID()}`, `conversation-quick-${randomUUID()}`];
+    let hungSignal: AbortSignal | undefined;
+    const transport: Transport = (effect, signal) => {
+      if (effect.destination !== hung) return Promise.resolve({ outcome: 'delivered', receipt: 'activity-quick' });
+      hungSignal = signal;
+      return new Promise<DeliveryResult>(() => undefined);
+    };
+    const d = deliverer(clock, transport, { attemptTimeoutMs: 2_000, idleMs: 20 });
+    const [hungKey] = await queue(clock, [hung]);
+    const running = d.start();
+    try {
+      await until(() => Promise.resolve(hungSignal !== undefined), 'the hung attempt has begun');
+      const [quickKey] = await queue(clock, [quick]);
+      const queuedAt = Date.now();
+      await until(async () => (await findEffect(ctx.db, quickKey!))?.status === 'delivered', 'the quick recipient has its card', 1_500);
+      const waited = Date.now() - queuedAt;
+      assert.ok(waited < 300, `the effect queued during the hang waited ${waited} ms`);
+      assert.equal((await findEffect(ctx.db, hungKey!))?.status, 'delivering', 'the hung attempt is still in flight');
+      assert.equal(hungSignal!.aborted, false);
+    } finally {
+      const stopping = Date.now();
+      await d.stop();
+      await running;
+      const took = Date.now() - stopping;
+      assert.ok(took < 2_000, `stop() took ${took} ms`);
+    }
+    assert.equal(hungSignal!.aborted, true, 'the hung transport is told the attempt is over');
+    const record = await findEffect(ctx.db, hungKey!);
+    assert.equal(record!.status, 'ambiguous', 'stop() waited for the hung attempt to be recorded');
+    assert.match(record!.lastError!, /no answer within 2000 ms; it may have been delivered/);
+    assert.deepEqual({ ...d.totals }, { claimed: 2, delivered: 1, retried: 0, ambiguous: 1, failed: 0, deferred: 0, stale: 0 });
+  });
+
+  it('with the loop running, a destination\'s next effect goes as soon as the one before it is recorded, without waiting out the idle rest, and stop() cuts the rest short', async () => {
+    const clock = clockForTest();
+    const destination = `conversation-${randomUUID()}`;
+    const keys = await queue(clock, [destination, destination, destination]);
+    const transport = scripted({ outcome: 'delivered' });
+    const d = deliverer(clock, transport, { idleMs: 60_000 });
+    const started = Date.now();
+    const running = d.start();
+    try {
+      await until(async () => (await findEffect(ctx.db, keys[2]!))?.status === 'delivered', 'all three are delivered', 3_000);
+      assert.ok(Date.now() - started < 3_000);
+    } finally {
+      const stopping = Date.now();
+      await d.stop();
+      await running;
+      assert.ok(Date.now() - stopping < 200, `stop() took ${Date.now() - stopping} ms`);
+    }
+    assert.deepEqual(transport.calls.map((c) => c.idempotencyKey), keys);
+    assert.equal(d.totals.delivered, 3);
+    assert.equal(d.totals.claimed, 3);
+  });
+
+  it('keeps each destination first in, first out across passes: a later effect waits while an earlier one backs off, and others flow meanwhile', async () => {
+    const clock = clockForTest();
+    const [a, b] = [`conversation-a-${randomUUID()}`, `conversation-b-${randomUUID()}`];
+    const [a1] = await queue(clock, [a]);
+    const transport = scripted({ outcome: 'retry', error: 'HTTP 429', retryAfterMs: 60_000 }, { outcome: 'delivered' });
+    const d = deliverer(clock, transport);
+    assert.equal((await d.runOnce()).retried, 1);
+
+    // Queued after A's first went back to wait: due now, but behind it.
+    const [a2, b1, b2] = await queue(clock, [a, b, b]);
+    assert.deepEqual(await d.runOnce(), { claimed: 2, delivered: 2, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 });
+    const held = await findEffect(ctx.db, a2!);
+    assert.equal(held!.status, 'pending');
+    assert.equal(held!.attempts, 0, 'the later effect was not claimed');
+    assert.equal((await d.runOnce()).claimed, 0);
+
+    clock.advance(60_000);
+    assert.deepEqual(await d.runOnce(), { claimed: 2, delivered: 2, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 });
+    assert.deepEqual(transport.calls.map((c) => c.idempotencyKey), [a1, b1, b2, a1, a2]);
+  });
+
+  it('the loop too holds a destination\'s later effect behind an earlier one that is ambiguous and backing off', async () => {
+    const clock = clockForTest();
+    const [a, b] = [`conversation-a-${randomUUID()}`, `conversation-b-${randomUUID()}`];
+    const [a1] = await queue(clock, [a]);
+    const transport = scripted({ outcome: 'ambiguous', error: 'timed out after sending', retryAfterMs: 60_000 }, { outcome: 'delivered' });
+    const d = deliverer(clock, transport, { idleMs: 10 });
+    assert.equal((await d.runOnce()).ambiguous, 1);
+    const [a2, b1] = await queue(clock, [a, b]);
+    const running = d.start();
+    try {
+      await until(async () => (await findEffect(ctx.db, b1!))?.status === 'delivered', 'B has its card');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await findEffect(ctx.db, a2!))!.attempts, 0, 'A\'s later effect is still waiting');
+      clock.advance(60_000);
+      await until(async () => (await findEffect(ctx.db, a2!))?.status === 'delivered', 'A\'s later effect follows the first');
+    } finally {
+      await d.stop();
+      await running;
+    }
+    assert.deepEqual(transport.calls.map((c) => c.idempotencyKey), [a1, b1, a1, a2]);
+  });
+
+  for (const mode of ['loop', 'runOnce'] as const) {
+    it(`two deliverers on one database never have two attempts in flight for one destination, and keep each in order (${mode})`, async () => {
+      const clock = clockForTest();
+      // On PostgreSQL the second worker has its own pool, as another instance would.
+      const other = ctx.engine === 'postgres' ? await openDatabase(ctx.options) : ctx.db;
+      try {
+        const destinations = Array.from({ length: 6 }, (_, i) => `conversation-${i}-${randomUUID()}`);
+        const keys = await queue(clock, Array.from({ length: 30 }, (_, i) => destinations[i % 6]!));
+        const order = new Map(keys.map((k, i) => [k, i]));
+        const inFlight = new Map<string, number>();
+        const confirmed = new Set<string>();
+        const problems: string[] = [];
+        let mostForOne = 0;
+        let call = 0;
+        const transport: Transport = async (effect) => {
+          const n = call++;
+          const now = (inFlight.get(effect.destination) ?? 0) + 1;
+          inFlight.set(effect.destination, now);
+          mostForOne = Math.max(mostForOne, now);
+          for (const earlier of keys.filter((k, i) => i % 6 === destinations.indexOf(effect.destination) && i < order.get(effect.idempotencyKey)!)) {
+            if (!confirmed.has(earlier)) problems.push(`${effect.idempotencyKey} was sent before ${earlier} was delivered`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1 + (n % 5)));
+          inFlight.set(effect.destination, inFlight.get(effect.destination)! - 1);
+          // Every third attempt is throttled, with no wait (the back-off is 0), so retries interleave.
+          if (n % 3 === 1) return { outcome: 'retry', error: 'HTTP 429' };
+          confirmed.add(effect.idempotencyKey);
+          return { outcome: 'delivered' };
+        };
+        const workers = [ctx.db, other].map((db, i) =>
+          createOutboxDeliverer({ db, clock, workerId: `pair-${mode}-${i}`, transport, random: () => 0.5, backoff: { baseMs: 0, capMs: 0 }, pacer: fastPacer(), concurrency: 4, batchSize: 7, idleMs: 5 }),
+        );
+        if (mode === 'loop') {
+          const runs = workers.map((w) => w.start());
+          try {
+            await until(async () => confirmed.size === keys.length, 'every effect is delivered', 15_000);
+          } finally {
+            await Promise.all(workers.map((w) => w.stop()));
+            await Promise.all(runs);
+          }
+        } else {
+          await Promise.all(workers.map(async (w) => {
+            for (let idle = 0; idle < 3; idle = (await w.runOnce()).claimed > 0 ? 0 : idle + 1);
+          }));
+        }
+        assert.equal(mostForOne, 1, 'one attempt at a time per destination, across both workers');
+        assert.deepEqual(problems, []);
+        const records = await Promise.all(keys.map((k) => findEffect(ctx.db, k)));
+        assert.ok(records.every((r) => r!.status === 'delivered'), 'every effect is delivered');
+        assert.equal(workers[0]!.totals.delivered + workers[1]!.totals.delivered, keys.length, 'each delivered once');
+        assert.equal(workers[0]!.totals.delivered + workers[1]!.totals.delivered + workers[0]!.totals.retried + workers[1]!.totals.retried, call);
+      } finally {
+        if (other !== ctx.db) await other.close();
+      }
+    });
+  }
+
+  it('stop() gives up on an attempt whose record cannot be written, attemptTimeoutMs + 1 s after it was called', async () => {
+    const clock = clockForTest();
+    const [key] = await queue(clock, [`conversation-${randomUUID()}`]);
+    let recording = false;
+    const stuck: Db = {
+      ...ctx.db,
+      query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+        if (!sql.includes("status = 'delivered'")) return ctx.db.query<R>(sql, params);
+        recording = true;
+        return new Promise<R[]>(() => undefined);
+      },
+    };
+    const d = deliverer(clock, scripted({ outcome: 'delivered' }), { db: stuck, attemptTimeoutMs: 200, idleMs: 10 });
+    const running = d.start();
+    await until(() => Promise.resolve(recording), 'the delivery is being recorded');
+    const stopping = Date.now();
+    await d.stop();
+    await running;
+    const took = Date.now() - stopping;
+    assert.ok(took >= 1_150 && took < 2_000, `stop() took ${took} ms`);
+    assert.equal((await findEffect(ctx.db, key!))!.status, 'delivering', 'unrecorded: its lease runs out and it counts as ambiguous');
+  });
+
+  it('keeps a thrown error\'s message out of last_error: only its class name and code are recorded', async () => {
+    const clock = clockForTest();
+    const [key] = await queue(clock, [`mail-${randomUUID()}`]);
+    const message = 'Graph said: the mailbox jamie@example.org is not available (the request body was {"to":"jamie@example.org"})';
+    const thrown = Object.assign(new TypeError(message), { code: 'ECONNRESET' });
+    await deliverer(clock, scripted(thrown)).runOnce();
+    const record = await findEffect(ctx.db, key!);
+    assert.equal(record!.status, 'ambiguous');
+    assert.ok(!record!.lastError!.includes('jamie@example.org'), record!.lastError!);
+    assert.ok(!record!.lastError!.includes('Graph said'), record!.lastError!);
+    assert.match(record!.lastError!, /TypeError/);
+    assert.match(record!.lastError!, /ECONNRESET/);
+
+    class MailboxUnavailable extends Error {}
+    const [last] = await queue(clock, [`mail-${randomUUID()}`]);
+    await deliverer(clock, scripted(new MailboxUnavailable(message)), { maxAttempts: 1 }).runOnce();
+    const failed = await findEffect(ctx.db, last!);
+    assert.equal(failed!.status, 'failed');
+    assert.equal(failed!.lastError, 'the transport threw MailboxUnavailable; it may have been delivered');
   });
 });
 
