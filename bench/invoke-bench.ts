@@ -38,7 +38,7 @@ export interface InvokeBenchSettings {
   readonly log: (line: string) => void;
 }
 
-const ORG_FILE = fileURLToPath(new URL('../../graph/samples/organisation.yaml', import.meta.url));
+const ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
 const TENANT = '7d1f3c2a-0b4e-4f6a-9c8d-2e5b1a0f9c31';
 const OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo (fictional IRO)
 const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad (fictional social worker)
