@@ -5,7 +5,6 @@
  * Development tooling only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Readable } from 'node:stream';
 import type { OrganisationFile } from '../graph/directory/index.js';
-import { LOCK_FILE_NAME } from '../store/folder-lock.js';
+import { folderLockOwner } from '../store/folder-lock.js';
 import type { DatabaseConfig } from './config.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -214,27 +213,11 @@ export interface LockOwner {
   readonly running: boolean;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Who holds the data folder's lock (store/folder-lock.ts); undefined for PostgreSQL, or when no lock names a pid. */
 export function dataFolderOwner(database: DatabaseConfig): LockOwner | undefined {
   if (database.kind !== 'pglite') return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path.join(database.dataDir, LOCK_FILE_NAME), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const pid = Number.parseInt(text.trim(), 10);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  return { folder: database.dataDir, pid, running: isRunning(pid) };
+  const owner = folderLockOwner(database.dataDir);
+  return owner === undefined ? undefined : { folder: database.dataDir, ...owner };
 }
 
 export type BotDecision =

@@ -294,6 +294,21 @@ function takeOver(file: string, seen: Sighting, self: Owner, giveUpAt: number): 
   }
 }
 
+/**
+ * Who holds a data folder's lock, and whether that process still runs (by the same test a
+ * takeover uses: pid, start time, boot); undefined when no lock names a pid.
+ */
+export function folderLockOwner(dataDir: string): { readonly pid: number; readonly running: boolean } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dataDir, LOCK_FILE_NAME), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const owner = parseOwner(text);
+  return owner === undefined ? undefined : { pid: owner.pid, running: isAlive(owner, identityOf(process.pid)) };
+}
+
 /** Takes the folder's lock for this process, or throws `DataFolderInUseError`. */
 export function acquireFolderLock(dataDir: string, pid: number = process.pid): FolderLock {
   const file = path.join(dataDir, LOCK_FILE_NAME);
