@@ -50,7 +50,9 @@ export function raiseForm(view: RaiseFormView): AdaptiveCardJson {
   const policy = selectedPolicy(view);
   const values: Partial<RaiseFormValues> = view.values ?? {};
   const errors = view.errors ?? {};
-  const field = (id: RaiseField) => ({ id, label: RAISE_FIELD_LABELS[id], error: errors[id] });
+  // A foster carer's ladder asks about the carers, not "the child" (Dudley, Somerset).
+  const labelOf = (id: RaiseField) => (id === 'impact' && policy.subjectType === 'foster_carer' ? 'Impact on the foster carers and the children in their care' : RAISE_FIELD_LABELS[id]);
+  const field = (id: RaiseField) => ({ id, label: labelOf(id), error: errors[id] });
   const long = (id: 'issue' | 'impact' | 'resolutionSought', hint: string) => textInput({
     ...field(id), value: values[id], isRequired: true, isMultiline: true, maxLength: MAX_TEXT_LENGTH,
     errorMessage: `${hint}, in at most ${MAX_TEXT_LENGTH} characters`,

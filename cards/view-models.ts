@@ -265,6 +265,8 @@ export interface RaisePolicyOption {
   /** The policy's severity flags (AMB-28); empty hides the field. */
   readonly severityFlags: readonly { readonly flagId: string; readonly label: string }[];
   readonly bypassNeedsLineManagerDiscussion: boolean;
+  /** What the ladder is about: a looked-after child, or a foster carer (the form's words follow). */
+  readonly subjectType?: 'child' | 'foster_carer';
 }
 
 export interface RaiseFormView {

@@ -50,6 +50,7 @@ export function raisePolicyOption(policy: Policy): RaisePolicyOption {
     categories: policy.categories,
     severityFlags: policy.severityFlags.map((f) => ({ flagId: f.id, label: f.label })),
     bypassNeedsLineManagerDiscussion: policy.bypass.requiresLineManagerDiscussion,
+    subjectType: policy.subjectType,
   };
 }
 

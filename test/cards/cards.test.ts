@@ -319,6 +319,13 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     }
   });
 
+  it('a foster carer\'s ladder asks for the impact on the carers, not "Impact on the child"', () => {
+    const base = f.raiseViews.blank!;
+    const fostering = { ...base, policies: base.policies.map((p) => ({ ...p, subjectType: 'foster_carer' as const })) };
+    assert.equal(input(raiseForm(fostering), 'impact')?.label, 'Impact on the foster carers and the children in their care');
+    assert.equal(input(raiseForm(base), 'impact')?.label, 'Impact on the child');
+  });
+
   it('AMB-30: Mark done follows who may confirm an action (canMarkDone), not only its owner', () => {
     const [first] = f.actionCardView.agreedActions;
     assert.ok(first, 'the fixture has an action');

@@ -127,7 +127,7 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await page.getByRole('combobox', { name: 'Type', exact: true }).click();
     await page.getByRole('option', { name: 'Quality of Practice Alert' }).click();
     await page.getByLabel('The issue').fill('The placement plan has not been updated since the move.');
-    await page.getByLabel('Impact on the child').fill('Carers do not know the contact arrangements.');
+    await page.getByLabel('Impact on the foster carers and the children in their care').fill('Carers do not know the contact arrangements.');
     await page.getByLabel(/^Resolution sought(?! by)/).fill('An updated placement plan shared with the carers.');
     await shoot('raise-form');
     await page.getByRole('button', { name: 'Raise', exact: true }).click();
