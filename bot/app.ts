@@ -22,7 +22,7 @@ import { forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND } from './raise.js';
  * The application's use cases as the bot sees them (app/cases/flows.ts). Each takes the acting
  * user's Entra object id first and untrusted card data as it came.
  */
-export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'caseByReference' | 'welcome'> & TrainingFlows;
+export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'overdue' | 'caseByReference' | 'welcome'> & TrainingFlows;
 
 export interface BotAppOptions {
   readonly adapter: ResolveAdapter;
@@ -113,6 +113,10 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
 
   app.message(isCommand('my-cases'), async (context) => {
     await inPrivate(context, () => flows.myCases(actingUserId(context)!));
+  });
+
+  app.message(isCommand('overdue'), async (context) => {
+    await inPrivate(context, () => flows.overdue(actingUserId(context)!));
   });
 
   app.message(isCommand('case'), async (context) => {

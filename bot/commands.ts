@@ -7,6 +7,7 @@ export type ChatCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'raise' }
   | { readonly kind: 'my-cases' }
+  | { readonly kind: 'overdue' }
   | { readonly kind: 'case'; readonly reference: string }
   | { readonly kind: 'case-without-reference' }
   /** Trying it locally: show the bot's clock, or move it forward (`clock forward 3 working days`). */
@@ -36,6 +37,7 @@ export function parseChatCommand(text: string | undefined): ChatCommand {
   if (words.length === 1 && (first === 'help' || first === '?')) return { kind: 'help' };
   if (words.length === 1 && first === 'raise') return { kind: 'raise' };
   if (words.length === 2 && first === 'my' && second === 'cases') return { kind: 'my-cases' };
+  if (words.length === 1 && (first === 'overdue' || first === 'late')) return { kind: 'overdue' };
   if (first === 'clock') return parseClock(words.map((w) => w.toLowerCase()));
   if (first === 'case') {
     const reference = words[1];

@@ -16,6 +16,7 @@ export function helpCard(view: HelpView): AdaptiveCardJson {
       factSet([
         ['raise', view.canRaise ? 'Raise a good-practice notification, practice alert or dispute' : undefined],
         ['my cases', 'The cases you raised, or that wait for you, with their deadlines'],
+        ['overdue', 'What is late across your cases'],
         // Not "case <reference>": Teams reads <reference> as markup and shows only "case".
         ['case REFERENCE', 'One case, e.g. case LCS-204518: where it is, with whom, and what happened'],
         ['help', 'This card'],

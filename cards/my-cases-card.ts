@@ -25,8 +25,8 @@ const template = new ACData.Template({
   version: CARD_SCHEMA_VERSION,
   fallbackText: '${fallbackText}',
   body: [
-    { type: 'TextBlock', text: 'My cases', style: 'heading', size: 'Medium', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', $when: '${count(rows) == 0}', text: 'You have no open cases.', isSubtle: true, wrap: true },
+    { type: 'TextBlock', text: '${title}', style: 'heading', size: 'Medium', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', $when: '${count(rows) == 0}', text: '${emptyText}', isSubtle: true, wrap: true },
     { type: 'TextBlock', $when: '${count(rows) > 0}', text: '${summary}', isSubtle: true, size: 'Small', wrap: true },
     {
       type: 'Container',
@@ -58,7 +58,7 @@ const template = new ACData.Template({
 
 export function myCasesCardPreview(view: MyCasesView): string {
   const overdue = view.items.filter((i) => i.overdue).length;
-  return `My cases: ${view.items.length} open, ${overdue} overdue`;
+  return `${view.title ?? 'My cases'}: ${view.items.length} open, ${overdue} overdue`;
 }
 
 export function myCasesCard(view: MyCasesView): AdaptiveCardJson {
@@ -72,5 +72,7 @@ export function myCasesCard(view: MyCasesView): AdaptiveCardJson {
   }));
   const overdue = rows.filter((r) => r.overdue).length;
   const summary = `${rows.length} open, ${overdue} overdue. Select a case to open it.`;
-  return template.expand({ $root: { rows, summary, fallbackText: myCasesCardPreview(view) } }) as AdaptiveCardJson;
+  return template.expand({
+    $root: { rows, summary, title: view.title ?? 'My cases', emptyText: view.emptyText ?? 'You have no open cases.', fallbackText: myCasesCardPreview(view) },
+  }) as AdaptiveCardJson;
 }

@@ -214,6 +214,10 @@ export interface MyCaseItemView extends CaseKey {
 
 export interface MyCasesView {
   readonly items: readonly MyCaseItemView[];
+  /** Default "My cases"; "What is late" for the overdue list. */
+  readonly title?: string;
+  /** Said when there are no rows. Default "You have no open cases." */
+  readonly emptyText?: string;
 }
 
 export interface ChaserCardView {

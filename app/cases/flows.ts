@@ -57,6 +57,8 @@ export interface CaseFlows {
   /** Any case action from a card (respond, agree, escalate, refresh...): the card to show the actor. */
   act(actorId: string, verb: string, data: unknown, origin?: MessageLocation): Promise<Reply>;
   myCases(actorId: string): Promise<Reply>;
+  /** §8.4 `overdue`: every response overdue across the person's cases, as one card. */
+  overdue(actorId: string): Promise<Reply>;
   caseByReference(actorId: string, reference: string): Promise<Reply>;
   /** What Resolve does for this person, when the app is installed for them or added to a chat. */
   welcome(actorId: string, where: 'personal' | 'shared'): Promise<Reply>;
@@ -206,23 +208,28 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     return card === undefined ? { message: DONE_CARD_LATER } : { card: card.card };
   }
 
-  async function myCases(actorId: string): Promise<Reply> {
+  async function caseRows(actorId: string) {
     const rows = await openCasesFor<CaseSummary>(db, actorId);
     const now = clock.now();
-    return {
-      card: myCasesCard({
-        items: rows.map(({ summary: s, responseDueAt: awaitedBy }) => ({
-          caseId: s.caseId,
-          stageId: s.stageId,
-          version: s.revision,
-          reference: s.reference,
-          alertTypeLabel: s.alertTypeLabel,
-          stageLabel: s.stageLabel,
-          ...(s.responseDueAt !== null && { due: new Date(s.responseDueAt) }),
-          overdue: awaitedBy !== null && now.getTime() > awaitedBy.getTime(),
-        })),
-      }),
-    };
+    return rows.map(({ summary: s, responseDueAt: awaitedBy }) => ({
+      caseId: s.caseId,
+      stageId: s.stageId,
+      version: s.revision,
+      reference: s.reference,
+      alertTypeLabel: s.alertTypeLabel,
+      stageLabel: s.stageLabel,
+      ...(s.responseDueAt !== null && { due: new Date(s.responseDueAt) }),
+      overdue: awaitedBy !== null && now.getTime() > awaitedBy.getTime(),
+    }));
+  }
+
+  async function myCases(actorId: string): Promise<Reply> {
+    return { card: myCasesCard({ items: await caseRows(actorId) }) };
+  }
+
+  async function overdue(actorId: string): Promise<Reply> {
+    const late = (await caseRows(actorId)).filter((row) => row.overdue);
+    return { card: myCasesCard({ items: late, title: 'What is late', emptyText: 'Nothing across your cases is overdue.' }) };
   }
 
   /** `case <reference>`: the case in full, only to someone with a part in it. */
@@ -248,6 +255,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     submitRaise,
     act,
     myCases,
+    overdue,
     caseByReference,
     welcome,
     composer,

@@ -37,3 +37,11 @@ describe('bot/commands: the trainer\'s clock (local mode)', () => {
     assert.deepEqual(parseChatCommand('clock forward 3 weeks'), { kind: 'clock-unclear' });
   });
 });
+
+describe('bot/commands: overdue', () => {
+  it('reads "overdue" (or "late") as the list of what is late', () => {
+    assert.deepEqual(parseChatCommand('Overdue'), { kind: 'overdue' });
+    assert.deepEqual(parseChatCommand('late'), { kind: 'overdue' });
+    assert.deepEqual(parseChatCommand('overdue cases please'), { kind: 'unknown' });
+  });
+});

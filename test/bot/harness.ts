@@ -153,6 +153,7 @@ export function raiseFormOnly(policies: readonly Policy[], workers: CaseWorkers)
       return notAvailable();
     },
     myCases: notAvailable,
+    overdue: notAvailable,
     caseByReference: notAvailable,
     welcome: notAvailable,
     clock: notAvailable,

@@ -449,3 +449,26 @@ describe('bot: every card answers at a glance, for every person on the case', fu
     }
   });
 });
+
+describe('bot: "overdue" lists what is late across a person\'s cases, as one card (§8.4)', function () {
+  this.timeout(60_000);
+  it('once a response is overdue the officer and the addressee see it listed; someone with nothing late is told so', async () => {
+    const bot = await startBotHarness({ cases: true });
+    try {
+      await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-late-list', 'LCS-550801'), resolutionSoughtBy: '2026-11-25' });
+      await bot.invoke(IRO, 'raiseSubmit', { ...raiseForm('form-on-time', 'LCS-550802'), resolutionSoughtBy: '2026-12-04' });
+      await bot.say(IRO, 'clock forward 3 working days');
+      await bot.say(IRO, 'overdue');
+      const officer = JSON.stringify(bot.cardsTo(IRO).at(-1));
+      assert.match(officer, /What is late/);
+      assert.match(officer, /LCS-550801/);
+      assert.doesNotMatch(officer, /LCS-550802/, 'a case still in time is not listed');
+      await bot.say(WORKER, 'overdue');
+      assert.match(JSON.stringify(bot.cardsTo(WORKER).at(-1)), /LCS-550801/);
+      await bot.say(DIRECTOR, 'overdue');
+      assert.match(JSON.stringify(bot.cardsTo(DIRECTOR).at(-1)), /Nothing across your cases is overdue\./);
+    } finally {
+      await bot.close();
+    }
+  });
+});
