@@ -27,6 +27,7 @@ function draw(view: StatusCardView): AdaptiveCardJson {
       may('answerProposal') && rejectProposalAction(view),
       may('resolve') && resolveAction(view),
       may('referCafcass') && cafcassAction(view),
+      may('referCafcassEarly') && cafcassEarlyAction(view),
       may('withdraw') && withdrawAction(view),
     ],
     refresh,
@@ -103,6 +104,15 @@ function cafcassAction(view: StatusCardView): CardAction {
   return showCard('Refer to Cafcass',
     reasonInput('cafcassReason', 'Reason for the referral', 'Record why the case is referred'),
     execute('Record Cafcass referral', VERBS.referCafcass, caseData(view.header)));
+}
+
+/** §2.5: before the ladder offers it, the IRO may still refer under the statutory right to refer at any time: confirmed, and recorded so. */
+function cafcassEarlyAction(view: StatusCardView): CardAction {
+  return showCard('Refer to Cafcass now', [
+    text('The procedure offers a Cafcass referral later in the process. You may refer now under your statutory right to refer at any time; it is recorded as such.', { size: 'Small', isSubtle: true }),
+    ...reasonInput('cafcassReason', 'Reason for referring now', 'Record why the case is referred now'),
+    ...toggleInput({ id: 'statutoryOverride', label: 'Statutory right', title: 'I am using my statutory right to refer at any time', isRequired: true, errorMessage: 'Confirm you are using the statutory right' }),
+  ], execute('Record Cafcass referral', VERBS.referCafcass, caseData(view.header)));
 }
 
 function withdrawAction(view: StatusCardView): CardAction {

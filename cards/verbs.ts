@@ -258,6 +258,8 @@ export const VERB_DATA_SCHEMAS = {
   }),
   referCafcass: caseKeySchema.extend({
     cafcassReason: requiredText('Reason for the Cafcass referral', 'record why the case is referred'),
+    /** §2.5: the IRO refers before the ladder's earliest day, under their statutory right (recorded as such). */
+    statutoryOverride: toggle('Statutory right to refer'),
   }),
   withdraw: caseKeySchema.extend({
     withdrawReason: requiredText('Reason for withdrawing', 'say why the alert is withdrawn'),

@@ -115,7 +115,7 @@ export interface AudienceView {
 
 /** The buttons a person's card offers on a case (app/cases/views.ts); the domain checks every click again. */
 export type CaseActionName =
-  | 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction' | 'answerProposal'
+  | 'respondAccept' | 'respondPropose' | 'respondDecline' | 'agreeAction' | 'completeAction' | 'answerProposal' | 'referCafcassEarly'
   | 'escalate' | 'bypass' | 'resolve' | 'referCafcass' | 'withdraw';
 
 /** The card for the stage's To recipients. */

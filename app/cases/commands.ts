@@ -90,7 +90,7 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
       return { type: 'resolve', ...base(action.data, actorId), outcome, ...(learningPoints !== undefined && { keyLearningPoints: learningPoints }) };
     }
     case 'referCafcass':
-      return { type: 'refer-to-cafcass', ...base(action.data, actorId), reason: action.data.cafcassReason };
+      return { type: 'refer-to-cafcass', ...base(action.data, actorId), reason: action.data.cafcassReason, statutoryOverride: action.data.statutoryOverride };
     case 'withdraw':
       return { type: 'withdraw', ...base(action.data, actorId), reason: action.data.withdrawReason };
   }

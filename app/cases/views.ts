@@ -157,6 +157,7 @@ function officerActions(state: CaseState, policy: Policy | undefined, hasNext: b
     ...(bypassable ? (['bypass'] as const) : []),
     'resolve',
     ...(policy?.outsideReferral && cafcassOffered ? (['referCafcass'] as const) : []),
+    ...(policy?.outsideReferral && !cafcassOffered ? (['referCafcassEarly'] as const) : []),
     'withdraw',
   ];
 }

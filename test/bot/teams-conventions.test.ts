@@ -10,6 +10,7 @@ import { loadCase } from '../../app/cases/model.js';
 import { createLogger } from '../../app/log.js';
 import { CLOCK_REFUSED, createTrainingFlows } from '../../app/training.js';
 import { createWorkingCalendar } from '../../domain/calendar/index.js';
+import { getPolicy } from '../../domain/policies/index.js';
 import { actionsIn, invokeCard } from './card-queries.js';
 import { cardsIn, type JsonObject, type SentActivity } from './recording-connector.js';
 import { startBotHarness, type BotHarness } from './harness.js';
@@ -467,6 +468,26 @@ describe('bot: "overdue" lists what is late across a person\'s cases, as one car
       assert.match(JSON.stringify(bot.cardsTo(WORKER).at(-1)), /LCS-550801/);
       await bot.say(DIRECTOR, 'overdue');
       assert.match(JSON.stringify(bot.cardsTo(DIRECTOR).at(-1)), /Nothing across your cases is overdue\./);
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('bot: Cheshire East\'s Cafcass referral from day 15, and the IRO\'s statutory right before it (ESC-C3, §2.5)', function () {
+  this.timeout(60_000);
+  it('on day 1 the officer\'s card offers only "Refer to Cafcass now" under the statutory right; used, the referral records the override', async () => {
+    const bot = await startBotHarness({ cases: true, policies: [getPolicy('cheshire_east')] });
+    try {
+      const { resolutionSoughtBy: _timed, ...form } = raiseForm('form-ce', 'LCS-550901');
+      const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', { ...form, policyId: 'cheshire_east', alertTypeId: 'informal' })).body);
+      const titles = actionsIn(raised).map((a) => String(a.title));
+      assert.ok(titles.includes('Refer to Cafcass now') && !titles.includes('Refer to Cafcass'), titles.join(', '));
+      const refer = actionsIn(raised).find((a) => a.verb === 'referCafcass')!;
+      const reply = await bot.invoke(IRO, 'referCafcass', { ...(refer.data as JsonObject), cafcassReason: 'The child\'s plan is failing and the LA will not engage.', statutoryOverride: 'true' });
+      assert.doesNotMatch(JSON.stringify(reply.body), /Nothing was changed/, JSON.stringify(reply.body).slice(0, 400));
+      const referred = (await eventsOf(bot, 'case-form-ce')).find((e) => e.type === 'CafcassReferred');
+      assert.ok(referred?.type === 'CafcassReferred' && referred.statutoryOverride === true, 'recorded as the statutory override');
     } finally {
       await bot.close();
     }

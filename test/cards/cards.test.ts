@@ -326,6 +326,14 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
     assert.equal(input(raiseForm(base), 'impact')?.label, 'Impact on the child');
   });
 
+  it('ESC-C3, §2.5: before the referral is offered, the officer may refer under the statutory right, confirmed on the card', () => {
+    const card = statusCard(f.statusViewCafcassEarly);
+    assert.deepEqual(buttonTitles(card).filter((t) => /Cafcass/.test(t)), ['Refer to Cafcass now']);
+    const early = showCardNamed(card, 'Refer to Cafcass now');
+    assert.equal(input(early, 'statutoryOverride')?.isRequired, true);
+    assert.equal(input(early, 'cafcassReason')?.isRequired, true);
+  });
+
   it('AMB-30: Mark done follows who may confirm an action (canMarkDone), not only its owner', () => {
     const [first] = f.actionCardView.agreedActions;
     assert.ok(first, 'the fixture has an action');

@@ -24,7 +24,7 @@ export function allCards(): Drawn[] {
       open: f.actionCardView, responded: f.respondedActionCardView, largest: f.largestActionCardView,
     }, cards.actionCard, cards.actionCardPreview),
     ...each('read-only card', { one: f.readOnlyView, crowded: f.crowdedReadOnlyView }, cards.readOnlyCard, cards.readOnlyCardPreview),
-    ...each('status card', { open: f.statusView, proposal: f.statusViewWithProposal, top: f.statusViewAtTop, oversized: f.oversizedStatusView }, cards.statusCard, cards.statusCardPreview),
+    ...each('status card', { open: f.statusView, proposal: f.statusViewWithProposal, cafcassEarly: f.statusViewCafcassEarly, top: f.statusViewAtTop, oversized: f.oversizedStatusView }, cards.statusCard, cards.statusCardPreview),
     ...each('outcome card', f.outcomeViews, cards.outcomeCard, cards.outcomeCardPreview),
     ...each('help card', { officer: { canRaise: true }, manager: { canRaise: false } }, cards.helpCard, cards.helpCardPreview),
     ...each('my cases card', f.myCasesViews, cards.myCasesCard, cards.myCasesCardPreview),

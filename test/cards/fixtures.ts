@@ -117,6 +117,9 @@ export const statusViewWithProposal: StatusCardView = {
   allowed: ['answerProposal', 'escalate', 'resolve', 'withdraw'],
 };
 
+/** ESC-C3, §2.5: before the ladder's earliest day the officer may still refer under the statutory right. */
+export const statusViewCafcassEarly: StatusCardView = { ...statusView, allowed: ['escalate', 'resolve', 'referCafcassEarly', 'withdraw'] };
+
 /** Somerset-like: no bypass condition, no Cafcass, no next stage, a long history. */
 export const statusViewAtTop: StatusCardView = {
   ...statusView,
