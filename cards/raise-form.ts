@@ -31,6 +31,7 @@ export const RAISE_FIELD_LABELS: Readonly<Record<RaiseField, string>> = {
   bypassReason: 'Reason for entering at a later stage',
   discussedWithLineManager: 'Line manager',
   emergency: 'Emergency',
+  solelyAboutChildCarePlan: 'The child\'s care plan',
 };
 
 export function raiseFormPreview(): string {
@@ -91,6 +92,7 @@ export function raiseForm(view: RaiseFormView): AdaptiveCardJson {
         ...field('severityFlags'), value: values.severityFlags?.join(','), isMultiSelect: true, style: 'expanded',
         choices: policy.severityFlags.map((f) => ({ title: f.label, value: f.flagId })),
       }) : []),
+      ...carePlanOnlyInput(policy, values, errors),
       bypassSection(policy, values, errors),
     ],
     actions: [execute('Raise', VERBS.raiseSubmit, { formId: view.formId }, { style: 'positive' })],
@@ -145,6 +147,15 @@ function categoryInput(policy: RaisePolicyOption, value: string | undefined, err
   return choiceInput({
     ...common, style: 'filtered', placeholder: 'Pick a category',
     choices: policy.categories.map((c) => ({ title: c, value: c })),
+  });
+}
+
+/** Dudley D-P6: a concern solely about a child's care plan is the child's IRO's, not this process's. */
+function carePlanOnlyInput(policy: RaisePolicyOption, values: Partial<RaiseFormValues>, errors: RaiseFormView['errors'] = {}): CardElement[] {
+  if (policy.asksCarePlanOnly !== true) return [];
+  return toggleInput({
+    id: 'solelyAboutChildCarePlan', label: RAISE_FIELD_LABELS.solelyAboutChildCarePlan, error: errors.solelyAboutChildCarePlan,
+    title: 'The concern is solely about a child\'s care plan (it then goes to the child\'s IRO instead)', value: values.solelyAboutChildCarePlan,
   });
 }
 

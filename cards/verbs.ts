@@ -196,6 +196,7 @@ export const raiseSubmitSchema = z.object({
   bypassReason: optionalText('Reason for entering at a later stage'),
   discussedWithLineManager: toggle('Discussed with my line manager'),
   emergency: toggle('Emergency'),
+  solelyAboutChildCarePlan: toggle('Solely about a child\'s care plan'),
 });
 
 const looseText = z.string().max(20 * MAX_TEXT_LENGTH).optional().catch(undefined);
@@ -221,6 +222,7 @@ export const raiseDraftSchema = z.object({
   bypassReason: looseText,
   discussedWithLineManager: z.unknown().transform((v) => v === true || v === 'true'),
   emergency: z.unknown().transform((v) => v === true || v === 'true'),
+  solelyAboutChildCarePlan: z.unknown().transform((v) => v === true || v === 'true'),
 });
 
 export const VERB_DATA_SCHEMAS = {

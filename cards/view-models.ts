@@ -254,6 +254,8 @@ export interface RaiseFormValues {
   readonly bypassReason: string;
   readonly discussedWithLineManager: boolean;
   readonly emergency: boolean;
+  /** Dudley D-P6: the concern is solely about a child's care plan (then it goes to the child's IRO instead). */
+  readonly solelyAboutChildCarePlan: boolean;
 }
 export type RaiseField = keyof RaiseFormValues;
 
@@ -271,6 +273,8 @@ export interface RaisePolicyOption {
   readonly bypassNeedsLineManagerDiscussion: boolean;
   /** What the ladder is about: a looked-after child, or a foster carer (the form's words follow). */
   readonly subjectType?: 'child' | 'foster_carer';
+  /** Dudley D-P6: the form asks whether the concern is solely about a child's care plan. */
+  readonly asksCarePlanOnly?: boolean;
 }
 
 export interface RaiseFormView {

@@ -114,6 +114,7 @@ export function raiseCommandFor(form: VerbData<'raiseSubmit'>, inputs: { readonl
     resolutionSought: form.resolutionSought,
     ...(form.resolutionSoughtBy !== undefined && { resolutionSoughtBy: form.resolutionSoughtBy }),
     severityFlags: form.severityFlags,
+    solelyAboutChildCarePlan: form.solelyAboutChildCarePlan,
     ...(form.entryStageId !== undefined && {
       bypass: { ...(form.bypassReason !== undefined && { reason: form.bypassReason }), lineManagerDiscussed: form.discussedWithLineManager, emergency: form.emergency },
     }),

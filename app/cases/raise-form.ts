@@ -51,6 +51,7 @@ export function raisePolicyOption(policy: Policy): RaisePolicyOption {
     severityFlags: policy.severityFlags.map((f) => ({ flagId: f.id, label: f.label })),
     bypassNeedsLineManagerDiscussion: policy.bypass.requiresLineManagerDiscussion,
     subjectType: policy.subjectType,
+    asksCarePlanOnly: policy.carePlanOnlyIssuesToChildIro,
   };
 }
 

@@ -493,3 +493,25 @@ describe('bot: Cheshire East\'s Cafcass referral from day 15, and the IRO\'s sta
     }
   });
 });
+
+describe('bot: Dudley\'s care-plan-only concerns go to the child\'s IRO (D-P6)', function () {
+  this.timeout(60_000);
+  it('"Where the issues of concern relate solely to a child care plan the FIRO will refer the matter directly to the child\'s IRO": the form asks, and such a raise comes back saying so, nothing recorded', async () => {
+    const NIAMH = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87';
+    const bot = await startBotHarness({ cases: true });
+    try {
+      const form = invokeCard((await bot.invoke(IRO, 'raiseUpdate', { formId: 'form-cp', policyId: 'dudley' })).body);
+      assert.match(JSON.stringify(form), /"id":"solelyAboutChildCarePlan"/, 'Dudley\'s form asks');
+      const oxfordshire = invokeCard((await bot.invoke(IRO, 'raiseUpdate', { formId: 'form-cp', policyId: 'oxfordshire' })).body);
+      assert.doesNotMatch(JSON.stringify(oxfordshire), /solelyAboutChildCarePlan/, 'a ladder without the rule does not');
+      const reply = JSON.stringify((await bot.invoke(IRO, 'raiseSubmit', {
+        ...raiseForm('form-cp', 'LCS-551001'), policyId: 'dudley', alertTypeId: 'qop', allocatedWorkerId: NIAMH, solelyAboutChildCarePlan: 'true',
+      })).body);
+      assert.match(reply, /IRO/);
+      assert.match(reply, /Raise a notification, alert or dispute/, 'the form comes back, everything kept');
+      assert.deepEqual(await bot.db!.query('SELECT 1 FROM events'), [], 'nothing was recorded');
+    } finally {
+      await bot.close();
+    }
+  });
+});

@@ -321,9 +321,9 @@ describe('cards: help, my cases, case detail, chaser and briefing', () => {
 
   it('a foster carer\'s ladder asks for the impact on the carers, not "Impact on the child"', () => {
     const base = f.raiseViews.blank!;
-    const fostering = { ...base, policies: base.policies.map((p) => ({ ...p, subjectType: 'foster_carer' as const })) };
-    assert.equal(input(raiseForm(fostering), 'impact')?.label, 'Impact on the foster carers and the children in their care');
-    assert.equal(input(raiseForm(base), 'impact')?.label, 'Impact on the child');
+    assert.equal(input(raiseForm(base), 'impact')?.label, 'Impact on the foster carers and the children in their care', 'Dudley is about foster carers');
+    const child = { ...base, policies: base.policies.map((p) => ({ ...p, subjectType: 'child' as const })) };
+    assert.equal(input(raiseForm(child), 'impact')?.label, 'Impact on the child');
   });
 
   it('ESC-C3, §2.5: before the referral is offered, the officer may refer under the statutory right, confirmed on the card', () => {

@@ -193,6 +193,8 @@ export const briefingViews: Record<string, BriefingCardView> = {
 export const dudleyPolicy: RaisePolicyOption = {
   policyId: 'dudley-firo',
   label: 'Dudley foster home reviews',
+  subjectType: 'foster_carer',
+  asksCarePlanOnly: true,
   alertTypes: [
     { alertTypeId: 'good_practice', label: 'Good or Excellent Practice Notification' },
     { alertTypeId: 'qop', label: 'Quality of Practice Alert' },
