@@ -57,7 +57,7 @@ export function createTrainingFlows(options: { readonly clock: MovableClock | un
       logger.info('training.clock_moved', { userId: actorId, amount: move.amount, unit: move.unit });
       return {
         message: `Resolve's clock moved forward ${move.amount} ${move.amount === 1 ? one : many}, from ${say(before)} to ${say(to)}. ` +
-          'Reminders, chasers and warnings due by then go out within a minute. It never moves back; restart the bot to return to the real time.',
+          'Reminders, chasers and warnings due by then go out within a minute. It never moves back: to start again at the real time, start the bot on a fresh DATA_DIR.',
       };
     },
   };
