@@ -165,7 +165,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       return again(outcome.refusal.message);
     }
     logger.info('case.raised', { caseId: command.caseId, userId: actorId, to: people.to.length, cc: people.cc.length });
-    const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId), command.caseId, actorId);
+    // A new case's history is the raise itself: no second read of the stream.
+    const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId, { events: outcome.records.map((r) => r.event) }), command.caseId, actorId);
     return card === undefined ? { kind: 'saved', message: DONE_CARD_LATER } : { kind: 'raised', card: card.card };
   }
 
@@ -204,7 +205,9 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       return refused(outcome.state ?? state, `${outcome.refusal.message} Nothing was changed.`);
     }
     logger.info('case.acted', { caseId: state.caseId, userId: actorId, verb: action.verb, version: outcome.version });
-    const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId), state.caseId, actorId);
+    // The history read before the command, and what it appended: no second read of the stream.
+    const after = [...events, ...outcome.records.map((r) => r.event)];
+    const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId, { events: after }), state.caseId, actorId);
     return card === undefined ? { message: DONE_CARD_LATER } : { card: card.card };
   }
 

@@ -2,29 +2,20 @@
  * The delivery worker: the outbox deliverer with the transport table and the aggregates'
  * delivery hooks. `bin/serve.ts` and the test harness build it the same way, through here.
  */
-import type { Calendar } from '../../graph/calendar.js';
-import type { MailSender } from '../../graph/mail.js';
-import type { TeamsInstaller } from '../../graph/teams-install.js';
 import type { Clock } from '../../store/clock.js';
 import type { Db, Tx } from '../../store/db.js';
 import { createOutboxDeliverer, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
 import type { Pacer } from '../../store/pacer.js';
-import { errorFields, type Logger } from '../log.js';
-import { createDeliveryTransport, type Composer, type TeamsTransport } from './transports.js';
+import { errorFields } from '../log.js';
+import { createDeliveryTransport, type DeliveryOptions } from './transports.js';
 
-export interface DeliveryWorkerOptions {
+/** The transport table's options, and the outbox deliverer's. */
+export interface DeliveryWorkerOptions extends DeliveryOptions {
   readonly db: Db;
   readonly clock: Clock;
   readonly workerId: string;
-  readonly composers: Readonly<Record<string, Composer>>;
   /** Told, in the settling transaction, what a delivered effect's transport learnt (one hook per aggregate). */
   readonly recorders: readonly ((tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>)[];
-  readonly teams: TeamsTransport;
-  readonly installer: TeamsInstaller;
-  readonly mail: MailSender;
-  readonly emailOf: (personId: string) => Promise<string | undefined>;
-  readonly calendar?: Calendar;
-  readonly logger: Logger;
   readonly pacer?: Pacer;
   readonly attemptTimeoutMs?: number;
   /** The loop's wait after failed passes in a row (the database unreachable). */
@@ -38,15 +29,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): OutboxDeli
     db: options.db,
     clock: options.clock,
     workerId: options.workerId,
-    transport: createDeliveryTransport({
-      composers: options.composers,
-      teams: options.teams,
-      installer: options.installer,
-      mail: options.mail,
-      emailOf: options.emailOf,
-      ...(options.calendar !== undefined && { calendar: options.calendar }),
-      logger,
-    }),
+    transport: createDeliveryTransport(options),
     onDelivered: async (tx, effect, receipt) => {
       for (const record of options.recorders) await record(tx, effect, receipt);
     },
