@@ -16,4 +16,5 @@ export * from './unavailable-card.js';
 export * from './my-cases-card.js';
 export * from './case-detail-card.js';
 export * from './chaser-card.js';
+export * from './notice-card.js';
 export * from './briefing-card.js';

@@ -230,6 +230,23 @@ export interface ChaserCardView {
   readonly nextStage?: StageRouteView;
 }
 
+/** §8.4: a notice to someone who may hold no part in the case: no substance, only what is late and what happens next. */
+export type NoticeCardView = {
+  readonly header: CaseHeaderView;
+  /** The raising officer, by name and role ("Aisha Rahman, IRO"). */
+  readonly raisedBy: string;
+  /** The stage's addressees: whose response is awaited. */
+  readonly withTo: readonly PersonView[];
+  /** Where the case would go next, when there is a further stage. */
+  readonly nextStageLabel?: string;
+  /** The recipient has a part in the case, so the card may offer to open it. */
+  readonly canOpen: boolean;
+} & (
+  | { readonly kind: 'overdue-copy'; readonly responseDue: Date; readonly repeat: number }
+  | { readonly kind: 'limit-warning'; readonly limitAt: Date; readonly percent: number }
+  | { readonly kind: 'limit-reached'; readonly limitAt: Date }
+);
+
 export interface BriefingCardView {
   readonly header: CaseHeaderView;
   /** The access-controlled briefing document (https only; anything else is not shown). */

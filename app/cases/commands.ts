@@ -74,7 +74,7 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
       const { escalateReason, escalateSoughtBy } = action.data;
       return {
         type: 'escalate', ...seen(action.data, actorId), reason: escalateReason ?? inputs.defaultEscalationReason ?? '',
-        ...(escalateSoughtBy !== undefined && { resolutionSoughtBy: escalateSoughtBy }), to: people.to, cc: people.cc, actionConfirmers: people.actionConfirmers,
+        ...(escalateSoughtBy !== undefined && { resolutionSoughtBy: escalateSoughtBy }), ...stageCommandPeople(people),
       };
     }
     case 'bypass': {
@@ -82,7 +82,7 @@ export function commandFor(action: MovingAction, inputs: CommandInputs): CaseCom
       return {
         type: 'bypass', ...seen(action.data, actorId), targetStageId: bypassStageId, reason: bypassReason,
         lineManagerDiscussed: discussedWithLineManager, emergency,
-        ...(bypassSoughtBy !== undefined && { resolutionSoughtBy: bypassSoughtBy }), to: people.to, cc: people.cc, actionConfirmers: people.actionConfirmers,
+        ...(bypassSoughtBy !== undefined && { resolutionSoughtBy: bypassSoughtBy }), ...stageCommandPeople(people),
       };
     }
     case 'resolve': {
@@ -118,8 +118,11 @@ export function raiseCommandFor(form: VerbData<'raiseSubmit'>, inputs: { readonl
     ...(form.entryStageId !== undefined && {
       bypass: { ...(form.bypassReason !== undefined && { reason: form.bypassReason }), lineManagerDiscussed: form.discussedWithLineManager, emergency: form.emergency },
     }),
-    to: inputs.people.to,
-    cc: inputs.people.cc,
-    actionConfirmers: inputs.people.actionConfirmers,
+    ...stageCommandPeople(inputs.people),
   };
+}
+
+/** The people a stage was found to go to, as a command carries them. */
+export function stageCommandPeople(people: StagePeople) {
+  return { to: people.to, cc: people.cc, actionConfirmers: people.actionConfirmers, managers: people.managers, limitWatchers: people.limitWatchers };
 }

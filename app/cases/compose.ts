@@ -5,11 +5,12 @@
  * one read of the case, when it is delivered, so a late delivery still shows the case as it is.
  */
 import {
-  actionCard, actionCardPreview, chaserCard, chaserCardPreview, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
-  type AdaptiveCardJson,
+  actionCard, actionCardPreview, chaserCard, chaserCardPreview, noticeCard, noticeCardPreview, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
+  type AdaptiveCardJson, type NoticeCardView,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
-import { cafcassReferralOffered, isResponseOverdue, soughtByNeeded, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
+import { cafcassReferralOffered, hasPart, isResponseOverdue, soughtByNeeded, type CaseEvent, type CaseState } from '../../domain/escalation/index.js';
+import type { Notification } from '../../domain/escalation/notifications.js';
 import { emailHeading, nextStage, type Policy } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import type { Clock } from '../../store/clock.js';
@@ -19,7 +20,7 @@ import type { Composer } from '../delivery/transports.js';
 import { caseEmail, caseMessageLine } from './email.js';
 import { loadCase, parseCaseTeamsPayload } from './model.js';
 import type { CaseRouting } from './routing.js';
-import { actionCardView, caseContext, escalatePromptView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
+import { actionCardView, caseContext, escalatePromptView, noticeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
 
 export interface ComposedCard {
   readonly card: AdaptiveCardJson;
@@ -51,6 +52,12 @@ export interface CaseComposerOptions {
 }
 
 const NO_LONGER_HERE = 'someone no longer in the directory';
+
+const NOTICE_KINDS: Partial<Record<Notification['purpose'], NoticeCardView['kind']>> = {
+  'overdue-copy': 'overdue-copy',
+  'limit-warning': 'limit-warning',
+  'overall-limit': 'limit-reached',
+};
 
 export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
   const { db, clock, directory, routing } = options;
@@ -107,15 +114,28 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
     return { card: statusCard(view), preview: statusCardPreview(view) };
   }
 
+  /**
+   * §8.4: a line manager's copy of an overdue chaser, and the overall-limit warnings, are notices:
+   * what is late and what happens next, never the case's substance, as the recipient may hold no
+   * part in it. Undefined for every other purpose (the person's own card is sent).
+   */
+  async function noticeFor(state: CaseState, purpose: Notification['purpose'], recipient: string, policy: Policy | undefined): Promise<ComposedCard | undefined> {
+    const kind = NOTICE_KINDS[purpose];
+    if (kind === undefined) return undefined;
+    const names = await namesFor([state.raisedBy, ...state.stage.to]);
+    const view = noticeView(state, kind, policy, names, { canOpen: hasPart(state, recipient) });
+    return view === undefined ? undefined : { card: noticeCard(view), preview: noticeCardPreview(view) };
+  }
+
   const compose: Composer = async (effect): Promise<PersonalMessage | undefined> => {
     const n = parseCaseTeamsPayload(effect.payload)?.request;
     if (n === undefined) return undefined;
     const { state, records } = await loadCase(db, n.caseId);
     if (state === undefined) return undefined;
     const events = records.map((r) => r.event);
-    const { card, preview } = await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' });
-    // A chaser that is also emailed has its own email effect: no second email as a Teams fallback.
     const policy = policyOf(state);
+    const { card, preview } = (await noticeFor(state, n.purpose, n.recipient, policy)) ?? (await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' }));
+    // A chaser that is also emailed has its own email effect: no second email as a Teams fallback.
     const heading = policy === undefined ? null : emailHeading(policy, state.alertTypeId);
     const email = n.emailToo ? undefined : caseEmail(state, n.purpose, heading);
     if (n.purpose === 'card-new' || n.purpose === 'card-update') {

@@ -14,6 +14,8 @@ const WHY: Readonly<Record<NotificationPurpose, string>> = {
   reminder: 'a response is due soon',
   overdue: 'response overdue',
   'escalate-prompt': 'response overdue, escalate?',
+  'overdue-copy': 'a response from your team is overdue',
+  'limit-warning': 'the overall time limit is nearly up',
   'overall-limit': 'the overall time limit has run out',
   'cafcass-prompt': 'consider a referral to Cafcass',
   'action-overdue': 'an agreed action is overdue',

@@ -13,7 +13,7 @@ import {
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { hasPart, isResponseOverdue, SYSTEM_ACTOR, type CaseCommand, type CaseState, type CaseSummary } from '../../domain/escalation/index.js';
-import { actionConfirmerRoles, nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
+import { actionConfirmerRoles, chasingRoles, nextStage, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import { DuplicateReferenceError, openCasesFor } from './summary.js';
 import type { Clock } from '../../store/clock.js';
@@ -141,7 +141,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       return again('The allocated social worker chosen is no longer in the directory: choose the allocated social worker (or supervising social worker) from the list again.');
     }
     const type = policy.alertTypes.find((t) => t.id === form.alertTypeId);
-    const roles = { ...recipientRoles(policy, form.entryStageId ?? type?.entryStage ?? policy.stages[0]!.id, form.alertTypeId), actionConfirmers: actionConfirmerRoles(policy) };
+    const roles = { ...recipientRoles(policy, form.entryStageId ?? type?.entryStage ?? policy.stages[0]!.id, form.alertTypeId), actionConfirmers: actionConfirmerRoles(policy), ...chasingRoles(policy) };
     let people;
     try {
       people = await routing.route(roles, form.allocatedWorkerId, actorId);
@@ -197,7 +197,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       newId: randomUUID,
       // The overdue chaser's one-click Escalate sends no reason: the overdue response is the reason.
       defaultEscalationReason: isResponseOverdue(state, clock.now()) ? ONE_CLICK_ESCALATION_REASON : undefined,
-      people: target === undefined ? { to: [], cc: [], actionConfirmers: [] } : await routing.stagePeople(state, policy, target),
+      people: target === undefined ? { to: [], cc: [], actionConfirmers: [], managers: {}, limitWatchers: [] } : await routing.stagePeople(state, policy, target),
     });
     const outcome = await handleCaseCommand(store, command);
     if (!outcome.ok) {
@@ -263,6 +263,6 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     welcome,
     composer,
     recordDelivery: caseDeliveryRecorder(store, clock),
-    deadlineHandler: caseDeadlineHandler(store),
+    deadlineHandler: caseDeadlineHandler(store, { routing }),
   };
 }

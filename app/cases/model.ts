@@ -7,6 +7,7 @@
  */
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
 import {
+  deadlineKey,
   deadlinesOf,
   decide,
   evolve,
@@ -18,7 +19,7 @@ import {
   type CaseSummary,
 } from '../../domain/escalation/index.js';
 import { notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
-import { emailHeading, getPolicy, type Policy } from '../../domain/policies/index.js';
+import { emailHeading, getPolicy, nextStage, type Policy } from '../../domain/policies/index.js';
 import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from './summary.js';
 import type { Clock } from '../../store/clock.js';
 import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type StreamModel } from '../../store/command.js';
@@ -28,7 +29,9 @@ import { readStream, type EventRecord } from '../../store/events.js';
 import type { OutboxEffect, OutboxRecord } from '../../store/outbox.js';
 import { z } from 'zod';
 import { EFFECT_KINDS, parseReceipt, type EmailEffectPayload, type TeamsEffectPayload } from '../delivery/messages.js';
+import { stageCommandPeople } from './commands.js';
 import { caseEmail } from './email.js';
+import type { CaseRouting } from './routing.js';
 
 export interface CaseStoreContext {
   readonly policyFor: (policyId: string) => Policy;
@@ -42,7 +45,12 @@ export const CASE_TOPIC = 'case';
 
 export type CaseTeamsPayload = TeamsEffectPayload<Notification>;
 
-const PURPOSES = ['card-new', 'card-update', 'reminder', 'overdue', 'escalate-prompt', 'overall-limit', 'cafcass-prompt', 'action-overdue'] as const satisfies readonly Notification['purpose'][];
+/** Every purpose, checked complete by the compiler: a purpose left out here would make its effects unreadable. */
+const PURPOSE_NAMES: Readonly<Record<Notification['purpose'], true>> = {
+  'card-new': true, 'card-update': true, reminder: true, overdue: true, 'overdue-copy': true, 'escalate-prompt': true,
+  'limit-warning': true, 'overall-limit': true, 'cafcass-prompt': true, 'action-overdue': true,
+};
+const PURPOSES = Object.keys(PURPOSE_NAMES) as [Notification['purpose'], ...Notification['purpose'][]];
 
 const caseTeamsPayloadSchema = z.object({
   topic: z.literal(CASE_TOPIC),
@@ -136,11 +144,29 @@ export function handleCaseCommand(options: CaseStoreOptions, command: CaseComman
 }
 
 /** The deadline dispatcher's handler for cases: a `deadline-reached` command from the system. */
-export function caseDeadlineHandler(ctx: CaseStoreContext): DeadlineHandler {
+export function caseDeadlineHandler(ctx: CaseStoreContext, options: { readonly routing?: Pick<CaseRouting, 'stagePeople'> } = {}): DeadlineHandler {
   const model = caseModel(ctx);
   return async (tx, deadline, { now }) => {
-    await handleCommandIn(tx, model, deadline.streamId, { type: 'deadline-reached', caseId: deadline.streamId, actor: SYSTEM_ACTOR, key: deadline.key }, now);
+    const escalateTo = await automaticEscalationPeople(tx, deadline.streamId, deadline.key);
+    await handleCommandIn(tx, model, deadline.streamId, {
+      type: 'deadline-reached', caseId: deadline.streamId, actor: SYSTEM_ACTOR, key: deadline.key, ...(escalateTo !== undefined && { escalateTo }),
+    }, now);
   };
+
+  /**
+   * §8.4: on a ladder that escalates automatically when a response is overdue, who the next stage
+   * goes to, found before the overdue response is recorded; the domain decides whether it escalates.
+   */
+  async function automaticEscalationPeople(tx: Tx, caseId: string, key: string) {
+    if (!key.startsWith(deadlineKey.responseDue('')) || options.routing === undefined) return undefined;
+    const { state } = await loadCase(tx, caseId);
+    if (state === undefined) return undefined;
+    const policy = ctx.policyFor(state.policyId);
+    const next = nextStage(policy, state.stage.stageId);
+    if (policy.chasing.whenOverdue !== 'escalate-automatically' || next === undefined) return undefined;
+    const people = await options.routing.stagePeople(state, policy, next.id);
+    return people.to.length === 0 ? undefined : stageCommandPeople(people);
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { InvalidInputError } from '../../domain/errors.js';
 import type { CaseState } from '../../domain/escalation/index.js';
-import { actionConfirmerRoles, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
+import { actionConfirmerRoles, chasingRoles, recipientRoles, type Policy, type RoleKey } from '../../domain/policies/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import type { Clock } from '../../store/clock.js';
 import type { Logger } from '../log.js';
@@ -16,6 +16,10 @@ export interface StagePeople {
   readonly cc: readonly string[];
   /** AMB-30: who confirms agreed actions complete, where the ladder names a role for it (Dudley's team manager). */
   readonly actionConfirmers: readonly string[];
+  /** §8.4: each To addressee's own line manager, where the ladder copies the overdue chaser to them. */
+  readonly managers: Readonly<Record<string, string>>;
+  /** §8.4: who is warned with the officer about the overall limit (the service manager). */
+  readonly limitWatchers: readonly string[];
 }
 
 export interface CaseRouting {
@@ -34,10 +38,13 @@ export interface StageRoles {
   readonly to: readonly RoleKey[];
   readonly cc: readonly RoleKey[];
   readonly actionConfirmers?: readonly RoleKey[];
+  /** §8.4: find each To addressee's line manager. */
+  readonly copyManagers?: boolean;
+  readonly limitWatchers?: readonly RoleKey[];
 }
 
 const unique = (ids: readonly string[]) => [...new Set(ids)];
-const NOBODY: StagePeople = { to: [], cc: [], actionConfirmers: [] };
+const NOBODY: StagePeople = { to: [], cc: [], actionConfirmers: [], managers: {}, limitWatchers: [] };
 
 export function createCaseRouting(options: { readonly directory: Directory; readonly clock: Clock; readonly logger: Logger }): CaseRouting {
   const { directory, clock, logger } = options;
@@ -66,13 +73,22 @@ export function createCaseRouting(options: { readonly directory: Directory; read
     const toIds = unique(to);
     const cc = unique([...away, ...(await holders(roles.cc, allocatedWorkerId, officerId))]).filter((id) => !toIds.includes(id));
     const actionConfirmers = await holders(roles.actionConfirmers ?? [], allocatedWorkerId, officerId);
-    return { to: toIds, cc, actionConfirmers };
+    const managers: Record<string, string> = {};
+    if (roles.copyManagers === true) {
+      const found = await Promise.all(toIds.map((id) => directory.manager(id)));
+      toIds.forEach((id, i) => {
+        const manager = found[i];
+        if (manager !== undefined) managers[id] = manager.id;
+      });
+    }
+    const limitWatchers = await holders(roles.limitWatchers ?? [], allocatedWorkerId, officerId);
+    return { to: toIds, cc, actionConfirmers, managers, limitWatchers };
   }
 
   async function stagePeople(state: CaseState, policy: Policy, stageId: string): Promise<StagePeople> {
     if (state.allocatedWorkerId === null || !policy.stages.some((s) => s.id === stageId)) return NOBODY;
     try {
-      return await route({ ...recipientRoles(policy, stageId), actionConfirmers: actionConfirmerRoles(policy) }, state.allocatedWorkerId, state.raisedBy);
+      return await route({ ...recipientRoles(policy, stageId), actionConfirmers: actionConfirmerRoles(policy), ...chasingRoles(policy) }, state.allocatedWorkerId, state.raisedBy);
     } catch (error) {
       // The allocated worker or their team has left the directory: nobody can be found.
       if (error instanceof InvalidInputError) return NOBODY;

@@ -5,7 +5,7 @@
  */
 import { formatDeadline } from '../../cards/index.js';
 import type {
-  ActionCardView, CaseActionName, CaseContextView, CaseEventView, CaseHeaderView, CaseStatus, CaseView, ChaserCardView, OutcomeView, PersonView,
+  ActionCardView, CaseActionName, CaseContextView, CaseEventView, CaseHeaderView, CaseStatus, CaseView, ChaserCardView, NoticeCardView, OutcomeView, PersonView,
   ReadOnlyCardView, ResponseKind as CardResponseKind, StageRouteView, StatusCardView,
 } from '../../cards/index.js';
 import { mayCompleteAction, type CaseEvent, type CaseState, type ResponseKind } from '../../domain/escalation/index.js';
@@ -267,6 +267,35 @@ export function escalatePromptView(state: CaseState, nameOf: NameOf, nextStage: 
     withTo: state.stage.to.map(person(nameOf)),
     ...(nextStage !== undefined && { nextStage }),
   };
+}
+
+/**
+ * §8.4: the notice to an addressee's line manager (the response is overdue) or to the officer and
+ * the service manager (the overall limit nears or has passed). Opaque: no substance of the case.
+ */
+export function noticeView(
+  state: CaseState,
+  kind: NoticeCardView['kind'],
+  policy: Policy | undefined,
+  nameOf: NameOf,
+  options: { readonly canOpen: boolean; readonly warningPercent?: number },
+): NoticeCardView | undefined {
+  const next = policy === undefined ? undefined : nextStage(policy, state.stage.stageId);
+  const common = {
+    header: caseHeader(state),
+    raisedBy: `${nameOf(state.raisedBy)}, ${policy?.labels.officer ?? 'reviewing officer'}`,
+    withTo: state.stage.to.map(person(nameOf)),
+    canOpen: options.canOpen,
+    ...(next !== undefined && { nextStageLabel: next.label }),
+  };
+  if (kind === 'overdue-copy') {
+    return state.stage.responseDueAt === null ? undefined : { ...common, kind, responseDue: new Date(state.stage.responseDueAt), repeat: state.stage.autoChases };
+  }
+  if (state.overallLimitAt === null) return undefined;
+  const limitAt = new Date(state.overallLimitAt);
+  return kind === 'limit-warning'
+    ? { ...common, kind, limitAt, percent: options.warningPercent ?? policy?.chasing.overallLimitWarningPercent ?? 75 }
+    : { ...common, kind, limitAt };
 }
 
 export function outcomeView(state: CaseState, now: Date, result: OutcomeView['result']): OutcomeView {

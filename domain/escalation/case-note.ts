@@ -67,6 +67,14 @@ export function peopleIn(events: readonly CaseEvent[]): string[] {
       case 'ActionOverdue':
         add(e.owner);
         break;
+      case 'ResponseOverdue':
+      case 'ChaserRepeated':
+        add(...(e.copiedTo ?? []));
+        break;
+      case 'OverallLimitWarning':
+      case 'OverallLimitReached':
+        add(...(e.warned ?? []));
+        break;
       default:
         break;
     }
@@ -122,6 +130,7 @@ export function caseNoteText(events: readonly CaseEvent[], describe: DescribePer
 
   for (const e of events) {
     const actor = subject(who(e.actor));
+    const copied = (ids: readonly string[] | undefined) => (ids === undefined || ids.length === 0 ? '' : ` Copied to their line manager: ${ids.map(who).join('; ')}.`);
     const at = (id: string) => stageLabels.get(id) ?? stage;
     let entryStage = stage;
     let text: string;
@@ -206,11 +215,19 @@ export function caseNoteText(events: readonly CaseEvent[], describe: DescribePer
         break;
       case 'ResponseOverdue':
         entryStage = at(e.stageId);
-        text = `No response by ${noteDeadline(e.dueAt)}: the response is overdue.`;
+        text = `No response by ${noteDeadline(e.dueAt)}: the response is overdue.${copied(e.copiedTo)}`;
+        break;
+      case 'ChaserRepeated':
+        entryStage = at(e.stageId);
+        text = `${actor} chased the overdue response again (${ordinal(e.repeat + 1)} chaser).${copied(e.copiedTo)}`;
+        break;
+      case 'OverallLimitWarning':
+        entryStage = at(e.stageId);
+        text = `${actor} warned that ${e.percent}% of the overall time limit had passed; it ends at ${noteDeadline(e.limitAt)}.${e.warned.length > 0 ? ` Also warned: ${e.warned.map(who).join('; ')}.` : ''}`;
         break;
       case 'OverallLimitReached':
         entryStage = at(e.stageId);
-        text = `The overall time limit ended at ${noteDeadline(e.dueAt)} without the case being resolved.`;
+        text = `The overall time limit ended at ${noteDeadline(e.dueAt)} without the case being resolved.${(e.warned ?? []).length > 0 ? ` Also warned: ${(e.warned ?? []).map(who).join('; ')}.` : ''}`;
         break;
       case 'CafcassPromptDue':
         entryStage = at(e.stageId);
@@ -228,4 +245,10 @@ export function caseNoteText(events: readonly CaseEvent[], describe: DescribePer
     lines.push(`${noteStamp(e.at)} [${entryStage}] ${capital(text)}`);
   }
   return lines.join('\n');
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }

@@ -36,6 +36,13 @@ const people = {
    * on a ladder where each action's owner confirms it.
    */
   actionConfirmers: z.array(personId).readonly().default([]),
+  /**
+   * §8.4: each To addressee's own line manager, by addressee, as the directory found them: the
+   * overdue chaser is copied to them where the ladder's `chasing.copyAddresseesManager` says so.
+   */
+  managers: z.record(personId, personId).default({}),
+  /** §8.4: the people holding the ladder's `chasing.overallLimitWatchers` roles for the case, warned with the officer. */
+  limitWatchers: z.array(personId).readonly().default([]),
 };
 
 export const raiseCommandSchema = z.object({
@@ -184,6 +191,12 @@ export const deadlineReachedCommandSchema = z.object({
   ...base,
   /** A DeadlineSpec key from deadlinesOf. */
   key: z.string().trim().min(1),
+  /**
+   * §8.4: on a ladder that escalates automatically when a response is overdue
+   * (`chasing.whenOverdue: escalate-automatically`), the people the next stage would go to, as the
+   * directory found them; without them the officer is prompted instead.
+   */
+  escalateTo: z.object(people).optional(),
 });
 
 /** From the outbox, not a person: where a person's case card landed (its actor is the system). */

@@ -3,7 +3,7 @@ import type { OverallLimit, Policy } from '../policies/schema.js';
 import { spanEndsAt } from './clock.js';
 import type { CaseState } from './state.js';
 
-export type DeadlineKind = 'reminder' | 'response-due' | 'overall-limit' | 'action-due' | 'cafcass-prompt';
+export type DeadlineKind = 'reminder' | 'response-due' | 'chase-repeat' | 'overall-limit-warning' | 'overall-limit' | 'action-due' | 'cafcass-prompt';
 
 export interface DeadlineSpec {
   /** Stable for the thing it times: a moved deadline keeps its key and changes `dueAt`. */
@@ -17,6 +17,9 @@ export interface DeadlineSpec {
 export const deadlineKey = {
   reminder: (stageId: string) => `reminder:${stageId}`,
   responseDue: (stageId: string) => `response-due:${stageId}`,
+  /** The nth repeat of the overdue chaser at a stage (n = 1, 2, ...): each repeat its own key, so each fires once. */
+  chaseRepeat: (stageId: string, n: number) => `chase-repeat:${stageId}:${n}`,
+  overallLimitWarning: () => 'overall-limit-warning',
   overallLimit: () => 'overall-limit',
   cafcassPrompt: () => 'cafcass-prompt',
   actionDue: (actionId: string) => `action-due:${actionId}`,
@@ -45,6 +48,18 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
       }
     }
     specs.push({ key: deadlineKey.responseDue(stage.stageId), kind: 'response-due', dueAt: stage.responseDueAt, stageId: stage.stageId });
+    // §8.4: once the overdue chaser has gone, it repeats every N working days until the stage is answered.
+    const every = policy.chasing.repeatEveryWorkingDays;
+    if (overdueFired && every > 0) {
+      const n = stage.autoChases + 1;
+      const dueDay = calendar.localDateOf(new Date(stage.responseDueAt));
+      const at = calendar.endOfWorkingDay(calendar.addWorkingDays(dueDay, every * n));
+      specs.push({ key: deadlineKey.chaseRepeat(stage.stageId, n), kind: 'chase-repeat', dueAt: at.toISOString(), stageId: stage.stageId });
+    }
+  }
+  const warnAt = overallLimitWarningAt(state, ctx);
+  if (warnAt !== null) {
+    specs.push({ key: deadlineKey.overallLimitWarning(), kind: 'overall-limit-warning', dueAt: warnAt });
   }
   if (state.overallLimitAt !== null) {
     specs.push({ key: deadlineKey.overallLimit(), kind: 'overall-limit', dueAt: state.overallLimitAt });
@@ -61,6 +76,27 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
 }
 
 type ClockStart = OverallLimit['startsAt'];
+
+/**
+ * §8.4: when the officer and the service manager are warned that the overall limit is near: the
+ * ladder's `chasing.overallLimitWarningPercent` of the limit's span from when its clock started
+ * (75% of 20 working days: the end of working day 15). Null with no limit running, no warning
+ * set, or a warning that would not come before the limit itself.
+ */
+export function overallLimitWarningAt(
+  state: Pick<CaseState, 'overallLimitAt' | 'raisedAt' | 'stage' | 'previousStages'>,
+  ctx: { readonly policy: Policy; readonly calendar: WorkingCalendar },
+): string | null {
+  const limit = ctx.policy.overallLimit;
+  const percent = ctx.policy.chasing.overallLimitWarningPercent;
+  if (limit === null || state.overallLimitAt === null || percent === 0) return null;
+  const started = clockStartedAt(limit.startsAt, state.raisedAt, [...state.previousStages, state.stage]);
+  if (started === null) return null;
+  const part = (n: number) => Math.floor((n * percent) / 100);
+  const span = 'workingDays' in limit ? { workingDays: part(limit.workingDays) } : { calendarDays: part(limit.calendarDays) };
+  const at = spanEndsAt(ctx.calendar, new Date(started), span);
+  return at.getTime() < Date.parse(state.overallLimitAt) ? at.toISOString() : null;
+}
 
 /** When a clock that starts at `startsAt` started for a case: at its raise, or when it first entered a formal stage; null = not yet (AMB-02). */
 export function clockStartedAt(startsAt: ClockStart, raisedAt: string, visits: readonly { readonly formal: boolean; readonly enteredAt: string }[]): string | null {

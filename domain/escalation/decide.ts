@@ -7,6 +7,7 @@ import { formatPath } from '../policies/validate.js';
 import { byDateEndsAt, longDate, shortDate, spanEndDay, spanEndsAt } from './clock.js';
 import { caseCommandSchema, type CaseCommand, type CheckedCommand, type DecideContext } from './commands.js';
 import { cafcassReferralWindow, deadlinesOf, referralWindowFrom } from './deadlines.js';
+import { soughtByNeeded } from './sought-by.js';
 import { SYSTEM_ACTOR, type BypassRecord, type CaseEvent, type CaseRaised, type StageEntry, type StageEscalated } from './events.js';
 import { actionConfirmersOf, hasPart, NOTIFICATION_STAGE_ID, type AgreedAction, type CaseState } from './state.js';
 
@@ -161,12 +162,24 @@ function addressees(people: { to: readonly string[]; cc: readonly string[] }): {
   return { to, cc: unique(people.cc).filter((p) => !to.includes(p)) };
 }
 
+function managersOf(to: readonly string[], managers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of to) {
+    const manager = managers[id];
+    if (manager !== undefined && manager !== id) out[id] = manager;
+  }
+  return out;
+}
+
 /** Enter a stage: who it goes to (deduplicated; AMB-23 "if not already aware") and when a response is due. */
 function enterStage(
   policy: Policy,
   stage: Stage,
   ctx: DecideContext,
-  people: { to: readonly string[]; cc: readonly string[]; actionConfirmers: readonly string[] },
+  people: {
+    to: readonly string[]; cc: readonly string[]; actionConfirmers: readonly string[];
+    managers?: Readonly<Record<string, string>>; limitWatchers?: readonly string[];
+  },
   soughtBy: string | undefined,
   alreadyNotified: readonly string[],
 ): { entry: StageEntry; ccNotRealerted: string[] } | Failure {
@@ -196,6 +209,9 @@ function enterStage(
       senderRole: stage.sender,
       // AMB-30: recorded only where the ladder names who confirms actions.
       actionConfirmers: policy.closure.actionsConfirmedBy.length > 0 ? unique(people.actionConfirmers) : [],
+      // §8.4: recorded only where the ladder copies managers, and only for the people it goes To.
+      managers: policy.chasing.copyAddresseesManager ? managersOf(to, people.managers ?? {}) : {},
+      limitWatchers: policy.overallLimit === null ? [] : unique(people.limitWatchers ?? []),
     },
     ccNotRealerted,
   };
@@ -644,6 +660,40 @@ function resolve(state: CaseState, cmd: Cmd<'resolve'>, ctx: DecideContext): Dec
   });
 }
 
+/** §8.4: the line managers of the stage's addressees the overdue chaser is copied to: never someone it already goes To, nor the officer. */
+function managersToCopy(state: CaseState): string[] {
+  const managers = state.stage.to.map((id) => state.stage.managers[id]).filter((m): m is string => m !== undefined);
+  return unique(managers).filter((m) => !state.stage.to.includes(m) && m !== state.raisedBy);
+}
+
+/**
+ * §8.4: on a ladder set to escalate automatically when a response is overdue, the escalation to the
+ * next stage, by Resolve, with the ladder's default "resolution sought by" date where that stage
+ * has no timescale. Undefined (the officer is prompted instead) on a ladder that prompts, at the
+ * last stage, or when the next stage's people were not found or it would be refused.
+ */
+function automaticEscalation(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: DecideContext): CaseEvent | undefined {
+  const { policy, calendar } = ctx;
+  if (policy.chasing.whenOverdue !== 'escalate-automatically' || cmd.escalateTo === undefined) return undefined;
+  const current = policy.stages.find((s) => s.id === state.stage.stageId);
+  const next = current === undefined ? undefined : nextStage(policy, current.id);
+  if (current === undefined || next === undefined) return undefined;
+  const due = state.stage.responseDueAt === null ? '' : ` by ${longDate(calendar, new Date(state.stage.responseDueAt))}`;
+  const soughtBy = soughtByNeeded(policy, next.id, calendar, ctx.now)?.suggested;
+  const escalate: Cmd<'escalate'> = {
+    type: 'escalate',
+    caseId: state.caseId,
+    actor: SYSTEM_ACTOR,
+    stageId: state.stage.stageId,
+    reason: `No response to ${state.stage.stageLabel} was received${due}; escalated automatically under ${possessive(policy.authority)} setting.`,
+    ...(soughtBy !== undefined && { resolutionSoughtBy: soughtBy }),
+    ...cmd.escalateTo,
+  };
+  const decision = move(state, escalate, current, ctx);
+  const event = decision.ok ? decision.events[0] : undefined;
+  return event?.type === 'StageEscalated' ? { ...event, automatic: true } : undefined;
+}
+
 /** A deadline the store says is due: an event if it is still pending and due, otherwise nothing (idempotent). */
 function deadlineReached(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: DecideContext): Decision {
   const spec = deadlinesOf(state, ctx).find((d) => d.key === cmd.key);
@@ -652,13 +702,23 @@ function deadlineReached(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: De
   if (spec.kind === 'reminder' && state.stage.responseDueAt !== null && Date.parse(state.stage.responseDueAt) <= ctx.now.getTime()) return accept();
   const base = { ...header(cmd, ctx), key: spec.key, dueAt: spec.dueAt };
   const stageId = state.stage.stageId;
+  const watchers = state.stage.limitWatchers.filter((p) => p !== state.raisedBy);
   switch (spec.kind) {
     case 'reminder':
       return accept({ type: 'ReminderDue', ...base, stageId, responseDueAt: state.stage.responseDueAt ?? spec.dueAt });
-    case 'response-due':
-      return accept({ type: 'ResponseOverdue', ...base, stageId });
+    case 'response-due': {
+      const overdue: CaseEvent = { type: 'ResponseOverdue', ...base, stageId, copiedTo: managersToCopy(state) };
+      const escalated = automaticEscalation(state, cmd, ctx);
+      return escalated === undefined ? accept(overdue) : accept(overdue, escalated);
+    }
+    case 'chase-repeat':
+      return accept({ type: 'ChaserRepeated', ...base, stageId, repeat: state.stage.autoChases + 1, copiedTo: managersToCopy(state) });
+    case 'overall-limit-warning':
+      return accept({
+        type: 'OverallLimitWarning', ...base, stageId, percent: ctx.policy.chasing.overallLimitWarningPercent, limitAt: state.overallLimitAt ?? spec.dueAt, warned: watchers,
+      });
     case 'overall-limit':
-      return accept({ type: 'OverallLimitReached', ...base, stageId });
+      return accept({ type: 'OverallLimitReached', ...base, stageId, warned: watchers });
     case 'cafcass-prompt':
       return accept({ type: 'CafcassPromptDue', ...base, stageId });
     case 'action-due': {

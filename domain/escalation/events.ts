@@ -42,6 +42,13 @@ export interface StageEntry {
    * each action's owner confirms it (and in streams written before this was recorded).
    */
   readonly actionConfirmers: readonly string[];
+  /**
+   * §8.4: each To addressee's own line manager, by addressee, as the directory found them when the
+   * case entered the stage; the overdue chaser is copied to them. Absent in older streams.
+   */
+  readonly managers?: Readonly<Record<string, string>>;
+  /** §8.4: who is warned with the officer as the overall limit nears and passes (the service manager). Absent in older streams. */
+  readonly limitWatchers?: readonly string[];
 }
 
 /** A stage skipped: recorded with the officer's reason and the ladder's precondition (D-B1, AMB-17). */
@@ -96,6 +103,11 @@ export type StageEscalated = EventBase<'StageEscalated'> & {
   readonly ccNotRealerted: readonly string[];
   readonly overallLimitAt: string | null;
   readonly cafcassPromptAt: string | null;
+  /**
+   * §8.4: escalated by Resolve because the response was overdue, under the ladder's
+   * `chasing.whenOverdue: escalate-automatically` (the actor is SYSTEM_ACTOR). Absent otherwise.
+   */
+  readonly automatic?: true;
 };
 
 export type ResponseKind = 'accept' | 'propose-alternative' | 'decline';
@@ -182,12 +194,29 @@ export type CardPosted = EventBase<'CardPosted'> & { readonly recipient: string;
 
 /** Deadline events: fed back by the dispatcher through the `deadline-reached` command. */
 export type ReminderDue = EventBase<'ReminderDue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string; readonly responseDueAt: string };
-export type ResponseOverdue = EventBase<'ResponseOverdue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
-export type OverallLimitReached = EventBase<'OverallLimitReached'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
+/**
+ * §8.4: the response is overdue: the addressees are chased in Teams and by email, and `copiedTo`
+ * (their own line managers, where the ladder copies them) are told. Absent `copiedTo` in older streams.
+ */
+export type ResponseOverdue = EventBase<'ResponseOverdue'> & {
+  readonly key: string; readonly stageId: string; readonly dueAt: string; readonly copiedTo?: readonly string[];
+};
+/** §8.4: the overdue chaser again, `repeat` (1, 2, ...) times after the first, while the stage is unanswered. */
+export type ChaserRepeated = EventBase<'ChaserRepeated'> & {
+  readonly key: string; readonly stageId: string; readonly dueAt: string; readonly repeat: number; readonly copiedTo: readonly string[];
+};
+/** §8.4: `percent` of the overall limit has passed; the officer and `warned` (the service manager) are told when it ends. */
+export type OverallLimitWarning = EventBase<'OverallLimitWarning'> & {
+  readonly key: string; readonly stageId: string; readonly dueAt: string; readonly percent: number; readonly limitAt: string; readonly warned: readonly string[];
+};
+/** AMB-01: the overall limit has run out; `warned` are told with the officer and the stage's addressees (absent in older streams). */
+export type OverallLimitReached = EventBase<'OverallLimitReached'> & {
+  readonly key: string; readonly stageId: string; readonly dueAt: string; readonly warned?: readonly string[];
+};
 export type CafcassPromptDue = EventBase<'CafcassPromptDue'> & { readonly key: string; readonly stageId: string; readonly dueAt: string };
 export type ActionOverdue = EventBase<'ActionOverdue'> & { readonly key: string; readonly actionId: string; readonly owner: string; readonly dueAt: string };
 
-export type DeadlineEvent = ReminderDue | ResponseOverdue | OverallLimitReached | CafcassPromptDue | ActionOverdue;
+export type DeadlineEvent = ReminderDue | ResponseOverdue | ChaserRepeated | OverallLimitWarning | OverallLimitReached | CafcassPromptDue | ActionOverdue;
 
 export type CaseEvent =
   | CaseRaised

@@ -20,7 +20,11 @@ export type NotificationPurpose =
   | 'overdue'
   /** §8.4: to the officer when a response is overdue: one-click escalation (never automatic). */
   | 'escalate-prompt'
-  /** AMB-01: the overall limit has run out: warn the officer and the stage's addressees. */
+  /** §8.4: to an addressee's own line manager: their report's response is overdue (Teams and email). */
+  | 'overdue-copy'
+  /** §8.4: the set share (75%) of the overall limit has passed: warn the officer and the service manager. */
+  | 'limit-warning'
+  /** AMB-01: the overall limit has run out: warn the officer, the stage's addressees and the service manager. */
   | 'overall-limit'
   /** §2.5, AMB-33: "consider a Cafcass referral"; the officer decides and records why. */
   | 'cafcass-prompt'
@@ -78,12 +82,24 @@ export function notificationsFor(change: CaseChange): Notification[] {
         for (const person of after.stage.to) add(person, 'reminder');
         break;
       case 'ResponseOverdue':
+        // Escalated automatically in the same change: everyone's updated card says so; no chaser for a stage left behind.
+        if (after.stage.stageId !== event.stageId) break;
         for (const person of after.stage.to) add(person, 'overdue', true);
+        for (const person of event.copiedTo ?? []) add(person, 'overdue-copy', true);
         add(after.raisedBy, 'escalate-prompt');
+        break;
+      case 'ChaserRepeated':
+        for (const person of after.stage.to) add(person, 'overdue', true);
+        for (const person of event.copiedTo) add(person, 'overdue-copy', true);
+        break;
+      case 'OverallLimitWarning':
+        add(after.raisedBy, 'limit-warning', true);
+        for (const person of event.warned) add(person, 'limit-warning', true);
         break;
       case 'OverallLimitReached':
         add(after.raisedBy, 'overall-limit', true);
         for (const person of after.stage.to) add(person, 'overall-limit', true);
+        for (const person of event.warned ?? []) add(person, 'overall-limit', true);
         break;
       case 'CafcassPromptDue':
         add(after.raisedBy, 'cafcass-prompt');

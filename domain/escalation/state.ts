@@ -30,6 +30,12 @@ export interface StageVisit extends StageEntry {
   /** Proposals the officer rejected at this stage, oldest first. */
   readonly rejectedProposals?: readonly RejectedProposal[];
   readonly chases: number;
+  /** §8.4: how many times Resolve has repeated the overdue chaser at this stage. */
+  readonly autoChases: number;
+  /** §8.4: each To addressee's line manager (empty in older streams). */
+  readonly managers: Readonly<Record<string, string>>;
+  /** §8.4: who is warned with the officer about the overall limit (empty in older streams). */
+  readonly limitWatchers: readonly string[];
   /** When the case moved on from this stage, or null for the current one. */
   readonly leftAt: string | null;
 }
@@ -105,7 +111,10 @@ const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a,
 
 function visit(entry: StageEntry, at: string, by: string, bypass: BypassRecord | null): StageVisit {
   // Streams written before action confirmers were recorded have none.
-  return { ...entry, actionConfirmers: entry.actionConfirmers ?? [], enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, leftAt: null };
+  return {
+    ...entry, actionConfirmers: entry.actionConfirmers ?? [], managers: entry.managers ?? {}, limitWatchers: entry.limitWatchers ?? [],
+    enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, autoChases: 0, leftAt: null,
+  };
 }
 
 function raised(event: CaseRaised): CaseState {
@@ -216,8 +225,11 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
       return { ...next, status: 'withdrawn', closedAt: event.at, closingReason: event.reason };
     case 'CardPosted':
       return { ...next, cards: { ...state.cards, [event.recipient]: event.location } };
+    case 'ChaserRepeated':
+      return { ...next, stage: { ...state.stage, autoChases: event.repeat }, firedDeadlines: [...state.firedDeadlines, `${event.key}@${event.dueAt}`] };
     case 'ReminderDue':
     case 'ResponseOverdue':
+    case 'OverallLimitWarning':
     case 'OverallLimitReached':
     case 'CafcassPromptDue':
     case 'ActionOverdue':

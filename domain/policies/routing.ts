@@ -74,6 +74,17 @@ export function actionConfirmerRoles(policy: Policy): RoleKey[] {
 }
 
 /**
+ * §8.4: what the directory must find, with a stage's people, for chasing: whether each addressee's
+ * own line manager is wanted, and the roles warned about the overall limit (none without one).
+ */
+export function chasingRoles(policy: Policy): { readonly copyManagers: boolean; readonly limitWatchers: RoleKey[] } {
+  return {
+    copyManagers: policy.chasing.copyAddresseesManager,
+    limitWatchers: policy.overallLimit === null ? [] : [...policy.chasing.overallLimitWatchers],
+  };
+}
+
+/**
  * AMB-31: what every email about a case of this alert type is headed with (Oxfordshire "All emails
  * should be headed Resolution and Escalation Alert."), or null when the ladder sets no heading for it.
  */

@@ -253,6 +253,29 @@ export const policySchema = z
     /** §8.4: a reminder this many working days before a response falls due. */
     reminders: z.object({ beforeDueWorkingDays: z.number().int().min(0) }).strict().default({ beforeDueWorkingDays: 1 }),
     /**
+     * §8.4: how an unanswered stage is chased once its response is overdue (Resolve's settings: the
+     * procedures set response times and leave the chasing to the council).
+     */
+    chasing: z
+      .object({
+        /** The overdue chaser again every this many working days until the stage is answered; 0 = once only. */
+        repeatEveryWorkingDays: z.number().int().min(0).max(20).default(2),
+        /** Copy the overdue chaser (and each repeat) to each addressee's own line manager, from the directory. */
+        copyAddresseesManager: z.boolean().default(true),
+        /** Warn the officer and `overallLimitWatchers` when this share of the overall limit has passed; 0 = no early warning. */
+        overallLimitWarningPercent: z.number().int().min(0).max(99).default(75),
+        /** Who is warned with the officer at that point and at breach: role keys resolved for the case. */
+        overallLimitWatchers: z.array(roleKeySchema).default(['service_manager']),
+        /**
+         * When the response is overdue: prompt the officer with one-click escalation (the default,
+         * "It is for the IRO to determine"), or escalate to the next stage automatically, the ladder's
+         * default "resolution sought by" date applying where that stage has no timescale.
+         */
+        whenOverdue: z.enum(['prompt-officer', 'escalate-automatically']).default('prompt-officer'),
+      })
+      .strict()
+      .default({}),
+    /**
      * AMB-31: the heading for the emails of the alert types marked `emailsHeaded` (Oxfordshire "All
      * emails should be headed Resolution and Escalation Alert"); use `emailHeading(policy, alertTypeId)`.
      */
@@ -276,6 +299,7 @@ export type AlertType = Policy['alertTypes'][number];
 export type SeverityFlag = Policy['severityFlags'][number];
 export type BypassRule = Policy['bypass'];
 export type OverallLimit = NonNullable<Policy['overallLimit']>;
+export type ChasingSettings = Policy['chasing'];
 export type OutsideReferral = NonNullable<Policy['outsideReferral']>;
 export type ClosureRequirement = (typeof CLOSURE_REQUIREMENTS)[number];
 export type TypeRecipients = (typeof TYPE_RECIPIENTS)[number];

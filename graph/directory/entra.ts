@@ -198,6 +198,11 @@ export function createEntraDirectory(options: EntraDirectoryOptions): Directory 
       return holder ? [toPerson(holder)] : members.map(toPerson);
     },
 
+    async manager(personId: string) {
+      const manager = await managerOf(personId);
+      return manager ? toPerson(manager) : undefined;
+    },
+
     async cover(personId: string, at: Date): Promise<Cover | undefined> {
       const person = await user(personId);
       if (!person || !(await isAway(person.id, at))) return undefined;

@@ -182,6 +182,11 @@ export function createOrgFileDirectory(org: OrganisationFile): Directory {
       return holdersOf(teamOf(ctx)?.roles[role] ?? org.authorityRoles[role]);
     },
 
+    async manager(personId: string) {
+      const managerId = people.get(personId)?.manager;
+      return managerId === undefined ? undefined : toPerson(people.get(managerId)!);
+    },
+
     async cover(personId: string, at: Date): Promise<Cover | undefined> {
       const person = people.get(personId);
       if (!person || !isAway(person, at)) return undefined;

@@ -40,6 +40,8 @@ export interface Directory {
   person(id: string): Promise<Person | undefined>;
   /** The people holding `role` for this case; empty when nobody holds it. */
   resolveRole(role: RoleKey, ctx: CaseContext): Promise<Person[]>;
+  /** The person's line manager; undefined when they have none recorded or are not in the directory. */
+  manager(personId: string): Promise<Person | undefined>;
   /** Someone on automatic replies at `at` is covered by their cover, else their manager. */
   cover(personId: string, at: Date): Promise<Cover | undefined>;
   teams(): Promise<Team[]>;

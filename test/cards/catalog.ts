@@ -30,6 +30,7 @@ export function allCards(): Drawn[] {
     ...each('my cases card', f.myCasesViews, cards.myCasesCard, cards.myCasesCardPreview),
     ...each('case detail card', { one: f.detailView }, cards.caseDetailCard, cards.caseDetailCardPreview),
     ...each('chaser card', f.chaserViews, cards.chaserCard, cards.chaserCardPreview),
+    ...each('notice card', f.noticeViews, cards.noticeCard, cards.noticeCardPreview),
     ...each('briefing card', f.briefingViews, cards.briefingCard, cards.briefingCardPreview),
     ...each('welcome card', f.welcomeViews, cards.welcomeCard, cards.welcomeCardPreview),
     // No buttons: it answers a request that could not be served.

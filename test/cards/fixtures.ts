@@ -3,7 +3,7 @@
  * empty lists and the extremes (longest texts, more than 60 viewers). Every person is invented.
  */
 import type {
-  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView,
+  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView, NoticeCardView,
   MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView, WelcomeView,
 } from '../../cards/index.js';
 
@@ -175,6 +175,25 @@ export const chaserViews: Record<string, ChaserCardView> = {
   officerOverdueNextWithoutTimescale: {
     header, kind: 'overdue', audience: 'officer', responseDue: new Date('2026-03-10T17:00:00Z'),
     withTo: [people.socialWorker], nextStage: { ...nextStage, soughtByRequired: { suggested: '2026-03-18' } },
+  },
+};
+
+export const noticeViews: Record<string, NoticeCardView> = {
+  'managerCopy (empty)': {
+    header, raisedBy: 'Aisha Rahman, IRO', withTo: [people.socialWorker], nextStageLabel: 'Stage 2', canOpen: false,
+    kind: 'overdue-copy', responseDue: new Date('2026-03-10T17:00:00Z'), repeat: 0,
+  },
+  managerCopyRepeated: {
+    header, raisedBy: 'Aisha Rahman, IRO', withTo: [people.socialWorker], canOpen: true,
+    kind: 'overdue-copy', responseDue: new Date('2026-03-10T17:00:00Z'), repeat: 2,
+  },
+  limitWarning: {
+    header, raisedBy: 'Aisha Rahman, IRO', withTo: [people.socialWorker], nextStageLabel: 'Stage 2', canOpen: true,
+    kind: 'limit-warning', limitAt: new Date('2026-03-31T16:00:00Z'), percent: 75,
+  },
+  'limitReached (empty)': {
+    header, raisedBy: 'Aisha Rahman, IRO', withTo: [people.socialWorker], canOpen: false,
+    kind: 'limit-reached', limitAt: new Date('2026-03-31T16:00:00Z'),
   },
 };
 

@@ -5,7 +5,7 @@ import { caseCommandSchema } from '../../../domain/escalation/index.js';
 
 const key = { caseId: 'case-form-1', stageId: 'stage1', version: 3 };
 const ACTOR = 'ff53a46f-5ead-403a-84c4-b877678537a3';
-const inputs = { actorId: ACTOR, newId: () => 'action-1', defaultEscalationReason: undefined, people: { to: ['p-to'], cc: ['p-cc'], actionConfirmers: ['p-tm'] } };
+const inputs = { actorId: ACTOR, newId: () => 'action-1', defaultEscalationReason: undefined, people: { to: ['p-to'], cc: ['p-cc'], actionConfirmers: ['p-tm'], managers: { 'p-to': 'p-tm' }, limitWatchers: ['p-sm'] } };
 
 /** Each verb that changes a case, with data as a card sends it (strings, toggles "true"/"false"). */
 const CLICKS: Record<string, Record<string, string | number>> = {
@@ -48,7 +48,7 @@ describe('app/cases: card data to a domain command, by parsing (DESIGN: never a 
     });
     assert.deepEqual(commandFor(moving('bypass', CLICKS.bypass!), inputs), {
       type: 'bypass', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, stageId: 'stage1', targetStageId: 'stage3', reason: 'Urgent.',
-      lineManagerDiscussed: true, emergency: false, to: ['p-to'], cc: ['p-cc'], actionConfirmers: ['p-tm'],
+      lineManagerDiscussed: true, emergency: false, to: ['p-to'], cc: ['p-cc'], actionConfirmers: ['p-tm'], managers: { 'p-to': 'p-tm' }, limitWatchers: ['p-sm'],
     });
     assert.deepEqual(commandFor(moving('agreeAction', CLICKS.agreeAction!), inputs), {
       type: 'agree-action', caseId: 'case-form-1', actor: ACTOR, expectedVersion: 3, stageId: 'stage1', actionId: 'action-1',

@@ -13,7 +13,7 @@ import { getPolicy, nextStage, policyIds, type Policy } from '../../../domain/po
 
 const calendar = createWorkingCalendar();
 const OFFICER = 'officer-1';
-const PEOPLE = { to: ['to-1'], cc: ['cc-1'], actionConfirmers: ['to-1'] };
+const PEOPLE = { to: ['to-1'], cc: ['cc-1'], actionConfirmers: ['to-1'], managers: {}, limitWatchers: [] };
 
 type Json = Record<string, unknown>;
 function* nodes(value: unknown): Generator<Json> {

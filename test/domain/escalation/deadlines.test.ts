@@ -41,14 +41,14 @@ describe('domain/escalation: deadlines (§4.8, §8.4)', () => {
       assert.equal(s.state.stage.stageId, 'qop_alert');
       assert.equal(s.state.status, 'open');
       assert.equal(summarise(s.state, new Date('2026-03-10T17:01:00Z')).overdue, true);
-      assert.deepEqual(due(s), []);
+      assert.deepEqual(due(s).map((d) => d.kind), ['chase-repeat'], 'only the repeat chaser is left (§8.4)');
     });
 
     it('a reminder reached late, after the response fell due, sends nothing', () => {
       const s = dudleyQop();
       assert.deepEqual(reached(s, 'reminder:qop_alert', '2026-03-10T17:30:00Z'), []);
       assert.equal(reached(s, 'response-due:qop_alert', '2026-03-10T17:30:00Z')[0]?.type, 'ResponseOverdue');
-      assert.deepEqual(due(s), []);
+      assert.deepEqual(due(s).map((d) => d.kind), ['chase-repeat']);
     });
 
     it('a response ends the response clock: no reminder and no response-due', () => {
@@ -123,6 +123,7 @@ describe('domain/escalation: deadlines (§4.8, §8.4)', () => {
         'reminder:informal': '2026-03-06T17:00:00.000Z',
         'response-due:informal': '2026-03-09T17:00:00.000Z',
         'overall-limit': '2026-03-30T16:00:00.000Z',
+        'overall-limit-warning': '2026-03-23T17:00:00.000Z',
         'cafcass-prompt': '2026-03-23T17:00:00.000Z',
       });
       s.do({ type: 'escalate', actor: people.officer, stageId: 'informal', reason: 'No agreement with the TM.', to: [people.sm] }, '2026-03-09T11:00:00Z');
@@ -130,6 +131,7 @@ describe('domain/escalation: deadlines (§4.8, §8.4)', () => {
         'reminder:formal': '2026-03-20T17:00:00.000Z',
         'response-due:formal': '2026-03-23T17:00:00.000Z',
         'overall-limit': '2026-03-30T16:00:00.000Z',
+        'overall-limit-warning': '2026-03-23T17:00:00.000Z',
         'cafcass-prompt': '2026-03-23T17:00:00.000Z',
       });
     });

@@ -73,6 +73,15 @@ describe('graph/directory/org-file', () => {
     await assert.rejects(dir.resolveRole('team_manager', { allocatedWorkerId: idOf('Samira Haddad'), teamId: 'no-such-team' }), /teamId no-such-team/);
   });
 
+  it("§8.4: a person's line manager is the one the file names; someone with none, or unknown, has none", async () => {
+    const samira = org.people.find((p) => p.name === 'Samira Haddad')!;
+    assert.ok(samira.manager, 'the sample names her manager');
+    assert.equal((await dir.manager(samira.id))?.id, samira.manager);
+    const top = org.people.find((p) => p.manager === undefined)!;
+    assert.equal(await dir.manager(top.id), undefined);
+    assert.equal(await dir.manager('00000000-0000-4000-8000-000000000000'), undefined);
+  });
+
   it('someone on automatic replies is covered by their named cover', async () => {
     const cover = await dir.cover(idOf('Bethan Pryce'), new Date('2026-12-22T10:00:00Z'));
     assert.equal(cover?.person.displayName, 'Kwame Asante');
