@@ -19,6 +19,7 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, fictional IRO
 const WORKER = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, fictional supervising social worker (Dudley's ladder is about foster carers)
+const MANAGER = 'ac8efe12-1c59-49f1-ba2d-de83458bfed0'; // Declan Morrow, fictional Fostering Service Manager (Dudley Stage 2)
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -50,9 +51,11 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
   let bot: ManagedProcess | undefined;
   let playground: RunningPlayground | undefined;
   let workerPlayground: RunningPlayground | undefined;
+  let managerPlayground: RunningPlayground | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let workerPage: Page;
+  let managerPage: Page;
 
   const shoot = async (name: string, on: Page = page) => {
     await on.screenshot({ path: path.join(SCREENSHOTS, `e2e-${name}.png`), fullPage: true });
@@ -79,21 +82,23 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     const org = await loadOrganisationFile(path.join(REPO_ROOT, 'graph/samples/organisation.yaml'));
     const playgroundAs = async (currentUserId: string) =>
       startAgentsPlayground({ botEndpoint: `http://127.0.0.1:${botPort}/api/messages`, port: await freePort(), org, currentUserId, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
-    // Two clients on one bot: the officer's and the social worker's.
-    [playground, workerPlayground] = await Promise.all([playgroundAs(OFFICER), playgroundAs(WORKER)]);
+    // Three clients on one bot: the officer's, the social worker's and the Stage 2 manager's.
+    [playground, workerPlayground, managerPlayground] = await Promise.all([playgroundAs(OFFICER), playgroundAs(WORKER), playgroundAs(MANAGER)]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     workerPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    managerPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     await page.goto(playground.url);
     await workerPage.goto(workerPlayground.url);
-    await page.getByRole('textbox').first().waitFor({ timeout: 30_000 });
-    await workerPage.getByRole('textbox').first().waitFor({ timeout: 30_000 });
+    await managerPage.goto(managerPlayground.url);
+    for (const on of [page, workerPage, managerPage]) await on.getByRole('textbox').first().waitFor({ timeout: 30_000 });
   });
 
   after(async () => {
     await browser?.close();
     await playground?.stop();
     await workerPlayground?.stop();
+    await managerPlayground?.stop();
     await bot?.stop();
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   });
@@ -148,5 +153,67 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await shoot('action-card-accepted', workerPage);
     await chatShows(/accepted/i);
     await shoot('status-card-updated');
+  });
+
+  it('an escalated case reaches the Stage 2 manager with the escalation reason and the earlier decline and its reason', async () => {
+    await send('help', managerPage); // the Stage 2 manager has talked to the bot, so it can reach him
+    await chatShows('I carry practice alerts and disputes', managerPage);
+
+    await send('raise');
+    await page.getByRole('button', { name: 'Raise', exact: true }).last().waitFor({ timeout: 20_000 });
+    await page.getByPlaceholder('e.g. LCS-204518').last().fill('LCS-204519');
+    await page.getByPlaceholder('e.g. J.T.').last().fill('K.M.');
+    await page.getByPlaceholder('Pick a person').last().click();
+    await page.getByRole('option', { name: 'Niamh Delaney' }).click();
+    await page.getByRole('combobox', { name: 'Type', exact: true }).last().click();
+    await page.getByRole('option', { name: 'Quality of Practice Alert' }).click();
+    await page.getByLabel('The issue').last().fill('The annual review report has not been shared with the carers.');
+    await page.getByLabel('Impact on the foster carers and the children in their care').last().fill('The carers cannot prepare for the review.');
+    await page.getByLabel(/^Resolution sought(?! by)/).last().fill('The report shared with the carers this week.');
+    await page.getByRole('button', { name: 'Raise', exact: true }).last().click();
+    await chatShows('Case LCS-204519');
+
+    // The supervising social worker declines, with a reason, on the new card.
+    await chatShows('Case LCS-204519', workerPage);
+    await workerPage.getByRole('button', { name: 'Decline', exact: true }).last().click();
+    await workerPage.getByLabel('Reason for declining').last().fill('The report is with the panel adviser first.');
+    await workerPage.getByRole('button', { name: 'Decline', exact: true }).last().click();
+    await chatShows(/declined/i, workerPage);
+
+    // The officer's card follows; they escalate with a reason.
+    await chatShows(/Declined/);
+    await page.getByRole('button', { name: 'Escalate', exact: true }).last().click();
+    await page.getByLabel('Reason for escalating').last().fill('The carers need the report before the review on Friday.');
+    await page.getByRole('button', { name: 'Escalate to Stage 2 Formal dispute resolution', exact: true }).last().click();
+    await chatShows(/Stage 2/);
+    await shoot('escalated-officer');
+
+    // The Stage 2 manager's card says why it came to him and what happened before.
+    await chatShows('Case LCS-204519', managerPage);
+    await chatShows('The carers need the report before the review on Friday.', managerPage);
+    await chatShows('The report is with the panel adviser first.', managerPage);
+    await chatShows(/Priya Okonjo/, managerPage);
+    await shoot('stage2-manager-card', managerPage);
+  });
+
+  it('an overdue chaser\'s one-click Escalate to a stage without a timescale (Dudley Stage 4) succeeds in one submit', async () => {
+    // To Stage 3 (5 working days) from the status card, then let its response fall overdue on the trainer's clock.
+    await page.getByRole('button', { name: 'Escalate', exact: true }).last().click();
+    await page.getByLabel('Reason for escalating').last().fill('No agreement at Stage 2.');
+    await page.getByRole('button', { name: 'Escalate to Stage 3 formal dispute resolution', exact: true }).last().click();
+    await chatShows(/Stage 3/);
+    await send('clock forward 6 working days');
+    await chatShows(/moved forward 6 working days/);
+
+    // The overdue chaser arrives with Stage 4's date already offered: one click escalates.
+    const escalate = page.getByRole('button', { name: 'Escalate to Stage 4 Formal dispute resolution', exact: true }).last();
+    await escalate.waitFor({ timeout: 60_000 });
+    await chatShows(/has not been received/);
+    await shoot('overdue-chaser');
+    await escalate.click();
+    await chatShows(/Stage 4/);
+    await page.getByText(/Nothing was changed/).waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+    assert.equal(await page.getByText(/Nothing was changed/).count(), 0, 'the escalation was not refused');
+    await shoot('escalated-to-stage4');
   });
 });
