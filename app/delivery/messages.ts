@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * What the delivery layer carries: the outbox effect kinds, one message for one person, where a
  * Teams message landed, and the receipts the outbox keeps. Plain data; no SDK types.
@@ -60,6 +61,43 @@ export interface EmailEffectPayload {
   readonly recipient: string;
   readonly email: EmailContent;
 }
+
+const instant = z.string().datetime({ offset: true });
+const attendees = z.array(z.object({ email: z.string().min(3), type: z.enum(['required', 'optional']).optional() }));
+
+/**
+ * A calendar effect's payload, checked when it is delivered (the outbox holds JSON). A create
+ * carries the whole meeting; an update or cancel names the meeting by its aggregate's stream, and
+ * the aggregate says, at delivery, which calendar event that is (its create is delivered first:
+ * calendar effects of one stream share a destination, and a destination is delivered in order).
+ */
+export const calendarPayloadSchemas = {
+  create: z.object({
+    topic: z.string().min(1),
+    stream: z.string().min(1),
+    request: z.object({
+      organiser: z.string().min(3), subject: z.string().min(1), html: z.string(), text: z.string().optional(),
+      start: instant, end: instant, attendees, location: z.string().optional(), onlineMeeting: z.boolean().optional(),
+    }),
+  }),
+  update: z.object({
+    topic: z.string().min(1),
+    stream: z.string().min(1),
+    change: z.object({
+      organiser: z.string().min(3), start: instant.optional(), end: instant.optional(), attendees: attendees.optional(),
+      subject: z.string().optional(), html: z.string().optional(), text: z.string().optional(), location: z.string().optional(),
+    }),
+  }),
+  cancel: z.object({
+    topic: z.string().min(1),
+    stream: z.string().min(1),
+    organiser: z.string().min(3),
+    comment: z.string().min(1),
+  }),
+} as const;
+export type CalendarCreatePayload = z.input<typeof calendarPayloadSchemas.create>;
+export type CalendarUpdatePayload = z.input<typeof calendarPayloadSchemas.update>;
+export type CalendarCancelPayload = z.input<typeof calendarPayloadSchemas.cancel>;
 
 /** What the outbox keeps as a delivered effect's receipt. */
 export type Receipt =

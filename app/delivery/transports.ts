@@ -6,15 +6,16 @@
  *   teams.card / teams.update  compose (once) -> Teams -> email when Teams cannot reach the person
  *   email                      address from the directory -> mail
  *   calendar.create            Graph event (transactionId = the outbox key) -> its event id
+ *   calendar.update / cancel   the event its aggregate recorded for the stream -> moved / cancelled
  */
 import { InvalidInputError } from '../../domain/errors.js';
-import type { Calendar, EventRequest } from '../../graph/calendar.js';
+import type { Calendar } from '../../graph/calendar.js';
 import { GraphRequestError, GraphUnavailableError } from '../../graph/client.js';
 import type { MailSender } from '../../graph/mail.js';
 import type { PersonalChat, TeamsInstaller } from '../../graph/teams-install.js';
 import type { DeliveryResult, OutboxRecord, Transport } from '../../store/outbox.js';
 import { errorFields, type Logger } from '../log.js';
-import { EFFECT_KINDS, type EffectKind, type EmailContent, type EmailEffectPayload, type MessageLocation, type PersonalMessage, type Receipt, type TeamsEffectPayload } from './messages.js';
+import { calendarPayloadSchemas, EFFECT_KINDS, type EffectKind, type EmailContent, type EmailEffectPayload, type MessageLocation, type PersonalMessage, type Receipt, type TeamsEffectPayload } from './messages.js';
 
 /**
  * What Teams did with a message: it landed (`replacedGone` when the card it was to replace was
@@ -50,6 +51,11 @@ export interface DeliveryOptions {
   /** A person's email address from the directory. */
   readonly emailOf: (personId: string) => Promise<string | undefined>;
   readonly calendar?: Calendar;
+  /**
+   * By topic: the calendar event a stream's meeting is, as its aggregate recorded it when the
+   * create was delivered; undefined while it is not known yet.
+   */
+  readonly calendarEvents?: Readonly<Record<string, (stream: string, effect: OutboxRecord) => Promise<string | undefined>>>;
   readonly logger: Logger;
 }
 
@@ -131,30 +137,63 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
     return sendEmail(effect, payload.recipient, payload.email);
   }
 
-  async function calendarCreate(effect: OutboxRecord): Promise<DeliveryResult> {
+  /** A calendar call: Graph (or the file calendar) refusing is final; unreachable is a retry. */
+  async function calendarCall(effect: OutboxRecord, call: (calendar: Calendar) => Promise<string>): Promise<DeliveryResult> {
     if (options.calendar === undefined) return { outcome: 'rejected', error: 'no calendar is configured' };
-    const request = (effect.payload as { request?: EventRequest } | null)?.request;
-    if (request === undefined) return { outcome: 'rejected', error: 'the effect is not a calendar event' };
     try {
-      const created = await options.calendar.createEvent({ ...request, start: new Date(request.start), end: new Date(request.end), transactionId: effect.idempotencyKey });
-      return delivered({ channel: 'calendar', eventId: created.id });
+      return delivered({ channel: 'calendar', eventId: await call(options.calendar) });
     } catch (error) {
-      logger.warn('delivery.calendar_failed', { effectId: effect.id, ...errorFields(error) });
+      logger.warn('delivery.calendar_failed', { effectId: effect.id, kind: effect.kind, ...errorFields(error) });
       if (error instanceof InvalidInputError || error instanceof GraphRequestError) return { outcome: 'rejected', error: `calendar refused: ${error.name}` };
       return { outcome: 'retry', error: 'the calendar could not be reached' };
     }
   }
 
-  /** Moving and cancelling a booked meeting come with booking reviews in Outlook; until then they are refused by name. */
-  const notBuiltYet = (kind: EffectKind): Transport => async () => ({ outcome: 'rejected', error: `no transport delivers effects of kind "${kind}" yet` });
+  /** The calendar event an update or cancel is for, from its aggregate; a retry while its create is not delivered yet. */
+  async function eventIdFor(effect: OutboxRecord, topic: string, stream: string): Promise<string | DeliveryResult> {
+    const lookup = options.calendarEvents?.[topic];
+    if (lookup === undefined) return { outcome: 'rejected', error: `nothing knows the calendar events of "${topic}"` };
+    const id = await lookup(stream, effect);
+    return id ?? { outcome: 'retry', error: 'the meeting has not been created in the calendar yet', retryAfterMs: 5_000 };
+  }
+
+  async function calendarCreate(effect: OutboxRecord): Promise<DeliveryResult> {
+    const parsed = calendarPayloadSchemas.create.safeParse(effect.payload);
+    if (!parsed.success) return { outcome: 'rejected', error: 'the effect is not a calendar event' };
+    const { request } = parsed.data;
+    return calendarCall(effect, async (calendar) =>
+      (await calendar.createEvent({ ...request, start: new Date(request.start), end: new Date(request.end), transactionId: effect.idempotencyKey })).id);
+  }
+
+  async function calendarUpdate(effect: OutboxRecord): Promise<DeliveryResult> {
+    const parsed = calendarPayloadSchemas.update.safeParse(effect.payload);
+    if (!parsed.success) return { outcome: 'rejected', error: 'the effect is not a calendar change' };
+    const { topic, stream, change } = parsed.data;
+    const id = await eventIdFor(effect, topic, stream);
+    if (typeof id !== 'string') return id;
+    const { start, end, ...rest } = change;
+    return calendarCall(effect, async (calendar) => (await calendar.updateEvent({
+      ...rest, id, ...(start !== undefined && { start: new Date(start) }), ...(end !== undefined && { end: new Date(end) }),
+    })).id);
+  }
+
+  async function calendarCancel(effect: OutboxRecord): Promise<DeliveryResult> {
+    const parsed = calendarPayloadSchemas.cancel.safeParse(effect.payload);
+    if (!parsed.success) return { outcome: 'rejected', error: 'the effect is not a calendar cancellation' };
+    const { topic, stream, organiser, comment } = parsed.data;
+    const id = await eventIdFor(effect, topic, stream);
+    if (typeof id !== 'string') return id;
+    // Already gone (cancelled, or deleted in Outlook) is what was wanted.
+    return calendarCall(effect, async (calendar) => (await calendar.cancelEvent({ organiser, id, comment })).id);
+  }
 
   const table: Readonly<Record<EffectKind, Transport>> = {
     [EFFECT_KINDS.teamsCard]: teams,
     [EFFECT_KINDS.teamsUpdate]: teams,
     [EFFECT_KINDS.email]: email,
     [EFFECT_KINDS.calendarCreate]: calendarCreate,
-    [EFFECT_KINDS.calendarUpdate]: notBuiltYet(EFFECT_KINDS.calendarUpdate),
-    [EFFECT_KINDS.calendarCancel]: notBuiltYet(EFFECT_KINDS.calendarCancel),
+    [EFFECT_KINDS.calendarUpdate]: calendarUpdate,
+    [EFFECT_KINDS.calendarCancel]: calendarCancel,
   };
   const isKind = (kind: string): kind is EffectKind => Object.hasOwn(table, kind);
 
