@@ -10,6 +10,7 @@ import { auditCommand } from './audit.js';
 import { caseCommand } from './case-export.js';
 import { policyCommand } from './policy.js';
 import { simulateCommand } from './simulate.js';
+import { reviewsCommand } from './reviews.js';
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 
@@ -26,4 +27,5 @@ export const commands: readonly Command[] = [
   caseCommand,
   policyCommand,
   simulateCommand,
+  reviewsCommand,
 ];

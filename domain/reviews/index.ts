@@ -19,3 +19,18 @@ export {
 } from './rearrangement.js';
 export { lookedAfterReviewHistory, fosterCarerReviewHistory, type HeldReviewTimeliness } from './history.js';
 export { bookingWindow, type BookingWindow, type BookingWindowInput, type BookingWindowOptions } from './booking-window.js';
+export {
+  REVIEW_KINDS, SERIES_FACTS, FACTS_FOR_KIND, SERIES_ANCHOR, SERIES_REFERENCE,
+  isEmailAddress, normaliseEmail, sameDayRank, assignedOn, episodesOf, currentEpisode,
+  evolveReviewSeries, foldReviewSeries, decideReviewSeries, reviewSeriesDue, reviewDueRulesFor,
+  registerEntrySchema, reviewSeriesCommandSchema,
+  type SeriesFactName, type SeriesFactEvent, type ReviewSeriesEvent, type ReviewSeriesOpened,
+  type BecameLookedAfter, type PlacementChanged, type ReviewHeld, type ReviewAdjourned, type ReviewPostponed,
+  type CarerApproved, type FirstPlacementMade, type SignificantIncidentRaised, type SeriesCeased,
+  type OfficerAssigned, type WorkerAssigned, type InviteesAdded, type InviteeRemoved,
+  type ReviewBooked, type BookingConfirmed, type ReviewRearranged, type ReviewCancelled,
+  type RecordedFact, type Assignment, type Booking, type RecordedRearrangement, type RecordedCancellation,
+  type ReviewSeriesState, type Episode, type ReviewDueRules, type ReviewDueOptions,
+  type RegisterEntry, type ReviewSeriesCommand, type ReviewSeriesContext,
+  type RegisterRefusalCode, type RegisterRefusal, type RegisterDecision,
+} from './register.js';

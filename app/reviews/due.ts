@@ -1,0 +1,123 @@
+/**
+ * The review register's read model (`review_due`, migration 0009): one row per review series,
+ * written in the transaction that appends the series' events, so "what is due" is one indexed
+ * query for the command line, the bot's `due` card and, later, the reports.
+ */
+import { TZDate } from '@date-fns/tz';
+import { addCalendarDays, type LocalDate } from '../../domain/calendar/index.js';
+import { InvalidInputError } from '../../domain/errors.js';
+import type { ReviewKind } from '../../domain/reviews/index.js';
+import type { Queryable, Tx } from '../../store/db.js';
+
+export interface ReviewDueRow {
+  readonly kind: ReviewKind;
+  readonly reference: string;
+  readonly streamId: string;
+  /** Null once the series has ceased: nothing is due. */
+  readonly review: string | null;
+  readonly due: string | null;
+  readonly latestMeetingDate: string | null;
+  readonly rule: string | null;
+  readonly officer: string | null;
+  readonly worker: string | null;
+  readonly bookedStart: string | null;
+  readonly bookedEnd: string | null;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** A review falling due, soonest first: what the administrator books. */
+export interface DueReview {
+  readonly reference: string;
+  readonly kind: ReviewKind;
+  readonly review: string;
+  /** The statutory due date: the review is held on or before it. */
+  readonly due: string;
+  /** The last working day on or before `due`. */
+  readonly latestMeetingDate: string;
+  readonly rule: string;
+  /** Entra object ids; for filtering and routing, never to print. */
+  readonly officer: string | null;
+  readonly worker: string | null;
+  readonly booked: { readonly start: string; readonly end: string } | null;
+}
+
+export interface DueQuery {
+  readonly now: Date;
+  /** Only reviews due on or before today + this many days (overdue ones included). */
+  readonly withinDays?: number;
+  /** Only the series this person (Entra object id) is the officer or the worker of. */
+  readonly person?: string;
+  /** Whose "today": default Europe/London. */
+  readonly timeZone?: string;
+}
+
+export async function upsertReviewDue(tx: Tx, row: ReviewDueRow): Promise<void> {
+  await tx.query(
+    `INSERT INTO review_due (kind, reference, stream_id, review, due, latest_meeting_date, rule, officer, worker, booked_start, booked_end, version, updated_at)
+     VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8, $9, $10::timestamptz, $11::timestamptz, $12, $13::timestamptz)
+     ON CONFLICT (kind, reference) DO UPDATE SET
+       stream_id = excluded.stream_id, review = excluded.review, due = excluded.due, latest_meeting_date = excluded.latest_meeting_date,
+       rule = excluded.rule, officer = excluded.officer, worker = excluded.worker, booked_start = excluded.booked_start,
+       booked_end = excluded.booked_end, version = excluded.version, updated_at = excluded.updated_at`,
+    [row.kind, row.reference, row.streamId, row.review, row.due, row.latestMeetingDate, row.rule, row.officer, row.worker,
+      row.bookedStart, row.bookedEnd, row.version, row.updatedAt],
+  );
+}
+
+interface Row {
+  kind: ReviewKind;
+  reference: string;
+  review: string;
+  due: string;
+  latest_meeting_date: string;
+  rule: string;
+  officer: string | null;
+  worker: string | null;
+  booked_start: Date | string | null;
+  booked_end: Date | string | null;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/** The civil date of `now` in `timeZone`. */
+export function todayIn(now: Date, timeZone = 'Europe/London'): LocalDate {
+  const local = new TZDate(now.getTime(), timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}` as LocalDate;
+}
+
+/** Reviews with a due date, soonest first (then by latest meeting date and reference). */
+export async function dueReviews(q: Queryable, query: DueQuery): Promise<DueReview[]> {
+  const where = ['due IS NOT NULL'];
+  const params: unknown[] = [];
+  if (query.withinDays !== undefined) {
+    if (!Number.isInteger(query.withinDays) || query.withinDays < 0) {
+      throw new InvalidInputError(`within days must be a whole number of days, 0 or more, not ${query.withinDays}`, 'withinDays');
+    }
+    params.push(addCalendarDays(todayIn(query.now, query.timeZone), query.withinDays));
+    where.push(`due <= $${params.length}::date`);
+  }
+  if (query.person !== undefined) {
+    params.push(query.person);
+    where.push(`(officer = $${params.length} OR worker = $${params.length})`);
+  }
+  const rows = await q.query<Row>(
+    `SELECT kind, reference, review, to_char(due, 'YYYY-MM-DD') AS due, to_char(latest_meeting_date, 'YYYY-MM-DD') AS latest_meeting_date,
+            rule, officer, worker, booked_start, booked_end
+       FROM review_due WHERE ${where.join(' AND ')}
+      ORDER BY due, latest_meeting_date, reference, kind`,
+    params,
+  );
+  return rows.map((r) => ({
+    reference: r.reference,
+    kind: r.kind,
+    review: r.review,
+    due: r.due,
+    latestMeetingDate: r.latest_meeting_date,
+    rule: r.rule,
+    officer: r.officer,
+    worker: r.worker,
+    booked: r.booked_start === null || r.booked_end === null ? null : { start: iso(r.booked_start), end: iso(r.booked_end) },
+  }));
+}

@@ -1,0 +1,183 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { TZDate } from '@date-fns/tz';
+import { dueReviews, type DueReview } from '../../app/reviews/due.js';
+import {
+  importReviewRegister, parseRegisterCsv, personFinder, REGISTER_COLUMNS,
+  type ImportProgress, type ImportSummary, type RowProblem,
+} from '../../app/reviews/import.js';
+import type { ReviewStoreContext } from '../../app/reviews/model.js';
+import { createWorkingCalendar } from '../../domain/calendar/index.js';
+import { reviewDueRulesFor } from '../../domain/reviews/index.js';
+import { systemClock, type Clock } from '../../store/clock.js';
+import { loadConfig, readEnvironment } from '../config.js';
+import { wholeNumberOption, writeJson } from './args.js';
+import { openConfiguredDirectory, type OpenDirectory } from './case-export.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
+import { openConfiguredDatabase, withDatabase, type OpenDb } from './store-access.js';
+
+const USAGE = [
+  'resolve reviews import FILE.csv [--dry-run] [--json]',
+  '       resolve reviews due [--within-days N] [--json]',
+  '  import         loads the review register from the case system\'s export, one row per fact. The header row is',
+  `                 exactly ${REGISTER_COLUMNS.join(',')}`,
+  '                 kind: looked-after or foster-carer; date: YYYY-MM-DD; officer, worker: emails of people in the',
+  '                 directory; invitees: emails separated by ";"; participated, aged_4_plus: yes, no or empty (review-held only).',
+  '                 A file with any bad row imports nothing and lists every bad row (exit 2); a good file goes in',
+  '                 whole, in one transaction. Importing the same file again changes nothing.',
+  '  --dry-run      check the file against the register and say what would change, writing nothing',
+  '  due            the reviews falling due, soonest first, with the statutory date, latest meeting date and rule',
+  '  --within-days  only those due within N days from today (overdue ones included)',
+].join('\n');
+
+/** Where the register's rules come from: the working calendar and the authority's choices. */
+export type ReviewSettings = () => ReviewStoreContext;
+
+/** The configuration's calendar (bank holidays and CLOSURE_DAYS) and AUTHORITY's review rules. */
+export const configuredReviewSettings: ReviewSettings = () => {
+  const config = loadConfig(readEnvironment());
+  return { calendar: createWorkingCalendar({ closureDays: config.closureDays }), rules: reviewDueRulesFor(config.policy.authority) };
+};
+
+export interface ReviewsCommandOptions {
+  readonly open: OpenDb;
+  readonly openDirectory: OpenDirectory;
+  readonly settings: ReviewSettings;
+  readonly clock?: Clock;
+  /** An import of this many rows or more reports its progress on stderr. */
+  readonly progressFromRows?: number;
+}
+
+const DEFAULT_PROGRESS_FROM_ROWS = 1000;
+const ZONE = 'Europe/London';
+
+function problemLine(p: RowProblem): string {
+  return `row ${p.row}${p.column === null ? '' : `, ${p.column}`}: ${p.problem}. Fix: ${p.fix}.`;
+}
+
+function summaryLine(file: string, s: ImportSummary): string {
+  const counts = `${s.rows} row${s.rows === 1 ? '' : 's'}, ${s.series} review series (${s.newSeries} new, ${s.changedSeries} changed, ${s.unchangedSeries} unchanged)`;
+  if (s.dryRun) return `dry run of ${file}, nothing written: ${counts}; importing it would add ${s.newEvents} new event${s.newEvents === 1 ? '' : 's'}`;
+  if (s.newEvents === 0) return `imported ${file}: ${counts}; 0 new events: the register already holds everything in this file`;
+  return `imported ${file}: ${counts}; ${s.newEvents} new event${s.newEvents === 1 ? '' : 's'}`;
+}
+
+/** Progress on stderr in tenths, so a large file says how far it has got without flooding the terminal. */
+function progressReporter(io: CliIO): (p: ImportProgress) => void {
+  let last = { phase: '', tenth: -1 };
+  return (p) => {
+    const tenth = Math.floor((p.done * 10) / Math.max(p.total, 1));
+    if (p.phase === last.phase && tenth === last.tenth) return;
+    last = { phase: p.phase, tenth };
+    io.err(`${p.phase === 'checking' ? 'checked' : 'wrote'} ${p.done} of ${p.total} review series`);
+  };
+}
+
+function hhmm(iso: string): { day: string; time: string } {
+  const d = new TZDate(Date.parse(iso), ZONE);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { day: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, time: `${pad(d.getHours())}:${pad(d.getMinutes())}` };
+}
+
+function bookedText(booked: DueReview['booked']): string {
+  if (booked === null) return 'not booked';
+  const start = hhmm(booked.start);
+  const end = hhmm(booked.end);
+  return `${start.day} ${start.time}-${end.day === start.day ? '' : `${end.day} `}${end.time}`;
+}
+
+function dueTable(reviews: readonly DueReview[]): string {
+  const rows = [
+    ['reference', 'kind', 'review', 'due', 'latest meeting', 'rule', 'booked (London time)'],
+    ...reviews.map((r) => [r.reference, r.kind, r.review, r.due, r.latestMeetingDate, r.rule, bookedText(r.booked)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+/**
+ * `resolve reviews import FILE.csv` and `resolve reviews due`: the review register from the case
+ * system's export, and what falls due next. Output names references, kinds, dates and rules only.
+ */
+export function createReviewsCommand(options: ReviewsCommandOptions): Command {
+  const clock = options.clock ?? systemClock;
+
+  async function runImport(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: { 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    });
+    const [file, ...rest] = positionals;
+    if (file === undefined) throw new UsageError('give the CSV file to import, e.g. resolve reviews import reviews.csv');
+    if (rest.length > 0) throw new UsageError(`give one file only, not also "${rest.join(' ')}"`);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR') throw new UsageError(`there is no file at ${file}`);
+      throw error;
+    }
+    const settings = options.settings();
+    const directory = await options.openDirectory();
+    const parsed = parseRegisterCsv(text, personFinder(await directory.people()));
+    const large = parsed.rows.length >= (options.progressFromRows ?? DEFAULT_PROGRESS_FROM_ROWS);
+    if (large) io.err(`read ${parsed.rows.length} rows from ${file}`);
+    const result = await withDatabase(options.open, (db) => importReviewRegister(db, parsed, {
+      ...settings,
+      now: clock.now(),
+      dryRun: values['dry-run'],
+      ...(large && { onProgress: progressReporter(io) }),
+    }));
+    if (!result.ok) {
+      const rows = new Set(result.problems.map((p) => p.row)).size;
+      if (values.json) writeJson(io, { ok: false, file, badRows: rows, errors: result.problems });
+      else {
+        for (const p of result.problems) io.err(problemLine(p));
+        io.err(`nothing was imported: ${rows} bad row${rows === 1 ? '' : 's'} in ${file}; fix ${rows === 1 ? 'it' : 'them'} and import the file again`);
+      }
+      return EXIT_USAGE;
+    }
+    if (values.json) writeJson(io, { ok: true, file, ...result.summary });
+    else io.out(summaryLine(file, result.summary));
+    return EXIT_OK;
+  }
+
+  async function runDue(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: { 'within-days': { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    if (positionals.length > 0) throw new UsageError(`"due" takes no arguments, not "${positionals.join(' ')}"`);
+    const withinDays = wholeNumberOption(values['within-days'], '--within-days');
+    const reviews = await withDatabase(options.open, (db) => dueReviews(db, { now: clock.now(), ...(withinDays !== undefined && { withinDays }) }));
+    if (values.json) {
+      writeJson(io, reviews.map((r) => ({
+        reference: r.reference, kind: r.kind, review: r.review, due: r.due, latestMeetingDate: r.latestMeetingDate, rule: r.rule, booked: r.booked,
+      })));
+    } else if (reviews.length === 0) {
+      io.out(withinDays === undefined ? 'no reviews are due: the register holds no open review series' : `no reviews are due within ${withinDays} day${withinDays === 1 ? '' : 's'}`);
+    } else {
+      io.out(dueTable(reviews));
+    }
+    return EXIT_OK;
+  }
+
+  return {
+    name: 'reviews',
+    summary: 'import the review register from the case system\'s CSV export, and list the reviews falling due',
+    usage: USAGE,
+    async run(args, io) {
+      const [action, ...rest] = args;
+      if (action === 'import') return runImport(rest, io);
+      if (action === 'due') return runDue(rest, io);
+      throw new UsageError(action === undefined || action.startsWith('-') ? 'say what to do: import FILE.csv, or due' : `"${action}" is not a reviews action; use import or due`);
+    },
+  };
+}
+
+export const reviewsCommand = createReviewsCommand({
+  open: openConfiguredDatabase,
+  openDirectory: openConfiguredDirectory,
+  settings: configuredReviewSettings,
+});

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../../../bin/commands/dispatch.js';
+import { createReviewsCommand } from '../../../bin/commands/reviews.js';
+import { DEFAULT_ORG_FILE } from '../../../bin/config.js';
+import { createWorkingCalendar } from '../../../domain/calendar/index.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../../../graph/directory/index.js';
+import { TestClock } from '../../../store/clock.js';
+import type { Db } from '../../../store/db.js';
+import { describeOnEngines } from '../../store/engines.js';
+import { resolve } from './run-cli.js';
+
+const SAMPLE = fileURLToPath(new URL('../../../graph/samples/reviews.csv', import.meta.url));
+const HEADER = 'reference,kind,event,date,officer,worker,invitees,participated,aged_4_plus';
+/** An Entra object id anywhere in the output: never printed. */
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** Names of the fictional people the sample file names by email (graph/samples/organisation.yaml). */
+const NAMES = /Priya|Okonjo|Samira|Haddad|Joel|Whitcombe|Marcus|Oduya|Niamh|Delaney|Elin|Rhys/;
+
+describeOnEngines('bin/commands: resolve reviews import and resolve reviews due', (ctx) => {
+  const dir = mkdtempSync(join(tmpdir(), 'resolve-reviews-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  /** The command closes the database it is given, as the real one does; hand it a view that does not. */
+  const borrowed = async (): Promise<Db> => ({ ...ctx.db, close: async () => undefined });
+  const clock = new TestClock('2026-03-02T10:00:00.000Z');
+  const command = createReviewsCommand({
+    open: borrowed,
+    openDirectory: async () => createOrgFileDirectory(await loadOrganisationFile(DEFAULT_ORG_FILE)),
+    settings: () => ({ calendar: createWorkingCalendar() }),
+    clock,
+    progressFromRows: 50,
+  });
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli([command.name, ...argv], { out: (s) => out.push(s), err: (s) => err.push(s) }, [command]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  const dueJson = async (...argv: string[]) => {
+    const result = await run('due', '--json', ...argv);
+    assert.equal(result.code, 0, result.err);
+    return JSON.parse(result.out) as Record<string, unknown>[];
+  };
+
+  it('a bad file exits 2, imports nothing, and lists every bad row with its row, column and fix', async () => {
+    const bad = file('bad.csv', [
+      HEADER,
+      'LCS-900001,looked-after,became-looked-after,2026-01-05,priya.okonjo@northmoor.example,,,,',
+      'LCS-900001,looked-after,review-held,2026-02-30,,,,yes,yes',
+      'LCS-900002,looked-after,became-looked-after,2026-01-05,no.such.officer@northmoor.example,,,,',
+      'LCS-900003,foster-carer,placement-change,2026-01-05,,,,,',
+      'LCS-900004,looked-after,became-looked-after,2026-01-05,,,,maybe,',
+    ].join('\n'));
+    const result = await run('import', bad);
+    assert.equal(result.code, 2);
+    assert.equal(result.out, '');
+    const lines = result.err.split('\n');
+    assert.deepEqual(lines.slice(0, -1).map((l) => l.replace(/:.*/, '')), ['row 3, date', 'row 4, officer', 'row 5, event', 'row 6, participated']);
+    assert.match(lines[0]!, /^row 3, date: date "2026-02-30" is not a date: February 2026 has 28 days\. Fix: write a date that exists/);
+    assert.match(lines[1]!, /no\.such\.officer@northmoor\.example is not a person in the directory\. Fix: /);
+    assert.equal(lines.at(-1), `nothing was imported: 4 bad rows in ${bad}; fix them and import the file again`);
+    assert.deepEqual(await dueJson(), []);
+    const json = await run('import', bad, '--json');
+    assert.equal(json.code, 2);
+    const report = JSON.parse(json.out) as { ok: boolean; badRows: number; errors: { row: number; column: string | null; problem: string; fix: string }[] };
+    assert.deepEqual([report.ok, report.badRows, report.errors.map((e) => [e.row, e.column])], [false, 4, [[3, 'date'], [4, 'officer'], [5, 'event'], [6, 'participated']]]);
+    assert.deepEqual(Object.keys(report.errors[0]!), ['row', 'column', 'problem', 'fix']);
+  });
+
+  it('--dry-run says what would change and writes nothing', async () => {
+    const result = await run('import', SAMPLE, '--dry-run', '--json');
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(JSON.parse(result.out), { ok: true, file: SAMPLE, dryRun: true, rows: 12, series: 5, newSeries: 5, changedSeries: 0, unchangedSeries: 0, newEvents: 30 });
+    assert.deepEqual(await dueJson(), []);
+  });
+
+  it('a good file is imported; importing it again reports 0 new events and changes nothing', async () => {
+    const first = await run('import', SAMPLE);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(first.out, `imported ${SAMPLE}: 12 rows, 5 review series (5 new, 0 changed, 0 unchanged); 30 new events`);
+    const due = await dueJson();
+    const again = await run('import', SAMPLE, '--json');
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(JSON.parse(again.out), { ok: true, file: SAMPLE, dryRun: false, rows: 12, series: 5, newSeries: 0, changedSeries: 0, unchangedSeries: 5, newEvents: 0 });
+    assert.match((await run('import', SAMPLE)).out, /0 new events: the register already holds everything in this file$/);
+    assert.deepEqual(await dueJson(), due);
+  });
+
+  it('OX-R02..OX-R05, FC-R01: due --json is every review due, soonest first, with exactly its reference, kind, review, dates, rule and booking', async () => {
+    const due = await dueJson();
+    assert.deepEqual(due, [
+      { reference: 'LCS-104877', kind: 'looked-after', review: 'initial', due: '2026-03-16', latestMeetingDate: '2026-03-16', rule: 'OX-R02', booked: null },
+      { reference: 'LCS-104519', kind: 'looked-after', review: 'placement-change', due: '2026-03-30', latestMeetingDate: '2026-03-30', rule: 'OX-R03', booked: null },
+      { reference: 'LCS-104233', kind: 'looked-after', review: 'second', due: '2026-05-01', latestMeetingDate: '2026-05-01', rule: 'OX-R04', booked: null },
+      { reference: 'FC-20331', kind: 'foster-carer', review: 'first', due: '2026-06-12', latestMeetingDate: '2026-06-12', rule: 'FC-R01', booked: null },
+      { reference: 'FC-20418', kind: 'foster-carer', review: 'annual', due: '2026-10-20', latestMeetingDate: '2026-10-20', rule: 'FC-R02', booked: null },
+    ]);
+  });
+
+  it('--within-days N lists only the reviews due within N days from today', async () => {
+    assert.deepEqual((await dueJson('--within-days', '14')).map((r) => r.reference), ['LCS-104877']);
+    assert.deepEqual((await dueJson('--within-days', '28')).map((r) => r.reference), ['LCS-104877', 'LCS-104519']);
+    assert.deepEqual(await dueJson('--within-days', '0'), []);
+    assert.equal((await run('due', '--within-days', '0')).out, 'no reviews are due within 0 days');
+    assert.equal((await run('due', '--within-days', 'soon')).code, 2);
+    assert.equal((await run('due', '--within-days', '-3')).code, 2);
+  });
+
+  it('due without --json is a readable table, soonest first, naming no one', async () => {
+    const result = await run('due');
+    assert.equal(result.code, 0, result.err);
+    const lines = result.out.split('\n');
+    assert.match(lines[0]!, /^reference\s+kind\s+review\s+due\s+latest meeting\s+rule\s+booked \(London time\)$/);
+    assert.match(lines[1]!, /^LCS-104877\s+looked-after\s+initial\s+2026-03-16\s+2026-03-16\s+OX-R02\s+not booked$/);
+    assert.equal(lines.length, 6);
+    for (const text of [result.out, (await run('import', SAMPLE)).out]) {
+      assert.doesNotMatch(text, GUID);
+      assert.doesNotMatch(text, NAMES);
+    }
+  });
+
+  it('a large file shows its progress on stderr, and its summary on stdout', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `LCS-8${String(i).padStart(5, '0')},looked-after,became-looked-after,2026-02-02,,,,,`);
+    const result = await run('import', file('large.csv', [HEADER, ...rows].join('\n')));
+    assert.equal(result.code, 0, result.err);
+    const progress = result.err.split('\n');
+    assert.equal(progress[0], `read 60 rows from ${join(dir, 'large.csv')}`);
+    assert.ok(progress.includes('checked 60 of 60 review series') && progress.includes('wrote 60 of 60 review series'), result.err);
+    assert.match(result.out, /60 rows, 60 review series \(60 new/);
+  });
+
+  it('a wrong command line exits 2 with the usage', async () => {
+    for (const argv of [[], ['book'], ['import'], ['import', join(dir, 'missing.csv')], ['import', SAMPLE, 'other.csv'], ['due', 'now']]) {
+      const result = await run(...argv);
+      assert.equal(result.code, 2, argv.join(' '));
+      assert.match(result.err, /usage: resolve reviews import FILE\.csv/);
+    }
+    assert.match((await run('import', join(dir, 'missing.csv'))).err, /there is no file at/);
+  });
+});
+
+describe('bin/commands: reviews is registered', () => {
+  it('resolve help reviews prints its usage', async () => {
+    const result = await resolve('help', 'reviews');
+    assert.equal(result.code, 0);
+    assert.match(result.out, /resolve reviews due \[--within-days N\] \[--json\]/);
+  });
+});
