@@ -51,10 +51,8 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
     // §8.4: once the overdue chaser has gone, it repeats every N working days until the stage is answered.
     const every = policy.chasing.repeatEveryWorkingDays;
     if (overdueFired && every > 0) {
-      const n = stage.autoChases + 1;
-      const dueDay = calendar.localDateOf(new Date(stage.responseDueAt));
-      const at = calendar.endOfWorkingDay(calendar.addWorkingDays(dueDay, every * n));
-      specs.push({ key: deadlineKey.chaseRepeat(stage.stageId, n), kind: 'chase-repeat', dueAt: at.toISOString(), stageId: stage.stageId });
+      const next = nextChaseSlot(stage, every, calendar);
+      specs.push({ key: deadlineKey.chaseRepeat(stage.stageId, next.slot), kind: 'chase-repeat', dueAt: next.at, stageId: stage.stageId });
     }
   }
   const warnAt = overallLimitWarningAt(state, ctx);
@@ -73,6 +71,23 @@ export function deadlinesOf(state: CaseState, ctx: { policy: Policy; calendar: W
     }
   }
   return specs.filter((d) => !fired.has(`${d.key}@${d.dueAt}`));
+}
+
+/**
+ * §8.4: the next repeat of the overdue chaser: on the rhythm of N working days from the due day,
+ * at the first slot after the last chase and after the stage last reopened (a proposal rejected),
+ * so slots that went by while the stage was answered, or while nothing could send, are skipped
+ * rather than sent at once.
+ */
+export function nextChaseSlot(stage: CaseState['stage'], every: number, calendar: WorkingCalendar): { readonly slot: number; readonly at: string } {
+  const dueDay = calendar.localDateOf(new Date(stage.responseDueAt ?? stage.enteredAt));
+  const reopened = stage.rejectedProposals?.at(-1)?.at;
+  const floor = Math.max(Date.parse(stage.lastChasedAt ?? '') || 0, Date.parse(reopened ?? '') || 0);
+  const slotAt = (n: number) => calendar.endOfWorkingDay(calendar.addWorkingDays(dueDay, every * n));
+  let slot = stage.chaseSlot + 1;
+  // Bounded: a year of working days is far more than any stage stays open.
+  while (slotAt(slot).getTime() <= floor && slot < stage.chaseSlot + 260) slot++;
+  return { slot, at: slotAt(slot).toISOString() };
 }
 
 type ClockStart = OverallLimit['startsAt'];

@@ -712,7 +712,9 @@ function deadlineReached(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: De
       return escalated === undefined ? accept(overdue) : accept(overdue, escalated);
     }
     case 'chase-repeat':
-      return accept({ type: 'ChaserRepeated', ...base, stageId, repeat: state.stage.autoChases + 1, copiedTo: managersToCopy(state) });
+      return accept({
+        type: 'ChaserRepeated', ...base, stageId, repeat: state.stage.autoChases + 1, slot: Number(spec.key.split(':').at(-1)), copiedTo: managersToCopy(state),
+      });
     case 'overall-limit-warning':
       return accept({
         type: 'OverallLimitWarning', ...base, stageId, percent: ctx.policy.chasing.overallLimitWarningPercent, limitAt: state.overallLimitAt ?? spec.dueAt, warned: watchers,

@@ -201,9 +201,13 @@ export type ReminderDue = EventBase<'ReminderDue'> & { readonly key: string; rea
 export type ResponseOverdue = EventBase<'ResponseOverdue'> & {
   readonly key: string; readonly stageId: string; readonly dueAt: string; readonly copiedTo?: readonly string[];
 };
-/** §8.4: the overdue chaser again, `repeat` (1, 2, ...) times after the first, while the stage is unanswered. */
+/**
+ * §8.4: the overdue chaser again, the `repeat`th time (1, 2, ...) after the first, while the stage
+ * is unanswered; `slot` is its place on the rhythm (due day + N working days x slot), past `repeat`
+ * when slots went by while the stage was answered (a proposal later rejected) or nothing could send.
+ */
 export type ChaserRepeated = EventBase<'ChaserRepeated'> & {
-  readonly key: string; readonly stageId: string; readonly dueAt: string; readonly repeat: number; readonly copiedTo: readonly string[];
+  readonly key: string; readonly stageId: string; readonly dueAt: string; readonly repeat: number; readonly slot?: number; readonly copiedTo: readonly string[];
 };
 /** §8.4: `percent` of the overall limit has passed; the officer and `warned` (the service manager) are told when it ends. */
 export type OverallLimitWarning = EventBase<'OverallLimitWarning'> & {

@@ -30,8 +30,12 @@ export interface StageVisit extends StageEntry {
   /** Proposals the officer rejected at this stage, oldest first. */
   readonly rejectedProposals?: readonly RejectedProposal[];
   readonly chases: number;
-  /** §8.4: how many times Resolve has repeated the overdue chaser at this stage. */
+  /** §8.4: how many times Resolve has repeated the overdue chaser at this stage (since its due date last changed). */
   readonly autoChases: number;
+  /** §8.4: the rhythm slot of the last repeat (due day + N working days x slot); slots that passed unsent are skipped. */
+  readonly chaseSlot: number;
+  /** §8.4: when the stage's addressees were last chased (overdue or a repeat): the next repeat comes after it. */
+  readonly lastChasedAt: string | null;
   /** §8.4: each To addressee's line manager (empty in older streams). */
   readonly managers: Readonly<Record<string, string>>;
   /** §8.4: who is warned with the officer about the overall limit (empty in older streams). */
@@ -113,7 +117,7 @@ function visit(entry: StageEntry, at: string, by: string, bypass: BypassRecord |
   // Streams written before action confirmers were recorded have none.
   return {
     ...entry, actionConfirmers: entry.actionConfirmers ?? [], managers: entry.managers ?? {}, limitWatchers: entry.limitWatchers ?? [],
-    enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, autoChases: 0, leftAt: null,
+    enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, autoChases: 0, chaseSlot: 0, lastChasedAt: null, leftAt: null,
   };
 }
 
@@ -214,7 +218,8 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     case 'ActionCompleted':
       return { ...next, actions: mapAction(state, event.actionId, (a) => ({ ...a, completedAt: event.at, completedBy: event.actor, note: event.note })) };
     case 'ResolutionDateSet':
-      return { ...next, stage: { ...state.stage, resolutionSoughtBy: event.resolutionSoughtBy, responseDueAt: event.responseDueAt } };
+      // §8.4: a new due date is chased afresh: its repeats count again from 1, every N working days after the new due day.
+      return { ...next, stage: { ...state.stage, resolutionSoughtBy: event.resolutionSoughtBy, responseDueAt: event.responseDueAt, autoChases: 0, chaseSlot: 0 } };
     case 'ChaseRecorded':
       return { ...next, stage: { ...state.stage, chases: state.stage.chases + 1 } };
     case 'CaseResolved':
@@ -226,9 +231,18 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     case 'CardPosted':
       return { ...next, cards: { ...state.cards, [event.recipient]: event.location } };
     case 'ChaserRepeated':
-      return { ...next, stage: { ...state.stage, autoChases: event.repeat }, firedDeadlines: [...state.firedDeadlines, `${event.key}@${event.dueAt}`] };
-    case 'ReminderDue':
+      return {
+        ...next,
+        stage: { ...state.stage, autoChases: event.repeat, chaseSlot: event.slot ?? event.repeat, lastChasedAt: event.at },
+        firedDeadlines: [...state.firedDeadlines, `${event.key}@${event.dueAt}`],
+      };
     case 'ResponseOverdue':
+      return {
+        ...next,
+        ...(event.stageId === state.stage.stageId && { stage: { ...state.stage, lastChasedAt: event.at } }),
+        firedDeadlines: [...state.firedDeadlines, `${event.key}@${event.dueAt}`],
+      };
+    case 'ReminderDue':
     case 'OverallLimitWarning':
     case 'OverallLimitReached':
     case 'CafcassPromptDue':

@@ -75,6 +75,17 @@ describe('domain/escalation: chasing (§8.4)', () => {
       assert.ok(due(escalated).some((d) => d.key === 'response-due:stage2'), 'D-B2: a QoP alert escalates to Stage 2');
     });
 
+    it('§8.4: after a delay (nothing could send for a week), the repeats resume on the rhythm after the late chaser, never in a burst', () => {
+      const s = dudleyQop();
+      // Due Tuesday 10 March; the overdue chaser only went on Wednesday 18th.
+      reached(s, 'response-due:qop_alert', '2026-03-18T09:00:00Z');
+      const next = due(s).find((d) => d.kind === 'chase-repeat');
+      assert.deepEqual(next && { key: next.key, dueAt: next.dueAt }, { key: 'chase-repeat:qop_alert:3', dueAt: '2026-03-18T17:00:00.000Z' }, 'slots 1 and 2 (12 and 16 March), before the late chaser, are skipped');
+      const [repeat] = reached(s, 'chase-repeat:qop_alert:3', '2026-03-18T17:00:00Z');
+      assert.ok(repeat?.type === 'ChaserRepeated' && repeat.repeat === 1 && repeat.slot === 3, 'it is the first repeat, at slot 3');
+      assert.equal(dueAt(s, 'chase-repeat:qop_alert:4'), '2026-03-20T17:00:00.000Z');
+    });
+
     it('§8.4: an interval of 0 chases once only', () => {
       const s = dudleyQop(withChasing('dudley', { repeatEveryWorkingDays: 0 }));
       reached(s, 'response-due:qop_alert', '2026-03-10T17:00:00Z');
