@@ -189,9 +189,11 @@ describe('delivery: a message to a person, by Teams then email (the teams.card t
     assert.equal(mails.length, 1);
   });
 
-  it('an effect kind with no transport (a calendar update today) is rejected by name, never sent to Teams', async () => {
-    const result = await transportFor({ recipientId: MANAGER, ...card('x') })(effect('k10', EFFECT_KINDS.calendarUpdate, { topic: 'test', recipient: MANAGER, request: {} }));
-    assert.deepEqual(result, { outcome: 'rejected', error: 'no transport delivers effects of kind "calendar.update" yet' });
+  it('an effect of an unknown kind is rejected by name, and a Teams-shaped payload on a calendar kind goes to the calendar transport, never to Teams', async () => {
+    const unknown = await transportFor({ recipientId: MANAGER, ...card('x') })(effect('k10', 'fax.send', { topic: 'test', recipient: MANAGER, request: {} }));
+    assert.deepEqual(unknown, { outcome: 'rejected', error: 'no transport delivers effects of kind "fax.send"' });
+    const misfiled = await transportFor({ recipientId: MANAGER, ...card('x') })(effect('k11', EFFECT_KINDS.calendarUpdate, { topic: 'test', recipient: MANAGER, request: {} }));
+    assert.deepEqual(misfiled, { outcome: 'rejected', error: 'the effect is not a calendar change' });
     assert.deepEqual(bot.connector.sent, []);
   });
 
