@@ -13,6 +13,7 @@ import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { policyIds } from '../domain/policies/index.js';
 import { roleKeySchema, type RoleKey } from '../domain/policies/roles.js';
+import { SLOT_ORDERS, type SlotOrder } from '../domain/reviews/slots.js';
 
 /** The shipped fictional organisation (`npm run build` copies it to the same place under dist/). */
 export const DEFAULT_ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
@@ -23,6 +24,18 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type DatabaseConfig =
   | { readonly kind: 'pglite'; readonly dataDir: string }
   | { readonly kind: 'postgres'; readonly url: string };
+
+/** Who a review meeting is booked as: the series' reviewing officer (IRO, FIRO, FRO), or a shared reviews mailbox. */
+export type ReviewOrganiser = { readonly kind: 'officer' } | { readonly kind: 'mailbox'; readonly email: string };
+
+/** The authority's booking settings for review meetings (REVIEW_*). */
+export interface ReviewBookingConfig {
+  /** The working day in Europe/London time, `HH:MM` each. */
+  readonly workingHours: { readonly start: string; readonly end: string };
+  readonly meetingMinutes: number;
+  readonly organiser: ReviewOrganiser;
+  readonly slotOrder: SlotOrder;
+}
 
 export type BotCredential =
   | { readonly kind: 'none' }
@@ -62,6 +75,7 @@ export interface AppConfig {
   };
   readonly policy: { readonly authority: string; readonly file?: string };
   readonly closureDays: readonly LocalDate[];
+  readonly reviews: ReviewBookingConfig;
   readonly logLevel: LogLevel;
   readonly publicBaseUrl?: string;
 }
@@ -82,6 +96,9 @@ export class ConfigError extends Error {
   }
 }
 
+const HH_MM = '([01]\\d|2[0-3]):([0-5]\\d)';
+const WORKING_HOURS = new RegExp(`^${HH_MM}-${HH_MM}$`);
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -177,6 +194,40 @@ const envSchema = z.object({
   TEAMS_APP_ID: guid('the Teams app id (the "id" in the app manifest)'),
   TEAMS_CATALOG_APP_ID: guid("the app's id in your organisation's Teams app catalog"),
   CLOSURE_DAYS: optionalText,
+  REVIEW_WORKING_HOURS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(WORKING_HOURS, 'must be the working day as HH:MM-HH:MM in 24-hour London time, for example 09:00-17:00')
+      .transform((v) => ({ start: v.slice(0, 5), end: v.slice(6, 11) }))
+      .refine((h) => minutesOf(h.end) > minutesOf(h.start), 'must end after it starts, for example 09:00-17:00')
+      .default('09:00-17:00'),
+  ),
+  REVIEW_MEETING_MINUTES: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'must be a whole number of minutes, for example 90' })
+      .int('must be a whole number of minutes, for example 90')
+      .min(15, 'must be at least 15 minutes')
+      .max(480, 'must be at most 480 minutes (8 hours)')
+      .default(90),
+  ),
+  REVIEW_ORGANISER: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => v.toLowerCase() === 'officer' || z.string().email().safeParse(v).success, {
+        message: 'must be "officer" (each series\' reviewing officer\'s calendar) or the address of a shared reviews mailbox, for example reviews@northmoor.example',
+      })
+      .transform((v): ReviewOrganiser => (v.toLowerCase() === 'officer' ? { kind: 'officer' } : { kind: 'mailbox', email: v.toLowerCase() }))
+      .default('officer'),
+  ),
+  REVIEW_SLOT_ORDER: z.preprocess(
+    (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+    z.enum(SLOT_ORDERS, { errorMap: () => ({ message: 'must be "soonest" (the earliest times first) or "one-per-day" (at most one time a day while other days have room)' }) }).default('soonest'),
+  ),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -369,6 +420,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
   if (e.POLICY_FILE !== undefined && !existsSync(e.POLICY_FILE)) {
     problems.push({ variable: 'POLICY_FILE', problem: `there is no file at ${e.POLICY_FILE}: give the path of a ladder YAML or JSON file, or unset it to use AUTHORITY's built-in ladder` });
   }
+  if (!malformed.has('REVIEW_WORKING_HOURS') && !malformed.has('REVIEW_MEETING_MINUTES')) {
+    const day = minutesOf(e.REVIEW_WORKING_HOURS.end) - minutesOf(e.REVIEW_WORKING_HOURS.start);
+    if (e.REVIEW_MEETING_MINUTES > day) {
+      problems.push({
+        variable: 'REVIEW_MEETING_MINUTES',
+        problem: `a ${e.REVIEW_MEETING_MINUTES}-minute meeting does not fit in the working day of REVIEW_WORKING_HOURS (${e.REVIEW_WORKING_HOURS.start}-${e.REVIEW_WORKING_HOURS.end}, ${day} minutes): shorten the meeting or lengthen the working hours`,
+      });
+    }
+  }
   const closureDays = parseClosureDays(e.CLOSURE_DAYS, problems);
   const roleGroups = parseRoleGroups(e.ENTRA_ROLE_GROUPS, problems);
   // A malformed variable is reported once, for its form, not again by the checks across variables.
@@ -397,6 +457,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
     directory: { source: e.DIRECTORY_SOURCE, orgFile: path.resolve(e.ORG_FILE), roleGroups },
     policy: { authority: e.AUTHORITY, ...(e.POLICY_FILE !== undefined && { file: path.resolve(e.POLICY_FILE) }) },
     closureDays,
+    reviews: {
+      workingHours: e.REVIEW_WORKING_HOURS,
+      meetingMinutes: e.REVIEW_MEETING_MINUTES,
+      organiser: e.REVIEW_ORGANISER,
+      slotOrder: e.REVIEW_SLOT_ORDER,
+    },
     logLevel: e.LOG_LEVEL,
     ...(e.PUBLIC_BASE_URL !== undefined && { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
   };

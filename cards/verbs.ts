@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
+import { REVIEW_KINDS, SERIES_REFERENCE } from '../domain/reviews/register.js';
 import type { RaiseFormValues } from './view-models.js';
 
 export const VERBS = {
@@ -32,6 +33,7 @@ export const VERBS = {
   refresh: 'refresh',
   openCase: 'openCase',
   myCases: 'myCases',
+  reviewTaskDone: 'reviewTaskDone',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -160,6 +162,25 @@ export const caseKeySchema = z.object({ caseId: opaqueId('caseId'), stageId: opa
 
 const noData = z.object({});
 
+const REVIEW_DAMAGED = 'the card is damaged or was not sent by Resolve; type "due" to see the reviews again';
+
+/** The task a review task card is about: its series (kind and opaque reference) and the task's id, all stamped by Resolve. */
+export const reviewTaskKeySchema = z.object({
+  reference: z.unknown().transform((value, ctx): string => {
+    if (typeof value !== 'string' || !SERIES_REFERENCE.test(value)) return fail(ctx, `reference is not a review series reference: ${REVIEW_DAMAGED}`);
+    return value;
+  }),
+  kind: z.unknown().transform((value, ctx): (typeof REVIEW_KINDS)[number] => {
+    const kind = REVIEW_KINDS.find((k) => k === value);
+    return kind ?? fail(ctx, `kind must be ${REVIEW_KINDS.join(' or ')}: ${REVIEW_DAMAGED}`);
+  }),
+  taskId: z.unknown().transform((value, ctx): string => {
+    if (typeof value !== 'string' || value === '') return fail(ctx, `taskId is missing: ${REVIEW_DAMAGED}`);
+    if (value.length > MAX_ID_LENGTH || !/^[\x21-\x7e]+$/.test(value)) return fail(ctx, `taskId is not one Resolve writes: ${REVIEW_DAMAGED}`);
+    return value;
+  }),
+});
+
 export const raiseSubmitSchema = z.object({
   formId: opaqueId('formId'),
   caseReference: z.unknown().transform((value, ctx): string => {
@@ -274,6 +295,8 @@ export const VERB_DATA_SCHEMAS = {
   refresh: caseKeySchema,
   openCase: caseKeySchema,
   myCases: noData,
+  /** §8.4: a task around a booked review marked done, in one click, from its reminder or chaser. */
+  reviewTaskDone: reviewTaskKeySchema,
 } as const satisfies Record<Verb, z.ZodTypeAny>;
 
 export type VerbData<V extends Verb> = z.output<(typeof VERB_DATA_SCHEMAS)[V]>;

@@ -183,6 +183,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     if (action.verb === 'raiseUpdate') return { card: raiseForm({ formId: action.data.formId, data }) };
     if (action.verb === 'raiseSubmit') return { message: 'This form is damaged or was not sent by Resolve: type "raise" for a new one. Nothing was changed.' };
     if (action.verb === 'myCases') return myCases(actorId);
+    // A review task's "Mark done" belongs to the reviews (the bot routes it there); a case never sees one.
+    if (action.verb === 'reviewTaskDone') return { message: NOT_YOURS };
 
     const { state, records } = await loadCase(db, action.data.caseId);
     if (state === undefined || !hasPart(state, actorId)) return { message: NOT_YOURS };

@@ -1,24 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { createReviewBooking, DEFAULT_BOOKING_SETTINGS, type ReviewBookingSettings, type SlotsFound } from '../../app/reviews/booking.js';
 import { dueReviews, type DueReview } from '../../app/reviews/due.js';
 import {
   importReviewRegister, parseRegisterCsv, personFinder, REGISTER_COLUMNS,
   type ImportProgress, type ImportSummary, type RowProblem,
 } from '../../app/reviews/import.js';
-import type { ReviewStoreContext } from '../../app/reviews/model.js';
+import { loadReviewSeries, type ReviewStoreContext } from '../../app/reviews/model.js';
 import { createWorkingCalendar } from '../../domain/calendar/index.js';
-import { reviewDueRulesFor } from '../../domain/reviews/index.js';
+import { REVIEW_KINDS, reviewDueRulesFor, type ReviewKind } from '../../domain/reviews/index.js';
+import type { Calendar } from '../../graph/calendar.js';
 import { systemClock, type Clock } from '../../store/clock.js';
 import { loadConfig, readEnvironment } from '../config.js';
-import { wholeNumberOption, writeJson } from './args.js';
+import { choice, REVIEW_KINDS as KIND_OPTIONS, wholeNumberOption, writeJson } from './args.js';
 import { openConfiguredDirectory, type OpenDirectory } from './case-export.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 import { openConfiguredDatabase, withDatabase, type OpenDb } from './store-access.js';
 
 const USAGE = [
   'resolve reviews import FILE.csv [--dry-run] [--json]',
   '       resolve reviews due [--within-days N] [--json]',
+  '       resolve reviews slots REFERENCE [--kind looked-after|foster-carer] [--drop-optional] [--json]',
   '  import         loads the review register from the case system\'s export, one row per fact. The header row is',
   `                 exactly ${REGISTER_COLUMNS.join(',')}`,
   '                 kind: looked-after or foster-carer; date: YYYY-MM-DD; officer, worker: emails of people in the',
@@ -28,6 +32,12 @@ const USAGE = [
   '  --dry-run      check the file against the register and say what would change, writing nothing',
   '  due            the reviews falling due, soonest first, with the statutory date, latest meeting date and rule',
   '  --within-days  only those due within N days from today (overdue ones included)',
+  '  slots          the best times for the series\' next review meeting: inside the booking window, on working days, in',
+  '                 REVIEW_WORKING_HOURS, REVIEW_MEETING_MINUTES long, free for the officer and the worker (free/busy from',
+  '                 Microsoft Graph, or locally DATA_DIR/calendars/<email>.ics and the meetings Resolve booked).',
+  '                 JSON: an array of { start, end } ISO instants (empty when no time suits every required attendee)',
+  '  --kind         which series, when the reference names both a child\'s and a foster carer\'s',
+  '  --drop-optional  search for the required attendees only',
 ].join('\n');
 
 /** Where the register's rules come from: the working calendar and the authority's choices. */
@@ -39,10 +49,26 @@ export const configuredReviewSettings: ReviewSettings = () => {
   return { calendar: createWorkingCalendar({ closureDays: config.closureDays }), rules: reviewDueRulesFor(config.policy.authority) };
 };
 
+/** The configuration's booking settings (REVIEW_WORKING_HOURS, REVIEW_MEETING_MINUTES, REVIEW_ORGANISER, REVIEW_SLOT_ORDER). */
+export const configuredBookingSettings = (): ReviewBookingSettings => loadConfig(readEnvironment()).reviews;
+
+/**
+ * Free/busy as the bot reads it: locally the file calendar on DATA_DIR (DATA_DIR/calendars/<email>.ics
+ * and the meetings in DATA_DIR/outbox-calendar), in graph mode Microsoft Graph's getSchedule.
+ */
+export const openConfiguredCalendar = async (): Promise<Calendar> => {
+  const { createGraphServices } = await import('../../graph/index.js');
+  return (await createGraphServices(loadConfig(readEnvironment()))).calendar;
+};
+
 export interface ReviewsCommandOptions {
   readonly open: OpenDb;
   readonly openDirectory: OpenDirectory;
   readonly settings: ReviewSettings;
+  /** Default: the built-in defaults (09:00-17:00, 90 minutes, the officer's calendar, soonest first). */
+  readonly bookingSettings?: () => ReviewBookingSettings;
+  /** Free/busy for `slots`; default the configured calendar. */
+  readonly openCalendar?: () => Promise<Calendar>;
   readonly clock?: Clock;
   /** An import of this many rows or more reports its progress on stderr. */
   readonly progressFromRows?: number;
@@ -84,6 +110,43 @@ function bookedText(booked: DueReview['booked']): string {
   const start = hhmm(booked.start);
   const end = hhmm(booked.end);
   return `${start.day} ${start.time}-${end.day === start.day ? '' : `${end.day} `}${end.time}`;
+}
+
+const WEEKDAY_TIME = (instant: Date) => {
+  const d = new TZDate(instant.getTime(), ZONE);
+  return { day: format(d, 'EEE d MMM yyyy'), time: format(d, 'HH:mm') };
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The slots as lines a person reads: times in UK time, and who cannot come as counts (no names: the terminal may be shared). */
+function slotLines(found: SlotsFound): string[] {
+  const { due, search } = found;
+  const lines = [
+    `${found.reference} (${found.kind}): ${due.review} review due by ${due.due} (${due.rule}), latest meeting date ${due.latestMeetingDate}`,
+    `booking window ${found.window.feasible ? `${found.window.earliest} to ${found.window.latest}` : `from today to ${found.window.latest} (too late for the full preparation)`}; `
+      + `${found.meetingMinutes}-minute meetings, times in UK time`,
+  ];
+  if (found.booked !== null) {
+    const start = WEEKDAY_TIME(new Date(found.booked.start));
+    lines.push(`booked now: ${start.day} ${start.time}-${WEEKDAY_TIME(new Date(found.booked.end)).time}${found.booked.confirmed ? '' : ' (not in the calendar yet)'}`);
+  }
+  if (search.outcome === 'none') {
+    lines.push(search.reason.kind === 'window-empty'
+      ? `no ${found.meetingMinutes}-minute time in working hours is left before the end of ${due.latestMeetingDate}`
+      : `no time before the end of ${due.latestMeetingDate} has every required attendee free`
+        + (search.reason.fullyBooked.length > 0 ? ` (${plural(search.reason.fullyBooked.length, 'required attendee')} busy throughout)` : ''));
+  } else {
+    for (const slot of search.slots) {
+      const start = WEEKDAY_TIME(slot.start);
+      const missing = slot.missingOptional.length;
+      lines.push(`  ${start.day} ${start.time}-${WEEKDAY_TIME(slot.end).time}  ${missing === 0 ? 'everyone free' : `${plural(missing, 'optional attendee')} busy`}`);
+    }
+  }
+  if (found.unknownSchedules.length > 0) {
+    lines.push(`note: ${plural(found.unknownSchedules.length, 'attendee')}' calendars could not be read, so these times may not suit them`);
+  }
+  return lines;
 }
 
 function dueTable(reviews: readonly DueReview[]): string {
@@ -163,15 +226,61 @@ export function createReviewsCommand(options: ReviewsCommandOptions): Command {
     return EXIT_OK;
   }
 
+  /** The series the reference names: the kind given, or the only kind it exists as. */
+  async function seriesKind(db: Parameters<typeof loadReviewSeries>[0], reference: string, kind: ReviewKind | undefined): Promise<ReviewKind | undefined> {
+    if (kind !== undefined) return kind;
+    const found: ReviewKind[] = [];
+    for (const k of REVIEW_KINDS) if ((await loadReviewSeries(db, k, reference)).state !== undefined) found.push(k);
+    if (found.length > 1) throw new UsageError(`${reference} is both a child's and a foster carer's review series: say which with --kind looked-after or --kind foster-carer`);
+    return found[0];
+  }
+
+  async function runSlots(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: { kind: { type: 'string' }, 'drop-optional': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    });
+    const [reference, ...rest] = positionals;
+    if (reference === undefined || reference.trim() === '') throw new UsageError('give the series\' reference, e.g. resolve reviews slots LCS-104233');
+    if (rest.length > 0) throw new UsageError(`give one reference only, not also "${rest.join(' ')}"`);
+    const given = values.kind === undefined ? undefined : choice(values.kind, '--kind', KIND_OPTIONS);
+    const settings = options.settings();
+    const [directory, freeBusy] = [await options.openDirectory(), await (options.openCalendar ?? openConfiguredCalendar)()];
+    const booking = (options.bookingSettings ?? (() => DEFAULT_BOOKING_SETTINGS))();
+    const outcome = await withDatabase(options.open, async (db) => {
+      const kind = await seriesKind(db, reference.trim(), given);
+      if (kind === undefined) return undefined;
+      return createReviewBooking({ ...settings, db, clock, directory, freeBusy, settings: booking })
+        .findSlots({ kind, reference: reference.trim(), dropOptional: values['drop-optional'] });
+    });
+    if (outcome === undefined) {
+      io.err(`resolve reviews slots: there is no review series ${reference.trim()} in the register: check the reference, or import the register first (resolve reviews import FILE.csv)`);
+      return EXIT_FAILURE;
+    }
+    if (!outcome.ok) {
+      io.err(`resolve reviews slots: ${outcome.message}`);
+      return EXIT_FAILURE;
+    }
+    const slots = outcome.search.outcome === 'none' ? [] : outcome.search.slots;
+    if (values.json) {
+      writeJson(io, slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })));
+      if (outcome.search.outcome === 'none') io.err(slotLines(outcome).at(-1)!);
+    } else {
+      io.out(slotLines(outcome).join('\n'));
+    }
+    return EXIT_OK;
+  }
+
   return {
     name: 'reviews',
-    summary: 'import the review register from the case system\'s CSV export, and list the reviews falling due',
+    summary: 'import the review register from the case system\'s CSV export, list the reviews falling due, and find times for a review meeting',
     usage: USAGE,
     async run(args, io) {
       const [action, ...rest] = args;
       if (action === 'import') return runImport(rest, io);
       if (action === 'due') return runDue(rest, io);
-      throw new UsageError(action === undefined || action.startsWith('-') ? 'say what to do: import FILE.csv, or due' : `"${action}" is not a reviews action; use import or due`);
+      if (action === 'slots') return runSlots(rest, io);
+      throw new UsageError(action === undefined || action.startsWith('-') ? 'say what to do: import FILE.csv, due, or slots REFERENCE' : `"${action}" is not a reviews action; use import, due or slots`);
     },
   };
 }
@@ -180,4 +289,6 @@ export const reviewsCommand = createReviewsCommand({
   open: openConfiguredDatabase,
   openDirectory: openConfiguredDirectory,
   settings: configuredReviewSettings,
+  bookingSettings: configuredBookingSettings,
+  openCalendar: openConfiguredCalendar,
 });

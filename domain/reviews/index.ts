@@ -13,7 +13,7 @@ export {
 export { fosterCarerReviewTimeline, type FosterCarerTimelineInput, type FosterCarerTimelineOptions } from './foster-carer-timeline.js';
 export { adjournReview, latestResumeDate, ADJOURNMENT_MAX_WORKING_DAYS, type AdjournRequest, type Adjournment } from './adjournment.js';
 export {
-  rearrangeReview, postponementWindow, REARRANGEMENT_REASONS, POSTPONEMENT_WINDOWS,
+  rearrangeReview, postponementWindow, REARRANGEMENT_REASONS, REARRANGEMENT_REASON_LABELS, POSTPONEMENT_WINDOWS,
   type RearrangementReason, type PostponementWindow, type Postponement, type RearrangeRequest,
   type RearrangementPolicy, type RearrangeContext, type Rearrangement,
 } from './rearrangement.js';
@@ -34,3 +34,11 @@ export {
   type RegisterEntry, type ReviewSeriesCommand, type ReviewSeriesContext,
   type RegisterRefusalCode, type RegisterRefusal, type RegisterDecision,
 } from './register.js';
+export {
+  type ReviewTaskCompleted, type ReviewTaskReminderDue, type ReviewTaskOverdue, type DecisionsDeemedAgreed, type ReviewTaskEvent,
+  type HeldBooking, type TaskCompletion, type CheckedSeriesCommand,
+} from './register.js';
+export {
+  reviewTasks, taskDeadlinesOf, taskDeadlineKey, chasedRules, DEEMED_AGREED_ROLE,
+  type ReviewTask, type ReviewTaskRules, type TaskPhase, type TaskDeadlineKind, type TaskDeadlineSpec,
+} from './tasks.js';

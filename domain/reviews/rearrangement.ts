@@ -18,9 +18,23 @@ export const REARRANGEMENT_REASONS = [
   'court_retimetabled',
   'child_unwell_or_commitment',
   'lack_of_preparation',
+  // Cheshire East: "many rearrangements have been found to allow time for new social workers to complete the care plan" (§4.2, AMB-45).
+  'new_social_worker_care_plan',
   'other',
 ] as const;
 export type RearrangementReason = (typeof REARRANGEMENT_REASONS)[number];
+
+/** What an administrator picks from, in the words the sources use (§4.2, §7.3). */
+export const REARRANGEMENT_REASON_LABELS: Readonly<Record<RearrangementReason, string>> = {
+  child_or_carer_request: 'Request by the child or carer (other commitments)',
+  social_worker_in_court: 'The social worker is needed in court on another case',
+  iro_unavailable: 'The reviewing officer is unavailable (for example sickness)',
+  court_retimetabled: 'The case was re-timetabled in court proceedings',
+  child_unwell_or_commitment: 'The child is unwell or has a commitment',
+  lack_of_preparation: 'Lack of preparation (consider a practice alert)',
+  new_social_worker_care_plan: 'Allow time for a new social worker to complete the care plan',
+  other: 'Other (say what)',
+};
 
 /** AMB-44: "more than one postponement per year" counted in the performance year (1 April to 31 March) or a rolling 12 months. */
 export const POSTPONEMENT_WINDOWS = ['performance_year', 'rolling_12m'] as const;

@@ -5,6 +5,7 @@
  *
  *   command --decideReviewSeries(state, command, {now, calendar, rules})--> events | refusal
  *   events  --evolveReviewSeries--> state --reviewSeriesDue--> the next review due (or null)
+ *   state   --reviewTasks / taskDeadlinesOf (tasks.ts)--> the work around each booked review, its chasers
  *
  * Pure: no I/O, no clock. A series is named by its kind and the case system's opaque reference
  * (e.g. "LCS-104233"); people are Entra object ids, invitees email addresses (they may be outside
@@ -18,7 +19,8 @@ import { latestResumeDate } from './adjournment.js';
 import { nextFosterCarerReview, type FosterCarerReviewOptions } from './foster-carer-due.js';
 import { nextLookedAfterReview, type LookedAfterReviewOptions } from './looked-after-due.js';
 import { REARRANGEMENT_REASONS, type RearrangementReason } from './rearrangement.js';
-import type { NextReviewDue, ReviewKind } from './types.js';
+import { decideCompleteTask, decideTaskDeadline, type ReviewTaskRules } from './tasks.js';
+import type { NextReviewDue, ReviewKind, TimelineRole } from './types.js';
 
 export const REVIEW_KINDS = ['looked-after', 'foster-carer'] as const satisfies readonly ReviewKind[];
 
@@ -131,6 +133,40 @@ export type ReviewRearranged = EventBase<'ReviewRearranged'> & {
 };
 export type ReviewCancelled = EventBase<'ReviewCancelled'> & { readonly comment: string };
 
+/** A task around a booked review marked done (tasks.ts), by `actor`: one click on its card. */
+export type ReviewTaskCompleted = EventBase<'ReviewTaskCompleted'> & {
+  readonly taskId: string;
+  readonly rule: string;
+  readonly reviewDate: LocalDate;
+  readonly due: LocalDate;
+};
+interface TaskDeadlineFields {
+  /** The deadline's key (tasks.ts `taskDeadlineKey`) and the instant it was due: each pair fires once. */
+  readonly key: string;
+  readonly dueAt: string;
+  readonly taskId: string;
+  readonly rule: string;
+  readonly reviewDate: LocalDate;
+  /** The task's own due date. */
+  readonly due: LocalDate;
+  /** Who the task falls to, and the people the directory found holding that role when it fired: who was told. */
+  readonly role: TimelineRole;
+  readonly notified: readonly string[];
+}
+/** §8.4: one working day before a task is due, the person responsible is reminded. */
+export type ReviewTaskReminderDue = EventBase<'ReviewTaskReminderDue'> & TaskDeadlineFields;
+/** §8.4: at the end of its due day a task not marked done is overdue, and the person responsible is chased. */
+export type ReviewTaskOverdue = EventBase<'ReviewTaskOverdue'> & TaskDeadlineFields;
+/**
+ * OX-R17: no team manager's response (OX-R16) was recorded within 5 working days of receiving the
+ * decisions: they are agreed by the local authority, and the social worker (`notified`) implements them.
+ */
+export type DecisionsDeemedAgreed = EventBase<'DecisionsDeemedAgreed'> & TaskDeadlineFields & {
+  /** When the team manager received the decisions: the day the IRO marked them circulated (OX-R12). */
+  readonly receivedOn: LocalDate;
+};
+export type ReviewTaskEvent = ReviewTaskCompleted | ReviewTaskReminderDue | ReviewTaskOverdue | DecisionsDeemedAgreed;
+
 export type SeriesFactEvent =
   | BecameLookedAfter | PlacementChanged | ReviewHeld | ReviewAdjourned | ReviewPostponed
   | CarerApproved | FirstPlacementMade | SignificantIncidentRaised | SeriesCeased;
@@ -139,7 +175,8 @@ export type ReviewSeriesEvent =
   | ReviewSeriesOpened
   | SeriesFactEvent
   | OfficerAssigned | WorkerAssigned | InviteesAdded | InviteeRemoved
-  | ReviewBooked | BookingConfirmed | ReviewRearranged | ReviewCancelled;
+  | ReviewBooked | BookingConfirmed | ReviewRearranged | ReviewCancelled
+  | ReviewTaskEvent;
 
 const FACT_EVENT = {
   'became-looked-after': 'BecameLookedAfter',
@@ -195,6 +232,21 @@ export interface RecordedCancellation {
   readonly end: string;
 }
 
+/** A review held on its booked meeting: its follow-up tasks count from `date` (tasks.ts). */
+export interface HeldBooking {
+  readonly date: LocalDate;
+  /** Which booking of the series it was (1, 2, ...). */
+  readonly booking: number;
+  /** When the review was recorded as held: no reminder is sent for a time already past then. */
+  readonly recordedAt: string;
+}
+
+export interface TaskCompletion {
+  readonly taskId: string;
+  readonly at: string;
+  readonly by: string;
+}
+
 export interface ReviewSeriesState {
   readonly kind: ReviewKind;
   readonly reference: string;
@@ -214,6 +266,15 @@ export interface ReviewSeriesState {
   readonly booking: Booking | null;
   readonly rearrangements: readonly RecordedRearrangement[];
   readonly cancellations: readonly RecordedCancellation[];
+  /** Meetings booked so far: the current booking is number `bookingsMade`, and its tasks are named by it. */
+  readonly bookingsMade: number;
+  /** The reviews held on a booked meeting, oldest first. */
+  readonly heldBookings: readonly HeldBooking[];
+  readonly taskCompletions: readonly TaskCompletion[];
+  /** Task deadlines fired, as `key@dueAt`: a deadline moved to another time may fire again, at that time. */
+  readonly firedTaskDeadlines: readonly string[];
+  /** The held reviews (by date) whose decisions were deemed agreed (OX-R17). */
+  readonly deemedAgreed: readonly { readonly reviewDate: LocalDate; readonly at: string }[];
 }
 
 /** One period of care (or of approval): from its start to when it ceased, with its facts. */
@@ -272,6 +333,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
       kind: event.kind, reference: event.reference, version: 1, openedAt: event.at, updatedAt: event.at,
       facts: [], officers: [], workers: [], officer: null, worker: null, invitees: [],
       booking: null, rearrangements: [], cancellations: [],
+      bookingsMade: 0, heldBookings: [], taskCompletions: [], firedTaskDeadlines: [], deemedAgreed: [],
     };
   }
   if (!state) throw new InvalidInputError(`review series: ${event.type} arrived before the series was opened`, 'events');
@@ -286,8 +348,13 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     case 'SignificantIncidentRaised':
     case 'SeriesCeased':
       return { ...next, facts: withFact(state.facts, factOf(event)) };
-    case 'ReviewHeld':
-      return { ...next, facts: withFact(state.facts, factOf(event)), booking: event.closesBooking ? null : state.booking };
+    case 'ReviewHeld': {
+      const closed = event.closesBooking && state.booking !== null;
+      return {
+        ...next, facts: withFact(state.facts, factOf(event)), booking: event.closesBooking ? null : state.booking,
+        heldBookings: closed ? [...state.heldBookings, { date: event.date, booking: state.bookingsMade, recordedAt: event.at }] : state.heldBookings,
+      };
+    }
     case 'OfficerAssigned': {
       const officers = withAssignment(state.officers, { person: event.officer, from: event.from });
       return { ...next, officers, officer: officers[officers.length - 1]!.person };
@@ -307,6 +374,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
           start: event.start, end: event.end, organiser: event.organiser, attendees: event.attendees,
           transactionId: event.transactionId, graphEventId: null, bookedAt: event.at,
         },
+        bookingsMade: state.bookingsMade + 1,
       };
     case 'BookingConfirmed':
       return state.booking === null ? next : { ...next, booking: { ...state.booking, graphEventId: event.graphEventId } };
@@ -323,6 +391,17 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
       const cancelled: RecordedCancellation = { at: event.at, by: event.actor, comment: event.comment, start: state.booking.start, end: state.booking.end };
       return { ...next, booking: null, cancellations: [...state.cancellations, cancelled] };
     }
+    case 'ReviewTaskCompleted':
+      return { ...next, taskCompletions: [...state.taskCompletions, { taskId: event.taskId, at: event.at, by: event.actor }] };
+    case 'ReviewTaskReminderDue':
+    case 'ReviewTaskOverdue':
+      return { ...next, firedTaskDeadlines: [...state.firedTaskDeadlines, `${event.key}@${event.dueAt}`] };
+    case 'DecisionsDeemedAgreed':
+      return {
+        ...next,
+        firedTaskDeadlines: [...state.firedTaskDeadlines, `${event.key}@${event.dueAt}`],
+        deemedAgreed: [...state.deemedAgreed, { reviewDate: event.reviewDate, at: event.at }],
+      };
   }
 }
 
@@ -337,6 +416,8 @@ export function foldReviewSeries(events: readonly ReviewSeriesEvent[]): ReviewSe
 export interface ReviewDueRules {
   readonly lookedAfter?: Omit<LookedAfterReviewOptions, 'calendar'>;
   readonly fosterCarer?: Omit<FosterCarerReviewOptions, 'calendar'>;
+  /** The choices for the tasks around each booked review (AMB-10, AMB-41, AMB-42; tasks.ts). */
+  readonly tasks?: ReviewTaskRules;
 }
 
 export interface ReviewDueOptions {
@@ -451,10 +532,22 @@ export const reviewSeriesCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('confirm-booking'), ...seriesBase, graphEventId: words('the Graph event id', 1000) }),
   z.object({ type: z.literal('rearrange'), ...seriesBase, reasonCode: z.enum(REARRANGEMENT_REASONS), reasonText: words('the reason'), start: instant, end: instant }),
   z.object({ type: z.literal('cancel-booking'), ...seriesBase, comment: words('the comment') }),
+  /** A task around a booked review marked done (tasks.ts): one click; a second changes nothing. */
+  z.object({ type: z.literal('complete-task'), ...seriesBase, taskId: words('the task id', 128) }),
+  /**
+   * From the deadline dispatcher: a task deadline (tasks.ts `taskDeadlinesOf`) is due. `notify`:
+   * the people the directory found holding the task's role, recorded as the ones told.
+   */
+  z.object({
+    type: z.literal('deadline-reached'), ...seriesBase, key: words('the deadline key', 300),
+    notify: z.array(personId).max(100, 'at most 100 people are told of one deadline').readonly().default([]),
+  }),
 ]);
 export type ReviewSeriesCommand = z.input<typeof reviewSeriesCommandSchema>;
 type Checked = z.output<typeof reviewSeriesCommandSchema>;
-type Cmd<T extends Checked['type']> = Extract<Checked, { type: T }>;
+/** A command after checking (defaults filled in), by its type. */
+export type CheckedSeriesCommand<T extends Checked['type']> = Extract<Checked, { type: T }>;
+type Cmd<T extends Checked['type']> = CheckedSeriesCommand<T>;
 type CheckedEntry = z.output<typeof registerEntrySchema>;
 type CheckedFact = NonNullable<CheckedEntry['fact']>;
 
@@ -485,7 +578,10 @@ export type RegisterRefusalCode =
   | 'end-before-start'
   | 'same-time'
   | 'beyond-due-date'
-  | 'confirmed-differently';
+  | 'confirmed-differently'
+  | 'unknown-task'
+  | 'task-closed'
+  | 'window-closed';
 
 export interface RegisterRefusal {
   readonly code: RegisterRefusalCode;
@@ -757,5 +853,9 @@ export function decideReviewSeries(state: ReviewSeriesState | undefined, command
     case 'cancel-booking':
       if (booking === null) return refuse('not-booked', `The next review of ${state.reference} is not booked: there is nothing to cancel.`);
       return accept({ type: 'ReviewCancelled', ...header(cmd, ctx), comment: cmd.comment });
+    case 'complete-task':
+      return decideCompleteTask(state, cmd, ctx);
+    case 'deadline-reached':
+      return decideTaskDeadline(state, cmd, ctx);
   }
 }

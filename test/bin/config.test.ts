@@ -155,6 +155,34 @@ describe('bin/config loadConfig', () => {
     assert.equal(loadConfig({ PORT: '', MicrosoftAppId: ' ', LOG_LEVEL: '' }).port, 3978);
   });
 
+  it('issue 9 Booking: review booking settings default to 09:00-17:00, 90 minutes, the officer\'s calendar and soonest first', () => {
+    assert.deepEqual(loadConfig({}).reviews, { workingHours: { start: '09:00', end: '17:00' }, meetingMinutes: 90, organiser: { kind: 'officer' }, slotOrder: 'soonest' });
+    assert.ok(Object.isFrozen(loadConfig({}).reviews.workingHours));
+  });
+
+  it('issue 9 Booking: good review booking settings are read: working hours, meeting length, a shared mailbox or the officer, one-per-day', () => {
+    const c = loadConfig({ REVIEW_WORKING_HOURS: ' 08:30-16:00 ', REVIEW_MEETING_MINUTES: '120', REVIEW_ORGANISER: 'Reviews@Northmoor.example', REVIEW_SLOT_ORDER: 'One-Per-Day' });
+    assert.deepEqual(c.reviews, { workingHours: { start: '08:30', end: '16:00' }, meetingMinutes: 120, organiser: { kind: 'mailbox', email: 'reviews@northmoor.example' }, slotOrder: 'one-per-day' });
+    assert.deepEqual(loadConfig({ REVIEW_ORGANISER: 'Officer', REVIEW_MEETING_MINUTES: '', REVIEW_SLOT_ORDER: 'soonest' }).reviews.organiser, { kind: 'officer' });
+    assert.equal(loadConfig({ REVIEW_WORKING_HOURS: '09:00-10:30', REVIEW_MEETING_MINUTES: '90' }).reviews.meetingMinutes, 90);
+  });
+
+  it('issue 9 Booking: each bad review booking setting is refused, naming its variable and how to fix it', () => {
+    const problems = problemsOf({ REVIEW_WORKING_HOURS: '9-5', REVIEW_MEETING_MINUTES: 'an hour', REVIEW_ORGANISER: 'the IRO', REVIEW_SLOT_ORDER: 'latest' });
+    assert.deepEqual([...problems.keys()].sort(), ['REVIEW_MEETING_MINUTES', 'REVIEW_ORGANISER', 'REVIEW_SLOT_ORDER', 'REVIEW_WORKING_HOURS']);
+    assert.match(problems.get('REVIEW_WORKING_HOURS')!, /HH:MM-HH:MM.*09:00-17:00/);
+    assert.match(problems.get('REVIEW_MEETING_MINUTES')!, /whole number of minutes/);
+    assert.match(problems.get('REVIEW_ORGANISER')!, /"officer".*shared reviews mailbox/);
+    assert.match(problems.get('REVIEW_SLOT_ORDER')!, /"soonest".*"one-per-day"/);
+    assert.match(problemsOf({ REVIEW_WORKING_HOURS: '17:00-09:00' }).get('REVIEW_WORKING_HOURS')!, /must end after it starts/);
+    assert.match(problemsOf({ REVIEW_WORKING_HOURS: '09:00-25:00' }).get('REVIEW_WORKING_HOURS')!, /HH:MM-HH:MM/);
+    assert.match(problemsOf({ REVIEW_MEETING_MINUTES: '10' }).get('REVIEW_MEETING_MINUTES')!, /at least 15/);
+    assert.match(problemsOf({ REVIEW_MEETING_MINUTES: '90.5' }).get('REVIEW_MEETING_MINUTES')!, /whole number/);
+    assert.match(problemsOf({ REVIEW_WORKING_HOURS: '09:00-10:00', REVIEW_MEETING_MINUTES: '90' }).get('REVIEW_MEETING_MINUTES')!, /90-minute meeting does not fit in the working day of REVIEW_WORKING_HOURS \(09:00-10:00, 60 minutes\)/);
+    // A malformed working day is reported once, for its form, not again as a meeting that does not fit.
+    assert.deepEqual([...problemsOf({ REVIEW_WORKING_HOURS: 'all day', REVIEW_MEETING_MINUTES: '90' }).keys()], ['REVIEW_WORKING_HOURS']);
+  });
+
   it('env.sample documents every variable, and its uncommented lines load', () => {
     const sample = readFileSync(new URL('../../env.sample', import.meta.url), 'utf8');
     for (const variable of CONFIG_VARIABLES) assert.match(sample, new RegExp(`^#?${variable}=`, 'm'), `${variable} is missing from env.sample`);

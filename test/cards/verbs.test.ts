@@ -34,6 +34,7 @@ const valid: Record<Verb, Record<string, unknown>> = {
   refresh: key,
   openCase: key,
   myCases: {},
+  reviewTaskDone: { reference: 'LCS-204518', kind: 'looked-after', taskId: 'OX-R09a:booking-1' },
 };
 
 function refused(verb: unknown, data: unknown) {
@@ -57,7 +58,7 @@ describe('cards/verbs: the data each Action.Execute verb carries is checked as u
   }
 
   it('every case action carries caseId, stageId and version so a stale card is recognised', () => {
-    const caseVerbs = Object.values(VERBS).filter((v) => !['raiseOpen', 'raiseUpdate', 'raiseSubmit', 'myCases'].includes(v));
+    const caseVerbs = Object.values(VERBS).filter((v) => !['raiseOpen', 'raiseUpdate', 'raiseSubmit', 'myCases', 'reviewTaskDone'].includes(v));
     for (const verb of caseVerbs) {
       for (const field of ['caseId', 'stageId', 'version'] as const) {
         const { [field]: _dropped, ...rest } = valid[verb];

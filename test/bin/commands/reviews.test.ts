@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { runCli } from '../../../bin/commands/dispatch.js';
 import { createReviewsCommand } from '../../../bin/commands/reviews.js';
 import { DEFAULT_ORG_FILE } from '../../../bin/config.js';
 import { createWorkingCalendar } from '../../../domain/calendar/index.js';
+import { createFileCalendar } from '../../../graph/calendar.js';
 import { createOrgFileDirectory, loadOrganisationFile } from '../../../graph/directory/index.js';
 import { TestClock } from '../../../store/clock.js';
 import type { Db } from '../../../store/db.js';
@@ -147,10 +148,106 @@ describeOnEngines('bin/commands: resolve reviews import and resolve reviews due'
   });
 });
 
+describeOnEngines('bin/commands: resolve reviews slots', (ctx) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'resolve-slots-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const borrowed = async (): Promise<Db> => ({ ...ctx.db, close: async () => undefined });
+  const clock = new TestClock('2026-03-02T10:00:00.000Z');
+  const command = createReviewsCommand({
+    open: borrowed,
+    openDirectory: async () => createOrgFileDirectory(await loadOrganisationFile(DEFAULT_ORG_FILE)),
+    settings: () => ({ calendar: createWorkingCalendar() }),
+    // Local mode: DATA_DIR/calendars/<email>.ics and the meetings in DATA_DIR/outbox-calendar.
+    openCalendar: async () => createFileCalendar({ dir: join(dataDir, 'outbox-calendar'), now: () => clock.now() }),
+    clock,
+  });
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli([command.name, ...argv], { out: (s) => out.push(s), err: (s) => err.push(s) }, [command]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  /** A person's own calendar, as Outlook exports it. */
+  function busy(email: string, ...blocks: [string, string][]) {
+    mkdirSync(join(dataDir, 'calendars'), { recursive: true });
+    writeFileSync(join(dataDir, 'calendars', `${email}.ics`), [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Resolve tests//EN',
+      ...blocks.flatMap(([start, end], i) => ['BEGIN:VEVENT', `UID:b${i}@test.example`, 'DTSTAMP:20260201T000000Z', `DTSTART:${start}`, `DTEND:${end}`, 'END:VEVENT']),
+      'END:VCALENDAR', '',
+    ].join('\r\n'));
+  }
+  before(async () => {
+    const imported = await run('import', SAMPLE);
+    assert.equal(imported.code, 0, imported.err);
+  });
+
+  it('§8.5, OX-R04: slots --json prints the best times as { start, end } ISO instants, free for the officer and the worker from their .ics files', async () => {
+    // LCS-104233's second review is due 2026-05-01; the window opens 2026-03-30 (OX-R08a).
+    busy('priya.okonjo@northmoor.example', ['20260329T230000Z', '20260330T230000Z']); // all of Monday 30 March (BST)
+    busy('samira.haddad@northmoor.example', ['20260331T080000Z', '20260331T110000Z']); // Tuesday 31 March, 09:00 to 12:00
+    const result = await run('slots', 'LCS-104233', '--json');
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(JSON.parse(result.out), [
+      { start: '2026-03-31T11:00:00.000Z', end: '2026-03-31T12:30:00.000Z' },
+      { start: '2026-03-31T12:30:00.000Z', end: '2026-03-31T14:00:00.000Z' },
+      { start: '2026-03-31T14:00:00.000Z', end: '2026-03-31T15:30:00.000Z' },
+    ]);
+  });
+
+  it('slots without --json is readable lines in UK time, naming no one', async () => {
+    const result = await run('slots', 'LCS-104233');
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(result.out.split('\n'), [
+      'LCS-104233 (looked-after): second review due by 2026-05-01 (OX-R04), latest meeting date 2026-05-01',
+      'booking window 2026-03-30 to 2026-05-01; 90-minute meetings, times in UK time',
+      '  Tue 31 Mar 2026 12:00-13:30  everyone free',
+      '  Tue 31 Mar 2026 13:30-15:00  everyone free',
+      '  Tue 31 Mar 2026 15:00-16:30  everyone free',
+    ]);
+    assert.doesNotMatch(result.out, GUID);
+    assert.doesNotMatch(result.out, NAMES);
+  });
+
+  it('§8.5: with the required attendees busy throughout, --json prints [] and says why on stderr, naming no one', async () => {
+    busy('marcus.oduya@northmoor.example', ['20260301T000000Z', '20261231T000000Z']);
+    const result = await run('slots', 'FC-20331', '--json');
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(JSON.parse(result.out), []);
+    assert.match(result.err, /no time before the end of 2026-06-12 has every required attendee free \(1 required attendee busy throughout\)/);
+    assert.doesNotMatch(result.err, NAMES);
+  });
+
+  it('the kind is found from the reference; an unknown series or the wrong kind exits 1 saying what to check; a bad command line exits 2', async () => {
+    const wrong = await run('slots', 'LCS-104233', '--kind', 'foster-carer');
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.err, /no foster-carer review series LCS-104233 in the register/);
+    const unknown = await run('slots', 'LCS-000000');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /no review series LCS-000000 in the register/);
+    for (const argv of [['slots'], ['slots', 'A-1', 'B-2'], ['slots', 'LCS-104233', '--kind', 'adoption']]) {
+      const result = await run(...argv);
+      assert.equal(result.code, 2, argv.join(' '));
+      assert.match(result.err, /resolve reviews slots REFERENCE/);
+    }
+  });
+
+  it('OX-R02: a series whose statutory window has passed is refused with its due date, exit 1', async () => {
+    clock.set('2026-03-20T10:00:00.000Z'); // LCS-104877's initial review was due by 2026-03-16
+    try {
+      const result = await run('slots', 'LCS-104877', '--json');
+      assert.equal(result.code, 1);
+      assert.match(result.err, /due by 2026-03-16 \(OX-R02\).*has passed/);
+    } finally {
+      clock.set('2026-03-02T10:00:00.000Z');
+    }
+  });
+});
+
 describe('bin/commands: reviews is registered', () => {
   it('resolve help reviews prints its usage', async () => {
     const result = await resolve('help', 'reviews');
     assert.equal(result.code, 0);
     assert.match(result.out, /resolve reviews due \[--within-days N\] \[--json\]/);
+    assert.match(result.out, /resolve reviews slots REFERENCE \[--kind looked-after\|foster-carer\] \[--drop-optional\] \[--json\]/);
   });
 });
