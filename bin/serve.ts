@@ -19,12 +19,17 @@ import { databaseReadiness } from '../bot/readiness.js';
 import { startBot } from '../bot/runtime.js';
 import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
-import { createGraphServices, loadOrganisationFile } from '../graph/index.js';
+import { createGraphServices, loadOrganisationFile, seedSampleCalendars } from '../graph/index.js';
+import { createReviewChat } from '../app/reviews/chat.js';
+import { createReviewFlows } from '../app/reviews/flows.js';
+import { REVIEW_TOPIC } from '../app/reviews/model.js';
+import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../app/reviews/tasks.js';
+import { reviewDueRulesFor } from '../domain/reviews/index.js';
 import { AdjustableClock, systemClock } from '../store/clock.js';
 import { createTrainingFlows } from '../app/training.js';
 import { openDatabase } from '../store/db.js';
 import { createDeadlineDispatcher } from '../store/deadlines.js';
-import { ConfigError, loadConfig, readEnvironment, type AppConfig } from './config.js';
+import { ConfigError, DEFAULT_ORG_FILE, loadConfig, readEnvironment, type AppConfig } from './config.js';
 
 /** The public cloud's Bot Connector for new 1:1 conversations (replies use each activity's own). */
 const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
@@ -83,6 +88,10 @@ async function main(): Promise<void> {
   const clock = movable ?? systemClock;
 
   const db = await openDatabase(config.database);
+  // Trying it locally on the sample organisation: its people's sample calendars, so booking a review finds them partly busy.
+  if (config.graph.mode === 'local' && config.directory.source === 'org-file' && config.directory.orgFile === DEFAULT_ORG_FILE) {
+    await seedSampleCalendars(config.dataDir);
+  }
   const graph = await createGraphServices(config);
   const policies = await loadPolicies(config);
   const calendar = createWorkingCalendar({ closureDays: config.closureDays });
@@ -103,12 +112,15 @@ async function main(): Promise<void> {
     ...(tenant !== undefined && { tenant }),
     ...(organisation !== undefined && { organisation }),
   });
+  const reviewStore = { db, clock, calendar, rules: reviewDueRulesFor(config.policy.authority), ...(tenant !== undefined && { tenant }) };
+  const reviews = createReviewFlows({ ...reviewStore, directory: graph.directory, freeBusy: graph.calendar, settings: config.reviews, logger });
+  const reviewChat = createReviewChat({ flows: reviews, store: reviewStore, directory: graph.directory, clock, calendar, logger });
   const running = await startBot({
     identity,
     host: config.host,
     port: config.port,
     conversations,
-    flows: { ...flows, ...createTrainingFlows({ clock: movable, calendar, logger }) },
+    flows: { ...flows, ...createTrainingFlows({ clock: movable, calendar, logger }), reviews: reviewChat },
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
     logger,
     displayName: config.bot.displayName,
@@ -118,8 +130,8 @@ async function main(): Promise<void> {
     db,
     clock,
     workerId,
-    composers: { [CASE_TOPIC]: flows.composer.compose },
-    recorders: [flows.recordDelivery],
+    composers: { [CASE_TOPIC]: flows.composer.compose, [REVIEW_TASK_TOPIC]: createReviewTaskComposer({ ...reviewStore }) },
+    recorders: [flows.recordDelivery, reviews.recordDelivery],
     teams: createTeamsDelivery({
       adapter: running.adapter,
       botAppId: config.bot.appId ?? '',
@@ -132,13 +144,14 @@ async function main(): Promise<void> {
     mail: graph.mail,
     emailOf: async (personId) => (await graph.directory.person(personId))?.email,
     calendar: graph.calendar,
+    calendarEvents: { [REVIEW_TOPIC]: reviews.calendarEvents },
     logger,
   });
   const deadlines = createDeadlineDispatcher({
     db,
     clock,
     workerId,
-    handler: flows.deadlineHandler,
+    handler: withReviewDeadlines(flows.deadlineHandler, reviewTaskDeadlineHandler({ ...reviewStore, directory: graph.directory, logger })),
     onError: (error) => logger.error('deadline.failed', errorFields(error)),
     onLoopError: (error) => logger.warn('deadline.pass_failed', errorFields(error)),
   });

@@ -6,10 +6,11 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CaseFlows } from '../app/cases/flows.js';
+import type { ReviewChatFlows } from '../app/reviews/chat.js';
 import type { TrainingFlows } from '../app/training.js';
 import type { MessageLocation } from '../app/delivery/messages.js';
 import type { Reply } from '../app/replies.js';
-import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
+import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, routesToReviews, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
 import { isDatabaseUnavailable } from '../app/errors.js';
 import type { ResolveAdapter } from './adapter.js';
 import { parseChatCommand, type ChatCommand } from './commands.js';
@@ -22,7 +23,10 @@ import { forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND } from './raise.js';
  * The application's use cases as the bot sees them (app/cases/flows.ts). Each takes the acting
  * user's Entra object id first and untrusted card data as it came.
  */
-export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'overdue' | 'caseByReference' | 'welcome'> & TrainingFlows;
+export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'overdue' | 'caseByReference' | 'welcome'> & TrainingFlows & {
+  /** Reviews in Outlook (app/reviews/chat.ts); absent, the bot says reviews are not set up here. */
+  readonly reviews?: ReviewChatFlows;
+};
 
 export interface BotAppOptions {
   readonly adapter: ResolveAdapter;
@@ -60,6 +64,17 @@ const cardActivity = (card: AdaptiveCardJson, text?: string) => {
   if (text !== undefined) activity.text = text;
   return activity;
 };
+
+/**
+ * Answers only the person who clicked. (teams-ai would also rewrite the message for everyone when
+ * a card has `refresh`; each holder's own copy refreshes to their own view instead.)
+ */
+async function answerInvoke(context: TurnContext, reply: Reply): Promise<void> {
+  const body = 'card' in reply
+    ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
+    : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.message };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}
 
 const isCommand = (kind: ChatCommand['kind']) => async (context: TurnContext) =>
   context.activity.type === ActivityTypes.Message && parseChatCommand(context.activity.text).kind === kind;
@@ -119,6 +134,18 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     await inPrivate(context, () => flows.overdue(actingUserId(context)!));
   });
 
+  const REVIEWS_NOT_SET_UP = 'Reviews are not set up in this Resolve: ask your administrator. Nothing was changed.';
+
+  app.message(isCommand('reviews-due'), async (context) => {
+    const reviews = flows.reviews;
+    await inPrivate(context, async () => (reviews === undefined ? { message: REVIEWS_NOT_SET_UP } : reviews.due(actingUserId(context)!)));
+  });
+
+  app.message(isCommand('review-record'), async (context) => {
+    const reviews = flows.reviews;
+    await inPrivate(context, async () => (reviews === undefined ? { message: REVIEWS_NOT_SET_UP } : reviews.recordForm(actingUserId(context)!)));
+  });
+
   app.message(isCommand('case'), async (context) => {
     const command = parseChatCommand(context.activity.text);
     if (command.kind !== 'case') return;
@@ -148,18 +175,19 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
     async (context, _state, data) => {
       const verb: unknown = context.activity.value?.action?.verb;
+      if (routesToReviews(verb)) {
+        logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb: String(verb) });
+        const reply = flows.reviews === undefined ? { message: REVIEWS_NOT_SET_UP } : await flows.reviews.act(actingUserId(context)!, String(verb), data);
+        await answerInvoke(context, reply);
+        return '';
+      }
       if (!isVerb(verb)) {
         logger.warn('action.unknown_verb', { activityId: context.activity.id, userId: actingUserId(context) });
         return 'This card is damaged or was not sent by Resolve: its action is not one I know. Nothing was changed.';
       }
       logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb });
       const reply = await flows.act(actingUserId(context)!, verb, data, cardMessageOf(context));
-      // Answer only the person who clicked. (teams-ai would also rewrite the message for everyone
-      // when a card has `refresh`; each holder's own copy refreshes to their own view instead.)
-      const body = 'card' in reply
-        ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
-        : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.message };
-      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+      await answerInvoke(context, reply);
       return '';
     },
   );

@@ -8,6 +8,10 @@ export type ChatCommand =
   | { readonly kind: 'raise' }
   | { readonly kind: 'my-cases' }
   | { readonly kind: 'overdue' }
+  /** The reviews falling due (administrators and reviewing officers): "due", "reviews", "book a review". */
+  | { readonly kind: 'reviews-due' }
+  /** The form that adds an event to the review register. */
+  | { readonly kind: 'review-record' }
   | { readonly kind: 'case'; readonly reference: string }
   | { readonly kind: 'case-without-reference' }
   /** Trying it locally: show the bot's clock, or move it forward (`clock forward 3 working days`). */
@@ -38,6 +42,9 @@ export function parseChatCommand(text: string | undefined): ChatCommand {
   if (words.length === 1 && first === 'raise') return { kind: 'raise' };
   if (words.length === 2 && first === 'my' && second === 'cases') return { kind: 'my-cases' };
   if (words.length === 1 && (first === 'overdue' || first === 'late')) return { kind: 'overdue' };
+  const phrase = words.map((w) => w.toLowerCase()).join(' ');
+  if (['due', 'reviews', 'reviews due', 'book a review', 'book review', 'book reviews'].includes(phrase)) return { kind: 'reviews-due' };
+  if (['add review', 'record review', 'add to the register', 'add to register', 'register'].includes(phrase)) return { kind: 'review-record' };
   if (first === 'clock') return parseClock(words.map((w) => w.toLowerCase()));
   if (first === 'case') {
     const reference = words[1];

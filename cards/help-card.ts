@@ -19,6 +19,8 @@ export function helpCard(view: HelpView): AdaptiveCardJson {
         ['overdue', 'What is late across your cases'],
         // Not "case <reference>": Teams reads <reference> as markup and shows only "case".
         ['case REFERENCE', 'One case, e.g. case LCS-204518: where it is, with whom, and what happened'],
+        ['due', 'Reviews falling due, soonest first, and booking them in Outlook (administrators and reviewing officers)'],
+        ['add review', 'Add an event to the review register: became looked after, a review held, an approval...'],
         ['help', 'This card'],
       ]),
       view.canRaise && text('From any message in Teams, choose … > Raise alert from this message to start a form with its text.', { isSubtle: true, size: 'Small' }),

@@ -18,3 +18,6 @@ export * from './case-detail-card.js';
 export * from './chaser-card.js';
 export * from './notice-card.js';
 export * from './briefing-card.js';
+export * from './review-verbs.js';
+export * from './review-cards.js';
+export * from './review-task-card.js';

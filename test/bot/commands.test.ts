@@ -45,3 +45,14 @@ describe('bot/commands: overdue', () => {
     assert.deepEqual(parseChatCommand('overdue cases please'), { kind: 'unknown' });
   });
 });
+
+describe('bot/commands: reviews', () => {
+  it('reads "due", "reviews" and "book a review" as the reviews falling due (an administrator\'s words, not only ours)', () => {
+    for (const text of ['due', 'Due', 'reviews', 'reviews due', 'Book a review', 'book review.']) assert.deepEqual(parseChatCommand(text), { kind: 'reviews-due' }, text);
+    assert.deepEqual(parseChatCommand('due soon please'), { kind: 'unknown' });
+  });
+
+  it('reads "add review" and "register" as the register form', () => {
+    for (const text of ['add review', 'Record review', 'add to the register', 'register']) assert.deepEqual(parseChatCommand(text), { kind: 'review-record' }, text);
+  });
+});

@@ -10,11 +10,20 @@
  *   await bot.close();
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCaseFlows, type CaseFlows } from '../../app/cases/flows.js';
 import { CASE_TOPIC } from '../../app/cases/model.js';
 import { caseWorkers, checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from '../../app/cases/raise-form.js';
 import { createDeliveryWorker } from '../../app/delivery/worker.js';
+import { DEFAULT_BOOKING_SETTINGS } from '../../app/reviews/booking.js';
+import { createReviewChat } from '../../app/reviews/chat.js';
+import { createReviewFlows } from '../../app/reviews/flows.js';
+import { REVIEW_TOPIC } from '../../app/reviews/model.js';
+import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../../app/reviews/tasks.js';
+import { createFileCalendar } from '../../graph/calendar.js';
 import { NOT_AVAILABLE } from '../../app/replies.js';
 import { createTrainingFlows } from '../../app/training.js';
 import type { BotIdentity } from '../../bot/adapter.js';
@@ -98,6 +107,8 @@ export interface BotHarness {
   readonly installs: readonly string[];
   /** With `cases`: the real use cases. */
   readonly flows: CaseFlows | undefined;
+  /** The file calendar's folder: `outbox-calendar/` holds the meetings booked, `calendars/<email>.ics` people's busy times. */
+  readonly calendarDir: string;
   /** With `cases`: delivers everything the outbox holds now (repeats until a pass claims nothing). */
   deliver(): Promise<DeliveryReport>;
   /** With `cases`: runs the delivery worker's own loop (as `npm start` does) until close; short back-off after failed passes. */
@@ -219,6 +230,16 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           mriOf: createMriLookup(conversations), organisation: 'Northmoor Borough Council',
         })
       : undefined;
+  // Reviews in Outlook: the file calendar in a scratch folder (busy times from its calendars/ folder).
+  const calendarDir = mkdtempSync(path.join(tmpdir(), 'resolve-harness-'));
+  const files = createFileCalendar({ dir: path.join(calendarDir, 'outbox-calendar'), now: () => clock.now() });
+  const reviewStore = db === undefined ? undefined : { db, clock, calendar: createWorkingCalendar(), tenant: TEST_TENANT_ID };
+  const reviewFlows = reviewStore !== undefined && directory !== undefined
+    ? createReviewFlows({ ...reviewStore, directory, freeBusy: files, settings: DEFAULT_BOOKING_SETTINGS, logger })
+    : undefined;
+  const reviewChat = reviewFlows !== undefined && reviewStore !== undefined && directory !== undefined
+    ? createReviewChat({ flows: reviewFlows, store: reviewStore, directory, clock, calendar: createWorkingCalendar(), logger })
+    : undefined;
   const readiness =
     db !== undefined ? databaseReadiness(() => db.migrationsApplied(), logger) : (options.readiness ?? (async () => ({ ready: true, checks: { database: 'ok' } })));
   const identity = options.identity ?? { tenantId: TEST_TENANT_ID, credential: { kind: 'none' } };
@@ -229,7 +250,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     port: 0,
     conversations,
     // The same object tests reach as `flows`, so a test may stand in for one of its use cases.
-    flows: options.flows ?? (caseFlows !== undefined ? Object.assign(caseFlows, training) : raiseFormOnly(policies, workers)),
+    flows: options.flows ?? (caseFlows !== undefined ? Object.assign(caseFlows, training, reviewChat === undefined ? {} : { reviews: reviewChat }) : raiseFormOnly(policies, workers)),
     readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
@@ -241,8 +262,13 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           db,
           clock,
           workerId: 'harness',
-          composers: { [CASE_TOPIC]: caseFlows.composer.compose },
-          recorders: [caseFlows.recordDelivery],
+          composers: {
+            [CASE_TOPIC]: caseFlows.composer.compose,
+            ...(reviewStore !== undefined && { [REVIEW_TASK_TOPIC]: createReviewTaskComposer(reviewStore) }),
+          },
+          recorders: [caseFlows.recordDelivery, ...(reviewFlows === undefined ? [] : [reviewFlows.recordDelivery])],
+          calendar: files,
+          ...(reviewFlows !== undefined && { calendarEvents: { [REVIEW_TOPIC]: reviewFlows.calendarEvents } }),
           teams: createTeamsDelivery({ adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, serviceUrl: connector.serviceUrl, logger }),
           installer,
           mail,
@@ -262,7 +288,9 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           db,
           clock,
           workerId: 'harness',
-          handler: caseFlows.deadlineHandler,
+          handler: reviewStore !== undefined && directory !== undefined
+            ? withReviewDeadlines(caseFlows.deadlineHandler, reviewTaskDeadlineHandler({ ...reviewStore, directory, logger }))
+            : caseFlows.deadlineHandler,
         })
       : undefined;
 
@@ -321,6 +349,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     mails,
     installs,
     flows: caseFlows,
+    calendarDir,
     deliver: async () => {
       if (deliverer === undefined) throw new Error('deliver() needs startBotHarness({ cases: true })');
       const total: DeliveryReport = { claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 };
@@ -354,6 +383,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
       await running.server.close();
       await connector.close();
       await db?.close();
+      rmSync(calendarDir, { recursive: true, force: true });
     },
   };
 }

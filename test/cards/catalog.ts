@@ -1,6 +1,7 @@
 /** Every card the module can draw, from the fixtures, with its preview text. */
 import * as cards from '../../cards/index.js';
 import type { AdaptiveCardJson } from '../../cards/index.js';
+import { reviewTaskCard, reviewTaskCardPreview } from '../../cards/review-task-card.js';
 import * as f from './fixtures.js';
 
 export interface Drawn {
@@ -31,7 +32,12 @@ export function allCards(): Drawn[] {
     ...each('case detail card', { one: f.detailView }, cards.caseDetailCard, cards.caseDetailCardPreview),
     ...each('chaser card', f.chaserViews, cards.chaserCard, cards.chaserCardPreview),
     ...each('notice card', f.noticeViews, cards.noticeCard, cards.noticeCardPreview),
+    ...each('reviews due card', f.reviewsDueViews, cards.reviewsDueCard, cards.reviewsDueCardPreview),
+    ...each('review slots card', f.reviewSlotsViews, cards.reviewSlotsCard, cards.reviewSlotsCardPreview),
+    ...each('review booked card', f.reviewBookedViews, cards.reviewBookedCard, cards.reviewBookedCardPreview),
+    ...each('review register form', f.reviewRecordViews, cards.reviewRecordForm, () => cards.reviewRecordFormPreview()),
     ...each('briefing card', f.briefingViews, cards.briefingCard, cards.briefingCardPreview),
+    ...each('review task card', f.reviewTaskViews, reviewTaskCard, reviewTaskCardPreview),
     ...each('welcome card', f.welcomeViews, cards.welcomeCard, cards.welcomeCardPreview),
     // No buttons: it answers a request that could not be served.
     ...each('unavailable card', { 'database (empty)': undefined }, cards.unavailableCard, () => cards.DATABASE_UNAVAILABLE_TEXT),

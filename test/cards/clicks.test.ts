@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { VERB_DATA_SCHEMAS, isVerb, parseActionData } from '../../cards/index.js';
+import { REVIEW_VERB_DATA_SCHEMAS, VERB_DATA_SCHEMAS, isReviewVerb, isVerb, parseActionData, parseReviewAction } from '../../cards/index.js';
 import { allCards, walk } from './catalog.js';
 
 type Json = Record<string, unknown>;
@@ -13,6 +13,8 @@ function sampleValue(input: Json): string {
     default:
       if (input.id === 'caseReference') return 'LCS-204518';
       if (input.id === 'subjectInitials') return 'J.T.';
+      if (input.id === 'reference') return 'LCS-104900';
+      if (input.id === 'invitees') return 'carer@example.org';
       return 'Words the person typed';
   }
 }
@@ -60,11 +62,13 @@ describe('cards: every button sends a payload its verb schema accepts (a simulat
       const all = clicks(card as unknown as Json);
       if (!name.includes('(empty)')) assert.ok(all.length > 0, 'no button found: the walker is blind');
       for (const { path, verb, data, inputIds } of all) {
-        assert.ok(isVerb(verb), `${path}: unknown verb ${String(verb)}`);
-        const known = Object.keys((VERB_DATA_SCHEMAS[verb] as unknown as { shape: Json }).shape);
-        for (const id of inputIds) assert.ok(known.includes(id), `${path}: input "${id}" is not in the ${verb} schema`);
-        const result = parseActionData(verb, data);
-        assert.ok(result.ok, `${path} (${verb}): ${result.ok ? '' : result.message}`);
+        // Case cards' verbs, and the review cards' own (cards/review-verbs.ts).
+        assert.ok(isVerb(verb) || isReviewVerb(verb), `${path}: unknown verb ${String(verb)}`);
+        const schema = isReviewVerb(verb) ? REVIEW_VERB_DATA_SCHEMAS[verb] : VERB_DATA_SCHEMAS[verb as keyof typeof VERB_DATA_SCHEMAS];
+        const known = Object.keys((schema as unknown as { shape: Json }).shape);
+        for (const id of inputIds) assert.ok(known.includes(id), `${path}: input "${id}" is not in the ${String(verb)} schema`);
+        const result = isReviewVerb(verb) ? parseReviewAction(verb, data) : parseActionData(verb, data);
+        assert.ok(result.ok, `${path} (${String(verb)}): ${result.ok ? '' : result.message}`);
       }
     });
   }

@@ -3,9 +3,10 @@
  * empty lists and the extremes (longest texts, more than 60 viewers). Every person is invented.
  */
 import type {
-  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView, NoticeCardView,
+  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView, NoticeCardView, ReviewBookedView, ReviewRecordFormView, ReviewSlotsView, ReviewsDueView,
   MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView, WelcomeView,
 } from '../../cards/index.js';
+import type { ReviewTaskCardView } from '../../cards/review-task-card.js';
 
 export const people = {
   officer: { id: '0b6f3c52-1d1e-4f7e-9a59-5c1f0e9d0a01', name: 'Priya Okonjo' },
@@ -298,4 +299,85 @@ export const oversizedStatusView: StatusCardView = {
 export const crowdedReadOnlyView: ReadOnlyCardView = {
   ...readOnlyView,
   viewerIds: Array.from({ length: 75 }, (_, i) => `29:1-mri-${String(i).padStart(4, '0')}`),
+};
+
+/** A task around a booked review (DOMAIN §4.5, §4.6, §8.4): the series by its opaque reference, the task by its rule. */
+const reviewTask: ReviewTaskCardView = {
+  reference: 'LCS-204518', kind: 'looked-after', taskId: 'OX-R09a:booking-1', rule: 'OX-R09a',
+  label: 'invitations and consultation documents sent to everyone taking part', short: 'invitations',
+  purpose: 'reminder', phase: 'preparation', due: '2026-04-14', dueAt: new Date('2026-04-14T16:00:00Z'), reviewDate: '2026-04-28',
+  responsible: 'Business support', canMarkDone: true,
+};
+
+export const reviewTaskViews: Record<string, ReviewTaskCardView> = {
+  reminder: reviewTask,
+  overdue: {
+    ...reviewTask, kind: 'foster-carer', taskId: 'FC-R16:booking-2', rule: 'FC-R16', purpose: 'overdue', short: 'reports shared with carers',
+    label: 'carers can see the reports prepared for the review (without confidential third-party information)', responsible: 'Supervising social worker',
+  },
+  followUp: {
+    ...reviewTask, taskId: 'OX-R12:held-2026-04-28', rule: 'OX-R12', phase: 'follow-up', short: 'decisions circulated', due: '2026-05-06',
+    dueAt: new Date('2026-05-06T16:00:00Z'), label: 'IRO circulates the written decisions and recommendations to all participants and the designated senior manager',
+    responsible: 'IRO',
+  },
+  'deemedAgreed (empty)': {
+    ...reviewTask, taskId: 'OX-R16:held-2026-04-28', rule: 'OX-R16', purpose: 'deemed-agreed', phase: 'follow-up', short: 'team manager response',
+    due: '2026-05-08', dueAt: new Date('2026-05-08T16:00:00Z'), label: 'team manager considers the decisions', responsible: 'Social worker',
+  },
+  'done (empty)': { ...reviewTask, purpose: 'status', done: { at: new Date('2026-04-10T09:30:00Z'), by: people.officer.name } },
+};
+
+const reviewKey = { reference: 'LCS-104900', kind: 'looked-after' as const };
+const REASONS = [{ title: 'The social worker is needed in court on another case', value: 'social_worker_in_court' }, { title: 'Other (say what)', value: 'other' }];
+
+export const reviewsDueViews: Record<string, ReviewsDueView> = {
+  none: { items: [], withinDays: 60, more: 0, canBook: false },
+  some: {
+    withinDays: 60, more: 4, canBook: true,
+    items: [
+      { ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', latestMeetingDate: '2026-12-14', rule: 'OX-R02', overdue: false },
+      { reference: 'LCS-104901', kind: 'foster-carer', reviewLabel: 'Annual review', due: '2026-12-01', latestMeetingDate: '2026-12-01', rule: 'FC-R01', overdue: true },
+      { reference: 'LCS-104902', kind: 'looked-after', reviewLabel: 'Second review', due: '2027-02-10', latestMeetingDate: '2027-02-10', rule: 'OX-R04', overdue: false, booked: { start: new Date('2027-02-03T10:00:00Z'), end: new Date('2027-02-03T11:30:00Z') } },
+    ],
+  },
+};
+
+export const reviewSlotsViews: Record<string, ReviewSlotsView> = {
+  everyoneFree: {
+    ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', latestMeetingDate: '2026-12-14', rule: 'OX-R02', outcome: 'everyone-free',
+    attendees: [{ name: 'Priya Okonjo', required: true }, { name: 'Samira Haddad', required: true }, { name: 'carer@example.org', required: false }],
+    slots: [
+      { start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'), missing: [] },
+      { start: new Date('2026-11-25T11:00:00Z'), end: new Date('2026-11-25T12:30:00Z'), missing: [] },
+    ],
+  },
+  rearranging: {
+    ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', latestMeetingDate: '2026-12-14', rule: 'OX-R02', outcome: 'optional-missing',
+    explanation: 'No time before the statutory date suits the carer.', attendees: [{ name: 'Priya Okonjo', required: true }],
+    rearrange: { reasonCode: 'social_worker_in_court', reasonText: 'The SW is in court.' },
+    slots: [{ start: new Date('2026-12-01T13:00:00Z'), end: new Date('2026-12-01T14:30:00Z'), missing: ['carer@example.org'] }],
+  },
+  none: {
+    ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', latestMeetingDate: '2026-12-14', rule: 'OX-R02', outcome: 'none',
+    explanation: 'Priya Okonjo is fully booked before the statutory date.', attendees: [{ name: 'Priya Okonjo', required: true }], slots: [],
+  },
+};
+
+export const reviewBookedViews: Record<string, ReviewBookedView> = {
+  booking: {
+    ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'),
+    organiser: 'priya.okonjo@northmoor.example', attendees: ['Priya Okonjo', 'Samira Haddad'], status: 'booking', note: 'Booked.', reasons: REASONS,
+  },
+  cancelled: {
+    ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'),
+    organiser: 'priya.okonjo@northmoor.example', attendees: [], status: 'cancelled', reasons: REASONS,
+  },
+};
+
+export const reviewRecordViews: Record<string, ReviewRecordFormView> = {
+  empty: { officers: [{ title: 'Priya Okonjo, IRO', value: 'ff53a46f-5ead-403a-84c4-b877678537a3' }], workers: [{ title: 'Samira Haddad, Social Worker', value: '3c3ae353-fb14-428e-90b4-01a6c1cc0aff' }] },
+  withFaults: {
+    officers: [], workers: [], values: { reference: 'LCS-104900', date: '2026-02-30' }, fieldErrors: { date: 'The date it happened "2026-02-30" is not a real date' },
+    formError: 'Some answers need another look: see below. Nothing was recorded.',
+  },
 };

@@ -35,9 +35,15 @@ describe('cards: previews carry the opaque case reference and stage only (DESIGN
   }
 
   it('a case card preview is "<what>: case <reference>, <stage>"', () => {
-    const previews = allCards().filter(({ name }) => !/raise form|help|my cases|welcome|unavailable/.test(name)).map((d) => d.preview);
+    const previews = allCards().filter(({ name }) => !/raise form|help|my cases|welcome|unavailable|review/.test(name)).map((d) => d.preview);
     assert.ok(previews.length > 10);
     for (const p of previews) assert.match(p, /^[A-Z][A-Za-z ]+: case LCS-\d+, [A-Za-z0-9 ()]+$/, p);
+  });
+
+  it('a review card preview names the review by its case-system reference only, or is a fixed phrase', () => {
+    const previews = allCards().filter(({ name }) => /^review|reviews due/.test(name) && !name.startsWith('review task')).map((d) => d.preview);
+    assert.ok(previews.length >= 6);
+    for (const p of previews) assert.match(p, /^(No time found for review|Times for review|Review) LCS-\d+( booked| cancelled)?$|^(No reviews|\d+ reviews?) due in the next \d+ days$|^Add to the review register$/, p);
   });
 
   it('the raise form prefilled from a message (with initials and text) previews only a fixed phrase', () => {
