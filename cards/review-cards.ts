@@ -58,6 +58,8 @@ export interface ReviewSlotsView extends ReviewKeyView {
   readonly attendees: readonly { readonly name: string; readonly required: boolean }[];
   /** Picking a new time for a booked meeting, for this reason. */
   readonly rearrange?: { readonly reasonCode: string; readonly reasonText: string };
+  /** The statutory date has passed: these are the soonest times, and the review will count as held late. */
+  readonly late?: boolean;
 }
 
 export interface ReviewBookedView extends ReviewKeyView {
@@ -148,7 +150,9 @@ export function reviewSlotsCardPreview(view: ReviewSlotsView): string {
 export function reviewSlotsCard(view: ReviewSlotsView): AdaptiveCardJson {
   const verb = view.rearrange === undefined ? REVIEW_VERBS.reviewBook : REVIEW_VERBS.reviewRearrange;
   const extra = view.rearrange === undefined ? {} : { rearrangeReason: view.rearrange.reasonCode, rearrangeText: view.rearrange.reasonText };
-  const lead = view.outcome === 'everyone-free'
+  const lead = view.late === true
+    ? `Overdue: the statutory date was ${formatIsoDate(view.due)}. The soonest times${view.outcome === 'everyone-free' ? ', everyone free' : ''}; the review will count as held late:`
+    : view.outcome === 'everyone-free'
     ? `The ${view.slots.length === 1 ? 'only time' : `${view.slots.length} best times`} everyone is free, on or before ${formatIsoDate(view.latestMeetingDate)}:`
     : view.outcome === 'optional-missing'
       ? 'No time suits everyone; these suit everyone required, and name who would miss them:'
@@ -163,7 +167,7 @@ export function reviewSlotsCard(view: ReviewSlotsView): AdaptiveCardJson {
         ['Required', view.attendees.filter((a) => a.required).map((a) => a.name).join(', ') || undefined],
         ['Optional', view.attendees.filter((a) => !a.required).map((a) => a.name).join(', ') || undefined],
       ]),
-      text(lead, { weight: 'Bolder', color: view.outcome === 'everyone-free' ? 'Default' : 'Warning' }),
+      text(lead, { weight: 'Bolder', color: view.late === true ? 'Attention' : view.outcome === 'everyone-free' ? 'Default' : 'Warning' }),
       view.explanation !== undefined && text(view.explanation, { isSubtle: true }),
       ...view.slots.map((slot) => container([
         text(formatSlot(slot.start, slot.end), { weight: 'Bolder' }),

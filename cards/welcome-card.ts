@@ -4,6 +4,7 @@
  * never appear there.
  */
 import { adaptiveCard, execute, heading, text, type AdaptiveCardJson } from './elements.js';
+import { REVIEW_VERBS } from './review-verbs.js';
 import { VERBS } from './verbs.js';
 import type { WelcomeAudience, WelcomeView } from './view-models.js';
 
@@ -27,7 +28,8 @@ const WHAT: Readonly<Record<WelcomeAudience, readonly string[]>> = {
     'Every decision is recorded, in order, for the case record.',
   ],
   administrator: [
-    'Resolve keeps the record of practice alerts and disputes and chases their deadlines. Booking review meetings into Outlook from here is not available yet.',
+    'Type "due" to see the reviews falling due, soonest first, with the statutory date and the latest day a meeting can be held. "Find times" offers the three best times everyone is free; one click books it in Outlook with a Teams meeting.',
+    'Rearrange with a reason, or cancel, on the booked card. Type "add review" to add to the review register (a child coming into care, a review held, an approval).',
   ],
   colleague: [
     'Resolve carries practice alerts and disputes raised by reviewing officers to the right people, and chases their deadlines. If one reaches you, its card arrives in this chat.',
@@ -54,6 +56,7 @@ export function welcomeCard(view: WelcomeView): AdaptiveCardJson {
     ],
     actions: [
       view.audience === 'officer' && execute('Raise an alert', VERBS.raiseOpen, {}, { style: 'positive', associatedInputs: 'none' }),
+      view.audience === 'administrator' && execute('Reviews due', REVIEW_VERBS.reviewsDue, {}, { style: 'positive', associatedInputs: 'none' }),
       personal && execute('My cases', VERBS.myCases, {}, { associatedInputs: 'none' }),
     ],
   });

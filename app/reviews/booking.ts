@@ -178,6 +178,8 @@ export interface SlotsFound extends SeriesKey {
   readonly unknownSchedules: readonly ReviewAttendee[];
   /** The optional attendees were left out of the search. */
   readonly droppedOptional: boolean;
+  /** The statutory date has passed: these are the soonest times, and the review will count as held late. */
+  readonly late: boolean;
   /** domain/reviews/slots.ts's answer; attendees named by `ReviewAttendee.name`. */
   readonly search: SlotSearch;
 }
@@ -260,6 +262,8 @@ export const NOTHING_CHANGED = 'Nothing was changed.';
 export const CALENDAR_UNREACHABLE = 'The calendar service cannot be reached; nothing was changed; try again in a minute.';
 /** Graph's cancel comment limit (graph/calendar/types.ts). */
 export const MAX_CANCEL_COMMENT = 1000;
+/** An overdue review: how far ahead the soonest times are looked for. */
+export const LATE_SEARCH_WORKING_DAYS = 10;
 
 const refuse = (code: BookingRefusalCode, message: string, field?: string): BookingRefusal =>
   ({ ok: false, code, message: /Nothing was changed\.$|nothing was changed; try again/.test(message) ? message : `${message} ${NOTHING_CHANGED}`, ...(field !== undefined && { field }) });
@@ -415,7 +419,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     const { due } = loaded;
     return refuse('window-passed',
       `The ${due.review} review of ${loaded.state.reference} was due by ${due.due} (${due.rule}), and its latest meeting date, ${due.latestMeetingDate}, has passed: `
-      + 'no time inside the statutory window is left to offer. Agree the soonest date you can with the reviewing officer and book that time: the review will count as held late.');
+      + `no time inside the statutory window is left. These are the soonest times in the next ${LATE_SEARCH_WORKING_DAYS} working days; agree one with the reviewing officer: the review will count as held late.`);
   }
 
   /** The meetings Resolve booked for these people in other series, from the register (booked but perhaps not delivered yet). */
@@ -460,14 +464,16 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     if (isRefusal(found)) return found;
     const now = clock.now();
     const today = calendar.localDateOf(now);
-    if (due.latestMeetingDate < today) return windowPassed(loaded);
-    const window = windowOf(loaded, today);
+    // Overdue: nothing inside the statutory window is left, so the soonest times are offered; the review will count as held late.
+    const late = due.latestMeetingDate < today;
+    const latest = late ? calendar.addWorkingDays(today, LATE_SEARCH_WORKING_DAYS) : due.latestMeetingDate;
+    const window = late ? { earliest: today, latest, feasible: false, limitingRule: due.rule, explanation: windowPassed(loaded).message } : windowOf(loaded, today);
     const dropOptional = request.dropOptional === true;
     const asked = found.attendees.filter((a) => a.required || !dropOptional);
 
     const { start: dayStart, end: dayEnd } = settings.workingHours;
     const from = new Date(Math.max(now.getTime(), window.feasible ? localInstant(window.earliest, dayStart, zone) : now.getTime()));
-    const to = new Date(localInstant(due.latestMeetingDate, dayEnd, zone));
+    const to = new Date(localInstant(latest, dayEnd, zone));
     const busy = new Map<string, BusyTime[]>(asked.map((a) => [a.email, []]));
     const unknown: ReviewAttendee[] = [];
     if (from < to) {
@@ -489,7 +495,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     }
     const attendees: SlotAttendee[] = asked.map((a) => ({ id: a.name, required: a.required, busy: busy.get(a.email) ?? [] }));
     const search = findReviewSlots(
-      { attendees, now, latestMeetingDate: due.latestMeetingDate, ...(window.feasible && { earliestDate: window.earliest }) },
+      { attendees, now, latestMeetingDate: latest, ...(window.feasible && { earliestDate: window.earliest }) },
       { calendar, workingHours: settings.workingHours, meetingMinutes: settings.meetingMinutes, order: settings.slotOrder },
     );
     logger?.info('review.slots_found', { reference: state.reference, kind: state.kind, outcome: search.outcome, unknownSchedules: unknown.length });
@@ -507,6 +513,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
       attendees: found.attendees,
       unknownSchedules: unknown,
       droppedOptional: dropOptional,
+      late,
       search,
     };
   }

@@ -82,9 +82,10 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
       ? `Resolve could not read the calendars of ${found.unknownSchedules.map((a) => a.name).join(', ')}: check with them before booking.`
       : undefined;
     const explanation = [search.outcome === 'everyone-free' ? undefined : search.explanation, unknown].filter((s): s is string => s !== undefined).join(' ');
+    const late = found.late ? { late: true } : {};
     return {
       reference: found.reference, kind: found.kind, reviewLabel: reviewLabel(found.due.review), due: found.due.due, latestMeetingDate: found.due.latestMeetingDate,
-      rule: found.due.rule, outcome: search.outcome, slots,
+      rule: found.due.rule, outcome: search.outcome, slots, ...late,
       ...(explanation !== '' && { explanation }),
       attendees: found.attendees.map((a) => ({ name: a.name, required: a.required })),
       ...(rearrange !== undefined && { rearrange }),

@@ -138,7 +138,8 @@ describe('bot: a welcome when the app is installed (installationUpdate)', functi
     await install(DIRECTOR);
     assert.match(JSON.stringify(welcomeTo(DIRECTOR)), /reaches your level of the procedure/);
     await install(ADMIN);
-    assert.match(JSON.stringify(welcomeTo(ADMIN)), /Booking review meetings into Outlook from here is not available yet/);
+    assert.match(JSON.stringify(welcomeTo(ADMIN)), /Type \\"due\\" to see the reviews falling due/);
+    assert.deepEqual(actionsIn(welcomeTo(ADMIN)).map((a) => a.verb), ['reviewsDue', 'myCases'], 'business support is offered the reviews due');
   });
 
   it('added to a group chat: a welcome that says case details never appear there, and no My cases', async () => {

@@ -357,6 +357,11 @@ export const reviewSlotsViews: Record<string, ReviewSlotsView> = {
     rearrange: { reasonCode: 'social_worker_in_court', reasonText: 'The SW is in court.' },
     slots: [{ start: new Date('2026-12-01T13:00:00Z'), end: new Date('2026-12-01T14:30:00Z'), missing: ['carer@example.org'] }],
   },
+  late: {
+    ...reviewKey, reviewLabel: 'Initial review', due: '2026-11-02', latestMeetingDate: '2026-11-02', rule: 'OX-R02', outcome: 'everyone-free', late: true,
+    attendees: [{ name: 'Priya Okonjo', required: true }],
+    slots: [{ start: new Date('2026-12-02T09:00:00Z'), end: new Date('2026-12-02T10:30:00Z'), missing: [] }],
+  },
   none: {
     ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', latestMeetingDate: '2026-12-14', rule: 'OX-R02', outcome: 'none',
     explanation: 'Priya Okonjo is fully booked before the statutory date.', attendees: [{ name: 'Priya Okonjo', required: true }], slots: [],

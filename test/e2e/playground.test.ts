@@ -6,11 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { formatSlot } from '../../cards/index.js';
+import { readMeeting } from '../../graph/calendar.js';
 import { loadOrganisationFile } from '../../graph/directory/index.js';
 import { REPO_ROOT, startAgentsPlayground, startBotProcess, type ManagedProcess, type RunningPlayground } from '../../bin/agents-playground.js';
 
@@ -20,6 +24,18 @@ const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo, fictional IRO
 const WORKER = 'bbeeb636-1d33-4c6d-96f0-da847a2a3b87'; // Niamh Delaney, fictional supervising social worker (Dudley's ladder is about foster carers)
 const MANAGER = 'ac8efe12-1c59-49f1-ba2d-de83458bfed0'; // Declan Morrow, fictional Fostering Service Manager (Dudley Stage 2)
+const ADMIN = 'a398d022-d435-4df4-8322-905089933837'; // Lorna Pike, fictional business support (books reviews)
+const REVIEW_REFERENCE = 'LCS-309911';
+
+/** The case system's export for one child who came into care a week ago, so the initial review falls due within 20 working days of then. */
+function reviewExport(today: Date): string {
+  const cameIntoCare = new Date(today.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
+  return [
+    'reference,kind,event,date,officer,worker,invitees,participated,aged_4_plus',
+    `${REVIEW_REFERENCE},looked-after,became-looked-after,${cameIntoCare},priya.okonjo@northmoor.example,samira.haddad@northmoor.example,carer.e2e@carers.example,,`,
+    '',
+  ].join('\n');
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -52,10 +68,12 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
   let playground: RunningPlayground | undefined;
   let workerPlayground: RunningPlayground | undefined;
   let managerPlayground: RunningPlayground | undefined;
+  let adminPlayground: RunningPlayground | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let workerPage: Page;
   let managerPage: Page;
+  let adminPage: Page;
 
   const shoot = async (name: string, on: Page = page) => {
     await on.screenshot({ path: path.join(SCREENSHOTS, `e2e-${name}.png`), fullPage: true });
@@ -78,20 +96,26 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     const botPort = await freePort();
     // Only PATH and DATA_DIR: whatever the developer's shell sets, this runs in local mode.
     // Dudley's quality-of-practice alert goes To the allocated supervising social worker.
+    // The review register, bulk-loaded from the case system's export as an administrator would, before the bot starts.
+    const csv = path.join(dataDir, 'export.csv');
+    await writeFile(csv, reviewExport(new Date()));
+    await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin/resolve.js'), 'reviews', 'import', csv], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } });
     bot = await startBotProcess({ PATH: process.env.PATH ?? '', DATA_DIR: dataDir, AUTHORITY: 'dudley' }, botPort, 'ignore');
     const org = await loadOrganisationFile(path.join(REPO_ROOT, 'graph/samples/organisation.yaml'));
     const playgroundAs = async (currentUserId: string) =>
       startAgentsPlayground({ botEndpoint: `http://127.0.0.1:${botPort}/api/messages`, port: await freePort(), org, currentUserId, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
     // Three clients on one bot: the officer's, the social worker's and the Stage 2 manager's.
-    [playground, workerPlayground, managerPlayground] = await Promise.all([playgroundAs(OFFICER), playgroundAs(WORKER), playgroundAs(MANAGER)]);
+    [playground, workerPlayground, managerPlayground, adminPlayground] = await Promise.all([playgroundAs(OFFICER), playgroundAs(WORKER), playgroundAs(MANAGER), playgroundAs(ADMIN)]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     workerPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     managerPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    adminPage = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     await page.goto(playground.url);
     await workerPage.goto(workerPlayground.url);
     await managerPage.goto(managerPlayground.url);
-    for (const on of [page, workerPage, managerPage]) await on.getByRole('textbox').first().waitFor({ timeout: 30_000 });
+    await adminPage.goto(adminPlayground.url);
+    for (const on of [page, workerPage, managerPage, adminPage]) await on.getByRole('textbox').first().waitFor({ timeout: 30_000 });
   });
 
   after(async () => {
@@ -99,6 +123,7 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await playground?.stop();
     await workerPlayground?.stop();
     await managerPlayground?.stop();
+    await adminPlayground?.stop();
     await bot?.stop();
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   });
@@ -215,5 +240,33 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await page.getByText(/Nothing was changed/).waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
     assert.equal(await page.getByText(/Nothing was changed/).count(), 0, 'the escalation was not refused');
     await shoot('escalated-to-stage4');
+  });
+
+  it('an administrator types "due", books the review at the first time offered, and the meeting is in the organiser\'s calendar (an .ics) at that time', async () => {
+    await send('due', adminPage);
+    await chatShows(REVIEW_REFERENCE, adminPage);
+    await chatShows(/OX-R02/, adminPage);
+    await shoot('reviews-due', adminPage);
+    await adminPage.getByRole('button', { name: 'Find times', exact: true }).last().click();
+    const book = adminPage.getByRole('button', { name: 'Book this time', exact: true });
+    await book.first().waitFor({ timeout: 20_000 });
+    await shoot('review-slots', adminPage);
+    await book.first().click();
+    await chatShows(/Booked/, adminPage);
+    await shoot('review-booked', adminPage);
+
+    // The outbox delivers the booking within a second or two: one meeting, at the time the card shows.
+    const dir = path.join(dataDir, 'outbox-calendar');
+    let files: string[] = [];
+    for (let i = 0; i < 100 && files.length === 0; i++) {
+      files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.ics'));
+      if (files.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(files.length, 1, `one meeting in ${dir}`);
+    const meeting = readMeeting(await readFile(path.join(dir, files[0]!), 'utf8'));
+    assert.equal(meeting.subject, `Review meeting ${REVIEW_REFERENCE}`);
+    assert.equal(meeting.organiser, 'priya.okonjo@northmoor.example');
+    assert.equal(meeting.end.getTime() - meeting.start.getTime(), 90 * 60_000);
+    await chatShows(formatSlot(meeting.start, meeting.end), adminPage);
   });
 });
