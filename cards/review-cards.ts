@@ -265,6 +265,7 @@ export function reviewRecordForm(view: ReviewRecordFormView): AdaptiveCardJson {
       ...textInput({ id: 'invitees', label: 'Others to invite: email addresses separated by ;', value: v.invitees, error: e.invitees, maxLength: 2000 }),
       ...choiceInput({ id: 'participated', label: 'Review held: did the child take part?', value: v.participated, error: e.participated, choices: YES_NO }),
       ...choiceInput({ id: 'aged4Plus', label: 'Review held: was the child aged 4 or over?', value: v.aged4Plus, error: e.aged4Plus, choices: YES_NO }),
+      ...textInput({ id: 'lateReason', label: 'Review held after its statutory date: why (it is recorded as late, with this reason)', value: v.lateReason, error: e.lateReason, maxLength: 2000, isMultiline: true }),
     ],
     actions: [execute('Add', REVIEW_VERBS.reviewRecordSubmit, {}, { style: 'positive' })],
   });

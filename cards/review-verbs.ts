@@ -135,6 +135,7 @@ export const REVIEW_VERB_DATA_SCHEMAS = {
     invitees: optionalText('Others to invite', 2000),
     participated: yesNo('Whether the child took part'),
     aged4Plus: yesNo('Whether the child was aged 4 or over'),
+    lateReason: optionalText('Why it was held late', 2000),
   }),
 } as const;
 

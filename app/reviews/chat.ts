@@ -7,11 +7,11 @@
  */
 import {
   VERBS, parseReviewAction, reviewBookedCard, reviewRecordForm, reviewsDueCard, reviewSlotsCard,
-  type ReviewBookedView, type ReviewDueItemView, type ReviewRecordFormView, type ReviewSlotsView,
+  type ReviewActionData, type ReviewBookedView, type ReviewDueItemView, type ReviewRecordFormView, type ReviewSlotsView,
 } from '../../cards/index.js';
 import type { Choice } from '../../cards/inputs.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
-import { REARRANGEMENT_REASON_LABELS, REARRANGEMENT_REASONS, isEmailAddress, normaliseEmail, type ReviewKind, type SeriesFactName } from '../../domain/reviews/index.js';
+import { REARRANGEMENT_REASON_LABELS, REARRANGEMENT_REASONS, isEmailAddress, normaliseEmail, type ReviewKind } from '../../domain/reviews/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import { OFFICER_ROLES } from '../../graph/directory/types.js';
 import type { Clock } from '../../store/clock.js';
@@ -183,10 +183,9 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
     }
   }
 
-  async function submitRecord(actorId: string, form: Extract<ReturnType<typeof parseReviewAction>, { ok: true }>['action']['data'] & { event?: unknown }, raw: unknown): Promise<Reply> {
+  async function submitRecord(actorId: string, form: ReviewActionData<'reviewRecordSubmit'>, raw: unknown): Promise<Reply> {
     const refused = await flows.mayBook(actorId);
     if (refused !== undefined) return refusal(refused);
-    if (!('event' in form) || !('date' in form)) return { message: 'The form is damaged: type "add review" for a new one. Nothing was recorded.' };
     const values = stringValues(raw);
     const again = (fieldErrors: Record<string, string>, formError: string) => recordForm(actorId, { values, fieldErrors, formError });
     const invitees = (form.invitees ?? '').split(/[;,\s]+/).map((s) => s.trim()).filter((s) => s !== '');
@@ -199,14 +198,18 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
     const outcome = await handleReviewCommand(options.store, {
       type: 'record', kind: form.kind, reference: form.reference, actor: actorId,
       entries: [{
-        fact: { event: form.event as SeriesFactName, date: form.date, ...(held && { participated: form.participated ?? null, aged4Plus: form.aged4Plus ?? null }) },
+        fact: {
+          event: form.event, date: form.date,
+          ...(held && { participated: form.participated ?? null, aged4Plus: form.aged4Plus ?? null }),
+          ...(form.lateReason !== undefined && { lateReason: form.lateReason }),
+        },
         ...(form.officerId !== undefined && { officer: form.officerId }),
         ...(form.workerId !== undefined && { worker: form.workerId }),
         ...(invitees.length > 0 && { invitees: invitees.map(normaliseEmail) }),
       }],
     });
     if (!outcome.ok) {
-      const field = (outcome.refusal as { field?: string }).field;
+      const field = 'field' in outcome.refusal && typeof outcome.refusal.field === 'string' ? outcome.refusal.field : undefined;
       return again(field === undefined ? {} : { [field]: outcome.refusal.message }, `${outcome.refusal.message} Nothing was recorded.`);
     }
     const added = outcome.records.length === 0 ? `${form.reference}: that was recorded already; nothing changed.` : `${form.reference}: recorded. Add the next, or type "due" to see what falls due.`;

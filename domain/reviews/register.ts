@@ -102,6 +102,8 @@ export type ReviewHeld = EventBase<'ReviewHeld'> & Dated & {
   readonly aged4Plus: boolean | null;
   /** The booked meeting was this review: the booking is done with. */
   readonly closesBooking: boolean;
+  /** A review held after its statutory date: why, as the officer or administrator gave it (OX-S01; for C68 and the reports). */
+  readonly lateReason?: string;
 };
 export type ReviewAdjourned = EventBase<'ReviewAdjourned'> & Dated;
 export type ReviewPostponed = EventBase<'ReviewPostponed'> & Dated;
@@ -197,7 +199,7 @@ const FACT_OF_EVENT = Object.fromEntries(Object.entries(FACT_EVENT).map(([fact, 
 
 export type RecordedFact =
   | { readonly fact: Exclude<SeriesFactName, 'review-held'>; readonly date: LocalDate }
-  | { readonly fact: 'review-held'; readonly date: LocalDate; readonly participated: boolean | null; readonly aged4Plus: boolean | null };
+  | { readonly fact: 'review-held'; readonly date: LocalDate; readonly participated: boolean | null; readonly aged4Plus: boolean | null; readonly lateReason?: string };
 
 export interface Assignment {
   readonly person: string;
@@ -322,7 +324,9 @@ export function episodesOf(state: Pick<ReviewSeriesState, 'kind' | 'facts'>): Ep
 
 function factOf(event: SeriesFactEvent): RecordedFact {
   const fact = FACT_OF_EVENT[event.type];
-  if (event.type === 'ReviewHeld') return { fact: 'review-held', date: event.date, participated: event.participated, aged4Plus: event.aged4Plus };
+  if (event.type === 'ReviewHeld') {
+    return { fact: 'review-held', date: event.date, participated: event.participated, aged4Plus: event.aged4Plus, ...(event.lateReason !== undefined && { lateReason: event.lateReason }) };
+  }
   return { fact: fact as Exclude<SeriesFactName, 'review-held'>, date: event.date };
 }
 
@@ -512,6 +516,8 @@ export const registerEntrySchema = z.object({
     date: localDate,
     participated: z.boolean().nullable().optional(),
     aged4Plus: z.boolean().nullable().optional(),
+    /** A review held after its statutory date: why (OX-S01 "recorded as late, with its reason"). */
+    lateReason: z.string().trim().min(1, 'the reason it was held late must not be empty').max(2000, 'the reason it was held late must be at most 2000 characters').optional(),
   }).optional(),
   /** The reviewing officer's Entra object id, from the fact's date (today without one). */
   officer: personId.optional(),
@@ -620,7 +626,10 @@ function header(cmd: { actor: string }, ctx: ReviewSeriesContext) {
 function factEvent(fact: CheckedFact, head: { at: string; actor: string }, closesBooking: boolean): SeriesFactEvent {
   const type = FACT_EVENT[fact.event];
   if (type === 'ReviewHeld') {
-    return { type, ...head, date: fact.date, participated: fact.participated ?? null, aged4Plus: fact.aged4Plus ?? null, closesBooking };
+    return {
+      type, ...head, date: fact.date, participated: fact.participated ?? null, aged4Plus: fact.aged4Plus ?? null, closesBooking,
+      ...(fact.lateReason !== undefined && { lateReason: fact.lateReason }),
+    };
   }
   return { type, ...head, date: fact.date };
 }
@@ -701,14 +710,16 @@ function decideFact(state: ReviewSeriesState, fact: CheckedFact, ctx: ReviewSeri
   if (fact.event !== 'review-held') {
     const given = (['participated', 'aged4Plus'] as const).find((k) => fact[k] !== undefined && fact[k] !== null);
     if (given) return refuse('not-a-review', `${given === 'participated' ? 'Participation' : 'Aged 4 or over'} is recorded for a review held only (C69), not for "${fact.event}": leave it empty.`, given);
+    if (fact.lateReason !== undefined) return refuse('not-a-review', `A reason for being late is recorded for a review held only, not for "${fact.event}": leave it empty.`, 'lateReason');
   }
   const existing = state.facts.find((f) => f.fact === fact.event && f.date === fact.date);
   if (existing?.fact === 'review-held') {
-    // C69 details filled in or corrected later are a new fact about the same review; a blank keeps what is recorded.
+    // C69 details, or the reason it was late, filled in or corrected later are a new fact about the same review; a blank keeps what is recorded.
     const participated = fact.participated ?? existing.participated;
     const aged4Plus = fact.aged4Plus ?? existing.aged4Plus;
-    if (participated === existing.participated && aged4Plus === existing.aged4Plus) return accept();
-    return accept({ type: 'ReviewHeld', ...head, date: fact.date, participated, aged4Plus, closesBooking: false });
+    const lateReason = fact.lateReason ?? existing.lateReason;
+    if (participated === existing.participated && aged4Plus === existing.aged4Plus && lateReason === existing.lateReason) return accept();
+    return accept({ type: 'ReviewHeld', ...head, date: fact.date, participated, aged4Plus, closesBooking: false, ...(lateReason !== undefined && { lateReason }) });
   }
   if (existing) return accept();
   const misplaced = placeFact(state, fact);

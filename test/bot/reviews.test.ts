@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadReviewSeries } from '../../app/reviews/model.js';
 import { readMeeting } from '../../graph/calendar.js';
 import { actionsIn, invokeCard, invokeMessage } from './card-queries.js';
 import { cardsIn, type JsonObject } from './recording-connector.js';
@@ -126,6 +127,24 @@ describe('bot: reviews in Outlook (an administrator in chat)', function () {
     assert.equal(written[1]!.start.toISOString(), new Date(String(move.start)).toISOString());
     assert.equal(written[2]!.method, 'CANCEL');
     assert.equal(written[2]!.comment, 'The child has left care.');
+  });
+
+  it('OX-S01: a review held after its statutory date is recorded as late, with its reason, from the form; a reason on any other event is refused on the form', async () => {
+    const held = await bot.invoke(ADMIN, 'reviewRecordSubmit', {
+      reference: 'LCS-104901', kind: 'looked-after', event: 'became-looked-after', date: '2026-09-01', officerId: IRO, workerId: WORKER,
+    });
+    assert.match(JSON.stringify(invokeCard(held.body)), /LCS-104901: recorded/);
+    const misplaced = await bot.invoke(ADMIN, 'reviewRecordSubmit', { reference: 'LCS-104901', kind: 'looked-after', event: 'placement-change', date: '2026-09-20', lateReason: 'Sickness.' });
+    assert.match(JSON.stringify(invokeCard(misplaced.body)), /reason for being late is recorded for a review held only/);
+    // Due by 29 September 2026 (OX-R02); held on 6 October.
+    const late = await bot.invoke(ADMIN, 'reviewRecordSubmit', {
+      reference: 'LCS-104901', kind: 'looked-after', event: 'review-held', date: '2026-10-06', participated: 'yes', aged4Plus: 'yes', lateReason: 'The IRO was off sick; the chair could not be covered.',
+    });
+    assert.match(JSON.stringify(invokeCard(late.body)), /LCS-104901: recorded/);
+    const { state } = await loadReviewSeries(bot.db!, 'looked-after', 'LCS-104901');
+    assert.deepEqual(state?.facts.find((f) => f.fact === 'review-held'), {
+      fact: 'review-held', date: '2026-10-06', participated: true, aged4Plus: true, lateReason: 'The IRO was off sick; the chair could not be covered.',
+    });
   });
 
   it('a damaged click (a time Resolve never offered) changes nothing and says so', async () => {
