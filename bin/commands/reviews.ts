@@ -124,8 +124,11 @@ function slotLines(found: SlotsFound): string[] {
   const { due, search } = found;
   const lines = [
     `${found.reference} (${found.kind}): ${due.review} review due by ${due.due} (${due.rule}), latest meeting date ${due.latestMeetingDate}`,
-    `booking window ${found.window.feasible ? `${found.window.earliest} to ${found.window.latest}` : `from today to ${found.window.latest} (too late for the full preparation)`}; `
-      + `${found.meetingMinutes}-minute meetings, times in UK time`,
+    found.late
+      ? `OVERDUE: the statutory date has passed; the soonest times to ${found.window.latest} are offered, and the review will count as held late; `
+        + `${found.meetingMinutes}-minute meetings, times in UK time`
+      : `booking window ${found.window.feasible ? `${found.window.earliest} to ${found.window.latest}` : `from today to ${found.window.latest} (too late for the full preparation)`}; `
+        + `${found.meetingMinutes}-minute meetings, times in UK time`,
   ];
   if (found.booked !== null) {
     const start = WEEKDAY_TIME(new Date(found.booked.start));
@@ -264,6 +267,7 @@ export function createReviewsCommand(options: ReviewsCommandOptions): Command {
     const slots = outcome.search.outcome === 'none' ? [] : outcome.search.slots;
     if (values.json) {
       writeJson(io, slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })));
+      if (outcome.late) io.err(`resolve reviews slots: ${outcome.window.explanation}`);
       if (outcome.search.outcome === 'none') io.err(slotLines(outcome).at(-1)!);
     } else {
       io.out(slotLines(outcome).join('\n'));

@@ -231,12 +231,17 @@ describeOnEngines('bin/commands: resolve reviews slots', (ctx) => {
     }
   });
 
-  it('OX-R02: a series whose statutory window has passed is refused with its due date, exit 1', async () => {
+  it('OX-R02, OX-S01: a series whose statutory window has passed gets the soonest times, with its due date and a warning it will count as held late', async () => {
     clock.set('2026-03-20T10:00:00.000Z'); // LCS-104877's initial review was due by 2026-03-16
     try {
       const result = await run('slots', 'LCS-104877', '--json');
-      assert.equal(result.code, 1);
-      assert.match(result.err, /due by 2026-03-16 \(OX-R02\).*has passed/);
+      assert.equal(result.code, 0);
+      assert.match(result.err, /due by 2026-03-16 \(OX-R02\).*has passed.*will count as held late/);
+      const slots = JSON.parse(result.out) as { start: string }[];
+      assert.ok(slots.length > 0);
+      for (const slot of slots) assert.ok(slot.start > '2026-03-20T10:00' && slot.start < '2026-04-04', `${slot.start}: within the next 10 working days`);
+      const text = await run('slots', 'LCS-104877');
+      assert.match(text.out, /OVERDUE: the statutory date has passed/);
     } finally {
       clock.set('2026-03-02T10:00:00.000Z');
     }
