@@ -60,6 +60,8 @@ export interface ReviewSlotsView extends ReviewKeyView {
   readonly rearrange?: { readonly reasonCode: string; readonly reasonText: string };
   /** The statutory date has passed: these are the soonest times, and the review will count as held late. */
   readonly late?: boolean;
+  /** The series' version the times were found at, stamped on each Book button. */
+  readonly version?: number;
 }
 
 export interface ReviewBookedView extends ReviewKeyView {
@@ -75,6 +77,8 @@ export interface ReviewBookedView extends ReviewKeyView {
   /** What happened, in a sentence ("Booked.", "Moved: ..."). */
   readonly note?: string;
   readonly reasons: readonly Choice[];
+  /** The fixed reasons a meeting is cancelled for. */
+  readonly cancelReasons: readonly Choice[];
 }
 
 export interface ReviewRecordFormView {
@@ -149,7 +153,9 @@ export function reviewSlotsCardPreview(view: ReviewSlotsView): string {
 
 export function reviewSlotsCard(view: ReviewSlotsView): AdaptiveCardJson {
   const verb = view.rearrange === undefined ? REVIEW_VERBS.reviewBook : REVIEW_VERBS.reviewRearrange;
-  const extra = view.rearrange === undefined ? {} : { rearrangeReason: view.rearrange.reasonCode, rearrangeText: view.rearrange.reasonText };
+  const extra = view.rearrange === undefined
+    ? { ...(view.version !== undefined && { version: view.version }) }
+    : { rearrangeReason: view.rearrange.reasonCode, rearrangeText: view.rearrange.reasonText };
   const lead = view.late === true
     ? `Overdue: the statutory date was ${formatIsoDate(view.due)}. The soonest times${view.outcome === 'everyone-free' ? ', everyone free' : ''}; the review will count as held late:`
     : view.outcome === 'everyone-free'
@@ -214,7 +220,8 @@ export function reviewBookedCard(view: ReviewBookedView): AdaptiveCardJson {
         text('It can move only to a date on or before the statutory date; a review held late is recorded as late.', { isSubtle: true, size: 'Small' }),
       ], execute('Find new times', REVIEW_VERBS.reviewRearrangeFind, keyData(view))),
       live && showCard('Cancel the meeting', [
-        ...textInput({ id: 'cancelComment', label: 'Reason, sent to everyone invited', isRequired: true, maxLength: 500, errorMessage: 'Give the reason, for example "The child has left care"' }),
+        ...choiceInput({ id: 'cancelReason', label: 'Why it is cancelled', isRequired: true, errorMessage: 'Pick the reason', choices: view.cancelReasons }),
+        text('Everyone invited is told only that it is cancelled (and, if so, that it will be rearranged): never why in any detail.', { isSubtle: true, size: 'Small' }),
       ], execute('Cancel the meeting', REVIEW_VERBS.reviewCancel, keyData(view), { style: 'destructive' })),
       execute('Back to what is due', REVIEW_VERBS.reviewsDue, {}, { associatedInputs: 'none' }),
     ],

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { isLocalDate } from '../domain/calendar/index.js';
-import { REARRANGEMENT_REASONS, REVIEW_KINDS, SERIES_FACTS } from '../domain/reviews/index.js';
+import { CANCELLATION_REASONS, REARRANGEMENT_REASONS, REVIEW_KINDS, SERIES_FACTS } from '../domain/reviews/index.js';
 import { MAX_TEXT_LENGTH, VERBS } from './verbs.js';
 
 export const REVIEW_VERBS = {
@@ -112,7 +112,16 @@ const slot = { start: instant('start'), end: instant('end') };
 export const REVIEW_VERB_DATA_SCHEMAS = {
   reviewsDue: z.object({}),
   reviewSlots: z.object({ ...key, dropOptional: z.unknown().transform((v) => v === true || v === 'true') }),
-  reviewBook: z.object({ ...key, ...slot }),
+  reviewBook: z.object({
+    ...key, ...slot,
+    /** The series' version the times were offered at: a booking from an older card is refused as stale. */
+    version: z.unknown().transform((v, ctx): number | undefined => {
+      if (v === undefined || v === null || v === '') return undefined;
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `version is not one Resolve stamps: ${DAMAGED}` });
+      return z.NEVER;
+    }),
+  }),
   reviewRearrangeFind: z.object({
     ...key,
     rearrangeReason: chosen('The reason for rearranging', REARRANGEMENT_REASONS),
@@ -123,7 +132,7 @@ export const REVIEW_VERB_DATA_SCHEMAS = {
     rearrangeReason: stamped('rearrangeReason', REARRANGEMENT_REASONS),
     rearrangeText: text('What happened', 'say in a sentence why the review is moving'),
   }),
-  reviewCancel: z.object({ ...key, cancelComment: text('The reason for cancelling', 'it is sent to everyone invited, so give the reason only (for example "The child has left care")', 500) }),
+  reviewCancel: z.object({ ...key, cancelReason: chosen('The reason for cancelling', CANCELLATION_REASONS) }),
   reviewRecordOpen: z.object({}),
   reviewRecordSubmit: z.object({
     reference: reference,

@@ -90,6 +90,8 @@ export interface SeriesKey {
 export type BookingRefusalCode =
   /** Neither business support nor a reviewing officer (directory.rolesOf). */
   | 'not-allowed'
+  /** The time chosen has filled for a required attendee since it was offered. */
+  | 'slot-taken'
   | 'no-officer'
   | 'no-worker'
   /** The officer or worker recorded on the series is not in the directory. */
@@ -253,6 +255,8 @@ export interface ReviewBooking {
   cancelReview(actorId: string, request: CancelRequest): Promise<CancelOutcome>;
   /** Whether this person may book, rearrange and cancel reviews; a refusal saying why not. */
   mayBook(actorId: string): Promise<BookingRefusal | undefined>;
+  /** Whether this person may act on this series (business support, or its recorded officer). */
+  mayActOn(actorId: string, key: SeriesKey): Promise<BookingRefusal | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,6 +331,23 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     return refuse('not-allowed',
       'Booking, rearranging and cancelling review meetings is for business support and reviewing officers (IRO, FIRO, FRO), '
       + 'and the directory lists you as neither: ask your administrator to add you to the business support or reviewing officer role.');
+  }
+
+  /**
+   * Whether this person may act on this series: business support on any, a reviewing officer on the
+   * series they are recorded on (as "due" shows them only theirs), so a reference typed or forged
+   * shows nobody else's attendees and moves nobody else's meeting.
+   */
+  async function mayActOn(actorId: string, key: SeriesKey): Promise<BookingRefusal | undefined> {
+    const denied = await mayBook(actorId);
+    if (denied) return denied;
+    if ((await directory.rolesOf(actorId)).includes('business_support')) return undefined;
+    const found = await loadAny(key);
+    if (isRefusal(found)) return found;
+    if (found.state.officer === actorId) return undefined;
+    return refuse('not-allowed',
+      `${seriesWords(key)} is held by another reviewing officer: only business support and the officer recorded on a series book, move or cancel its meetings. `
+      + 'Ask business support, or ask them to record you as its officer.');
   }
 
   interface Loaded {
@@ -456,6 +477,29 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     }
   }
 
+  /**
+   * The chosen time is still free for every required attendee: their calendars again, and the
+   * meetings Resolve has booked for them in other series. A refusal names who is now busy.
+   */
+  async function stillFree(streamId: string, found: People, time: { start: number; end: number }): Promise<BookingRefusal | undefined> {
+    const required = found.attendees.filter((a) => a.required);
+    const from = new Date(time.start);
+    const to = new Date(time.end);
+    const availability = await schedules(required.map((a) => a.email), from, to);
+    if (isRefusal(availability)) return availability;
+    const overlaps = (b: { start: Date; end: Date }) => b.start.getTime() < time.end && b.end.getTime() > time.start;
+    const busy = new Set<string>();
+    required.forEach((attendee, i) => {
+      if ((availability[i]?.busy ?? []).some((b) => BUSY_STATUSES.has(b.status) && overlaps(b))) busy.add(attendee.name);
+    });
+    const ids = new Map<string, string>([[found.officer.id, normaliseEmail(found.officer.email)], [found.worker.id, normaliseEmail(found.worker.email)]]);
+    for (const [email, times] of await resolveBookings(streamId, ids, from, to)) {
+      if (times.some((t) => overlaps({ start: new Date(t.start), end: new Date(t.end) }))) busy.add(required.find((a) => a.email === email)?.name ?? email);
+    }
+    if (busy.size === 0) return undefined;
+    return refuse('slot-taken', `That time is no longer free for ${[...busy].join(', ')}: find the times again and choose another.`, 'start');
+  }
+
   async function findSlots(request: SlotsRequest): Promise<SlotsOutcome> {
     const loaded = await load(request);
     if (isRefusal(loaded)) return loaded;
@@ -550,7 +594,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
   }
 
   async function bookReview(actorId: string, request: BookRequest): Promise<BookOutcome> {
-    const denied = await mayBook(actorId);
+    const denied = await mayActOn(actorId, request);
     if (denied) return denied;
     const loaded = await load(request);
     if (isRefusal(loaded)) return loaded;
@@ -571,6 +615,9 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
           `${day} leaves too little time for the preparation (${window.limitingRule}): book on or after ${window.earliest}. Find the times again and choose another.`, 'start');
       }
     }
+    // The time offered may have filled since the card was drawn: ask again for the people who must be there.
+    const taken = await stillFree(loaded.streamId, found, time);
+    if (taken !== undefined) return taken;
     const expected = request.expectedVersion;
     const stale = (s: ReviewSeriesState | undefined) => (expected !== undefined && s !== undefined && s.version !== expected && s.booking === null
       ? { code: 'stale', message: `${seriesWords(request)} has changed since these times were offered: find the times again.` }
@@ -595,7 +642,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
   }
 
   async function rearrangeReview(actorId: string, request: RearrangeRequest): Promise<RearrangeOutcome> {
-    const denied = await mayBook(actorId);
+    const denied = await mayActOn(actorId, request);
     if (denied) return denied;
     const reasonCode = REARRANGEMENT_REASONS.find((r) => r === request.reasonCode);
     if (reasonCode === undefined) {
@@ -633,7 +680,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
   }
 
   async function cancelReview(actorId: string, request: CancelRequest): Promise<CancelOutcome> {
-    const denied = await mayBook(actorId);
+    const denied = await mayActOn(actorId, request);
     if (denied) return denied;
     const comment = typeof request.comment === 'string' ? request.comment.trim() : '';
     if (comment === '') return refuse('no-comment', 'Give the reason for cancelling (for example "The child has left care"): it is sent to everyone invited.', 'comment');
@@ -663,7 +710,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     return { ok: true, outcome: 'cancelled', kind: state.kind, reference: state.reference, start: cancelled.start, end: cancelled.end, version: outcome.version };
   }
 
-  return { findSlots, bookReview, rearrangeReview, cancelReview, mayBook };
+  return { findSlots, bookReview, rearrangeReview, cancelReview, mayBook, mayActOn };
 }
 
 // ---------------------------------------------------------------------------------------------

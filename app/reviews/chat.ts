@@ -11,7 +11,8 @@ import {
 } from '../../cards/index.js';
 import type { Choice } from '../../cards/inputs.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
-import { REARRANGEMENT_REASON_LABELS, REARRANGEMENT_REASONS, isEmailAddress, normaliseEmail, type ReviewKind } from '../../domain/reviews/index.js';
+import {
+  CANCELLATION_NOTICES, CANCELLATION_REASON_LABELS, CANCELLATION_REASONS, REARRANGEMENT_REASON_LABELS, REARRANGEMENT_REASONS, isEmailAddress, normaliseEmail, type ReviewKind } from '../../domain/reviews/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import { OFFICER_ROLES } from '../../graph/directory/types.js';
 import type { Clock } from '../../store/clock.js';
@@ -53,6 +54,7 @@ const ORDINAL_LABEL: Readonly<Record<string, string>> = {
 const reviewLabel = (review: string) => ORDINAL_LABEL[review] ?? 'Review';
 
 const REASON_CHOICES: readonly Choice[] = REARRANGEMENT_REASONS.map((value) => ({ value, title: REARRANGEMENT_REASON_LABELS[value] }));
+const CANCEL_CHOICES: readonly Choice[] = CANCELLATION_REASONS.map((value) => ({ value, title: CANCELLATION_REASON_LABELS[value] }));
 
 const refusal = (r: BookingRefusal): Reply => ({ message: r.message });
 
@@ -85,7 +87,7 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
     const late = found.late ? { late: true } : {};
     return {
       reference: found.reference, kind: found.kind, reviewLabel: reviewLabel(found.due.review), due: found.due.due, latestMeetingDate: found.due.latestMeetingDate,
-      rule: found.due.rule, outcome: search.outcome, slots, ...late,
+      rule: found.due.rule, outcome: search.outcome, slots, ...late, version: found.version,
       ...(explanation !== '' && { explanation }),
       attendees: found.attendees.map((a) => ({ name: a.name, required: a.required })),
       ...(rearrange !== undefined && { rearrange }),
@@ -95,13 +97,22 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
   function bookedView(key: { reference: string; kind: ReviewKind }, meeting: { start: string; end: string; organiser: string; attendees: readonly string[] }, status: ReviewBookedView['status'], due: string, review: string, note?: string): ReviewBookedView {
     return {
       ...key, reviewLabel: reviewLabel(review), due, start: new Date(meeting.start), end: new Date(meeting.end), organiser: meeting.organiser,
-      attendees: meeting.attendees, status, reasons: REASON_CHOICES, ...(note !== undefined && { note }),
+      attendees: meeting.attendees, status, reasons: REASON_CHOICES, cancelReasons: CANCEL_CHOICES, ...(note !== undefined && { note }),
     };
   }
 
-  /** The due facts a booked card shows, from a fresh look at the series. */
+  /**
+   * The due facts a booked card shows, from a fresh look at the series. The change is saved by then:
+   * if the look fails (the calendar service down), the card is drawn with what is known, never an
+   * error that would claim nothing was changed.
+   */
   async function slotsFor(actorId: string, key: { reference: string; kind: ReviewKind }): Promise<SlotsFound | BookingRefusal> {
-    return flows.findSlots(actorId, key);
+    try {
+      return await flows.findSlots(actorId, key);
+    } catch (error) {
+      logger.warn('review.card_lookup_failed', { reference: key.reference, kind: key.kind, error: error instanceof Error ? error.name : 'unknown' });
+      return { ok: false, code: 'calendar-unavailable', message: 'The meeting is saved; its details could not be read back just now.' };
+    }
   }
 
   async function recordForm(actorId: string, extra: Partial<ReviewRecordFormView> = {}): Promise<Reply> {
@@ -144,8 +155,8 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
         return found.ok ? { card: reviewSlotsCard(slotsView(found, { reasonCode: action.data.rearrangeReason, reasonText: action.data.rearrangeText })) } : refusal(found);
       }
       case 'reviewBook': {
-        const { reference, kind, start, end } = action.data;
-        const booked = await flows.bookReview(actorId, { reference, kind, start, end });
+        const { reference, kind, start, end, version } = action.data;
+        const booked = await flows.bookReview(actorId, { reference, kind, start, end, ...(version !== undefined && { expectedVersion: version }) });
         if (!booked.ok) return refusal(booked);
         const info = await slotsFor(actorId, { reference, kind });
         const note = booked.outcome === 'already-booked' ? 'This time was booked already: nothing was changed.' : 'Booked.';
@@ -169,8 +180,9 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
         };
       }
       case 'reviewCancel': {
-        const { reference, kind, cancelComment } = action.data;
-        const cancelled = await flows.cancelReview(actorId, { reference, kind, comment: cancelComment });
+        const { reference, kind, cancelReason } = action.data;
+        // The invitees are told the fixed, neutral notice for the reason chosen, nothing typed (DESIGN Privacy).
+        const cancelled = await flows.cancelReview(actorId, { reference, kind, comment: CANCELLATION_NOTICES[cancelReason] });
         if (!cancelled.ok) return refusal(cancelled);
         const info = await slotsFor(actorId, { reference, kind });
         return {

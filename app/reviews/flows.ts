@@ -72,7 +72,7 @@ export function createReviewFlows(options: ReviewFlowOptions): ReviewFlows {
   }
 
   async function findSlots(actorId: string, request: SlotsRequest): Promise<SlotsOutcome> {
-    return (await booking.mayBook(actorId)) ?? booking.findSlots(request);
+    return (await booking.mayActOn(actorId, request)) ?? booking.findSlots(request);
   }
 
   return {

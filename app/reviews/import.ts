@@ -125,10 +125,11 @@ function readRow(row: number, cells: readonly string[], findPerson: FindPerson):
   }
   const kindText = cell('kind').toLowerCase();
   const kind = REVIEW_KINDS.find((k) => k === kindText);
-  if (kind === undefined) bad('kind', kindText === '' ? 'is empty' : `"${cell('kind')}" is not a kind of review series`, `write ${REVIEW_KINDS.join(' or ')}`);
+  // Cell values are never echoed: a mistyped cell may hold a name (DESIGN Privacy).
+  if (kind === undefined) bad('kind', kindText === '' ? 'is empty' : 'is not a kind of review series', `write ${REVIEW_KINDS.join(' or ')}`);
   const eventText = cell('event').toLowerCase();
   const event = SERIES_FACTS.find((e) => e === eventText);
-  if (event === undefined) bad('event', eventText === '' ? 'is empty' : `"${cell('event')}" is not a register event`, `write one of ${SERIES_FACTS.join(', ')}`);
+  if (event === undefined) bad('event', eventText === '' ? 'is empty' : 'is not a register event', `write one of ${SERIES_FACTS.join(', ')}`);
   let date: string | undefined;
   if (cell('date') === '') bad('date', 'is empty', 'give the day it happened as YYYY-MM-DD, e.g. 2026-03-10');
   else {
@@ -143,7 +144,7 @@ function readRow(row: number, cells: readonly string[], findPerson: FindPerson):
     const email = cell(column);
     if (email === '') return undefined;
     if (!isEmailAddress(email)) {
-      bad(column, `"${email}" is not an email address`, `give the ${column === 'officer' ? 'reviewing officer' : 'social worker'}'s work email address, or leave it empty`);
+      bad(column, 'is not an email address', `give the ${column === 'officer' ? 'reviewing officer' : 'social worker'}'s work email address, or leave it empty`);
       return undefined;
     }
     const id = findPerson(email);
@@ -153,16 +154,16 @@ function readRow(row: number, cells: readonly string[], findPerson: FindPerson):
   const officer = person('officer');
   const worker = person('worker');
   const invitees = cell('invitees').split(';').map((i) => i.trim()).filter((i) => i !== '');
-  const notEmails = invitees.filter((i) => !isEmailAddress(i));
+  const notEmails = invitees.map((i, n) => ({ i, n })).filter(({ i }) => !isEmailAddress(i)).map(({ n }) => n + 1);
   if (notEmails.length > 0) {
-    bad('invitees', `${notEmails.map((i) => `"${i}"`).join(', ')} ${notEmails.length === 1 ? 'is not an email address' : 'are not email addresses'}`,
+    bad('invitees', `${notEmails.length === 1 ? `invitee ${notEmails[0]} is not an email address` : `invitees ${notEmails.join(', ')} are not email addresses`}`,
       'give email addresses only, separated by ";", e.g. carer@example.org;advocate@example.org');
   }
   const yesNo = (column: 'participated' | 'aged_4_plus'): boolean | null => {
     const text = cell(column).toLowerCase();
     if (text === '') return null;
     const value = YES_NO[text];
-    if (value === undefined) bad(column, `"${cell(column)}" is not yes or no`, 'write yes or no, or leave it empty when not known');
+    if (value === undefined) bad(column, 'is not yes or no', 'write yes or no, or leave it empty when not known');
     return value ?? null;
   };
   const participated = yesNo('participated');

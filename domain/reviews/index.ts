@@ -13,7 +13,8 @@ export {
 export { fosterCarerReviewTimeline, type FosterCarerTimelineInput, type FosterCarerTimelineOptions } from './foster-carer-timeline.js';
 export { adjournReview, latestResumeDate, ADJOURNMENT_MAX_WORKING_DAYS, type AdjournRequest, type Adjournment } from './adjournment.js';
 export {
-  rearrangeReview, postponementWindow, REARRANGEMENT_REASONS, REARRANGEMENT_REASON_LABELS, POSTPONEMENT_WINDOWS,
+  rearrangeReview, postponementWindow, REARRANGEMENT_REASONS, REARRANGEMENT_REASON_LABELS,
+  CANCELLATION_REASONS, CANCELLATION_REASON_LABELS, CANCELLATION_NOTICES, type CancellationReason, POSTPONEMENT_WINDOWS,
   type RearrangementReason, type PostponementWindow, type Postponement, type RearrangeRequest,
   type RearrangementPolicy, type RearrangeContext, type Rearrangement,
 } from './rearrangement.js';

@@ -24,6 +24,32 @@ export const REARRANGEMENT_REASONS = [
 ] as const;
 export type RearrangementReason = (typeof REARRANGEMENT_REASONS)[number];
 
+/**
+ * Why a booked review meeting is cancelled, from a fixed list: the words that go to everyone invited
+ * (who may be birth parents, carers and other agencies) are neutral and fixed, so no detail of the
+ * child's circumstances (a new placement, its area) can travel with a cancellation (DESIGN Privacy).
+ */
+export const CANCELLATION_REASONS = ['no_longer_looked_after', 'review_no_longer_needed', 'carer_no_longer_approved', 'to_be_rearranged', 'other'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+
+/** What the administrator picks from. */
+export const CANCELLATION_REASON_LABELS: Readonly<Record<CancellationReason, string>> = {
+  no_longer_looked_after: 'The child is no longer looked after',
+  review_no_longer_needed: 'The review is no longer needed',
+  carer_no_longer_approved: 'The foster carer is no longer approved',
+  to_be_rearranged: 'It will be rearranged: a new invitation follows',
+  other: 'Another reason (the invitees are told only that it is cancelled)',
+};
+
+/** What everyone invited is told. */
+export const CANCELLATION_NOTICES: Readonly<Record<CancellationReason, string>> = {
+  no_longer_looked_after: 'This review meeting is cancelled: it is no longer needed.',
+  review_no_longer_needed: 'This review meeting is cancelled: it is no longer needed.',
+  carer_no_longer_approved: 'This review meeting is cancelled: it is no longer needed.',
+  to_be_rearranged: 'This review meeting is cancelled and will be rearranged: a new invitation will follow.',
+  other: 'This review meeting is cancelled.',
+};
+
 /** What an administrator picks from, in the words the sources use (§4.2, §7.3). */
 export const REARRANGEMENT_REASON_LABELS: Readonly<Record<RearrangementReason, string>> = {
   child_or_carer_request: 'Request by the child or carer (other commitments)',

@@ -128,7 +128,10 @@ export function createGraphCalendar(options: GraphCalendarOptions): Calendar {
         attendees: graphAttendees(request.attendees),
         ...(request.location !== undefined && { location: { displayName: request.location } }),
         ...(online && { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' }),
-        allowNewTimeProposals: true,
+        // Invitees may be birth parents, carers and other agencies: none sees who else is invited, and
+        // nobody proposes a new time outside Resolve, which keeps the register and the statutory date.
+        allowNewTimeProposals: false,
+        hideAttendees: true,
         transactionId: request.transactionId,
         singleValueExtendedProperties: [{ id: TRANSACTION_PROPERTY_ID, value: request.transactionId }],
       };

@@ -81,7 +81,7 @@ export interface EventChange {
 export interface EventCancellation {
   readonly organiser: string;
   readonly id: string;
-  /** Sent to every attendee with the cancellation: the reason from the fixed list, never a child's details. */
+  /** Sent to every attendee with the cancellation: the neutral wording of a reason from the fixed list (app/reviews), never a child's details. */
   readonly comment: string;
 }
 
@@ -204,7 +204,8 @@ export function tidyBusy(busy: readonly BusyInterval[]): BusyInterval[] {
 export function mergeAvailability(query: ScheduleQuery, answers: readonly Availability[]): Availability[] {
   return query.schedules.map((schedule) => {
     const mine = answers.filter((a) => a.schedule.toLowerCase() === schedule.toLowerCase());
-    const error = mine.find((a) => a.error !== undefined)?.error;
+    // No answer at all for a person is not "free": it is reported, so nobody is booked over a calendar nobody read.
+    const error = mine.length === 0 ? 'Microsoft Graph gave no answer for this calendar' : mine.find((a) => a.error !== undefined)?.error;
     return { schedule, busy: tidyBusy(mine.flatMap((a) => a.busy)), ...(error !== undefined && { error }) };
   });
 }

@@ -75,6 +75,19 @@ describe('bot: reviews in Outlook (an administrator in chat)', function () {
     assert.doesNotMatch(JSON.stringify(bot.sentTo(WORKER).at(-1)!.activity), /LCS-104900/);
   });
 
+  it('a reviewing officer acts only on the series they are recorded on: another officer typing or forging the reference sees no attendees and moves nothing', async () => {
+    const OTHER_OFFICER = 'e179f773-a6e0-43c0-9514-b7dde2ad0478'; // Marcus Oduya, FIRO
+    for (const [verb, data] of [
+      ['reviewSlots', { reference: REFERENCE, kind: 'looked-after' }],
+      ['reviewBook', { reference: REFERENCE, kind: 'looked-after', start: '2026-12-01T10:00:00Z', end: '2026-12-01T11:30:00Z' }],
+      ['reviewCancel', { reference: REFERENCE, kind: 'looked-after', cancelReason: 'other' }],
+    ] as const) {
+      const reply = invokeMessage((await bot.invoke(OTHER_OFFICER, verb, data)).body);
+      assert.match(reply, /held by another reviewing officer/, verb);
+      assert.doesNotMatch(reply, /samira|priya/i, `${verb}: no attendee is named`);
+    }
+  });
+
   it('§8.5, OX-S03: the times offered are working days within 09:00-17:00 London, 90 minutes, free for the IRO, by the latest meeting date; booking one puts it in Outlook (an .ics locally) at that time', async () => {
     const slots = invokeCard((await bot.invoke(ADMIN, 'reviewSlots', { reference: REFERENCE, kind: 'looked-after' })).body);
     const offers = actionsIn(slots).filter((a) => a.verb === 'reviewBook').map((a) => a.data as { start: string; end: string });
@@ -118,7 +131,7 @@ describe('bot: reviews in Outlook (an administrator in chat)', function () {
     assert.match(JSON.stringify(moved), /Moved, because: The social worker is needed in court/);
     await bot.deliver();
 
-    const cancelled = invokeCard((await bot.invoke(ADMIN, 'reviewCancel', { reference: REFERENCE, kind: 'looked-after', cancelComment: 'The child has left care.' })).body);
+    const cancelled = invokeCard((await bot.invoke(ADMIN, 'reviewCancel', { reference: REFERENCE, kind: 'looked-after', cancelReason: 'no_longer_looked_after' })).body);
     assert.match(JSON.stringify(cancelled), /Cancelled/);
     await bot.deliver();
     const written = await meetings(bot);
@@ -126,7 +139,7 @@ describe('bot: reviews in Outlook (an administrator in chat)', function () {
     assert.equal(new Set(written.map((m) => m.uid)).size, 1);
     assert.equal(written[1]!.start.toISOString(), new Date(String(move.start)).toISOString());
     assert.equal(written[2]!.method, 'CANCEL');
-    assert.equal(written[2]!.comment, 'The child has left care.');
+    assert.equal(written[2]!.comment, 'This review meeting is cancelled: it is no longer needed.', 'the invitees get the fixed, neutral notice, not why');
   });
 
   it('OX-S01: a review held after its statutory date is recorded as late, with its reason, from the form; a reason on any other event is refused on the form', async () => {

@@ -371,11 +371,11 @@ export const reviewSlotsViews: Record<string, ReviewSlotsView> = {
 export const reviewBookedViews: Record<string, ReviewBookedView> = {
   booking: {
     ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'),
-    organiser: 'priya.okonjo@northmoor.example', attendees: ['Priya Okonjo', 'Samira Haddad'], status: 'booking', note: 'Booked.', reasons: REASONS,
+    organiser: 'priya.okonjo@northmoor.example', attendees: ['Priya Okonjo', 'Samira Haddad'], status: 'booking', note: 'Booked.', reasons: REASONS, cancelReasons: [{ title: 'The review is no longer needed', value: 'review_no_longer_needed' }],
   },
   cancelled: {
     ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'),
-    organiser: 'priya.okonjo@northmoor.example', attendees: [], status: 'cancelled', reasons: REASONS,
+    organiser: 'priya.okonjo@northmoor.example', attendees: [], status: 'cancelled', reasons: REASONS, cancelReasons: [],
   },
 };
 

@@ -96,7 +96,7 @@ describe('graph/calendar in graph mode (a fake Exchange behind a fake Graph on l
   });
 
   describe('createEvent', () => {
-    it('books a Teams meeting in the organiser’s calendar with the documented body, and returns the Graph event id', async () => {
+    it('books a Teams meeting in the organiser’s calendar with the documented body (attendees hidden from each other, no new times proposed outside Resolve: DESIGN Privacy), and returns the Graph event id', async () => {
       const created = await calendar.createEvent(booking);
 
       assert.equal(exchange.live().length, 1);
@@ -119,7 +119,8 @@ describe('graph/calendar in graph mode (a fake Exchange behind a fake Graph on l
         location: { displayName: 'Northmoor Civic Centre, Room 4' },
         isOnlineMeeting: true,
         onlineMeetingProvider: 'teamsForBusiness',
-        allowNewTimeProposals: true,
+        allowNewTimeProposals: false,
+        hideAttendees: true,
         transactionId: 'booking/NBC-2026-0042/review-3',
         singleValueExtendedProperties: [{ id: TRANSACTION_PROPERTY_ID, value: 'booking/NBC-2026-0042/review-3' }],
       });
