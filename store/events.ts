@@ -103,6 +103,28 @@ export async function readStream<E extends StoredEvent>(q: Queryable, streamId: 
   return { version: records.at(-1)?.version ?? 0, records };
 }
 
+/**
+ * Every stream whose id starts with `prefix` (compared exactly, character for character: no
+ * wildcards), each with its events in stream order, in one query. The store stays aggregate-free:
+ * it knows prefixes, not what they name; the caller folds the events (the reports read `case-` and
+ * `review-series:` this way). It reads the whole events table, so it is for reports, not for the
+ * command path.
+ */
+export async function readStreamsByPrefix<E extends StoredEvent>(q: Queryable, prefix: string): Promise<Map<string, EventRecord<E>[]>> {
+  const rows = await q.query<EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE left(stream_id, char_length($1)) = $1 ORDER BY stream_id, version`,
+    [prefix],
+  );
+  const streams = new Map<string, EventRecord<E>[]>();
+  for (const row of rows) {
+    const record = eventRecordFromRow<E>(row);
+    const stream = streams.get(record.streamId);
+    if (stream) stream.push(record);
+    else streams.set(record.streamId, [record]);
+  }
+  return streams;
+}
+
 function checkEvent(event: StoredEvent, streamId: string): string {
   if (typeof event.type !== 'string' || event.type === '') {
     throw new TypeError(`An event for stream ${streamId} has no type: every event needs a non-empty "type".`);

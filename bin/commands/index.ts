@@ -11,6 +11,7 @@ import { caseCommand } from './case-export.js';
 import { policyCommand } from './policy.js';
 import { simulateCommand } from './simulate.js';
 import { reviewsCommand } from './reviews.js';
+import { reportCommand } from './report.js';
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
 
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   policyCommand,
   simulateCommand,
   reviewsCommand,
+  reportCommand,
 ];
