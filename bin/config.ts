@@ -14,6 +14,8 @@ import { InvalidInputError } from '../domain/errors.js';
 import { policyIds } from '../domain/policies/index.js';
 import { roleKeySchema, type RoleKey } from '../domain/policies/roles.js';
 import { SLOT_ORDERS, type SlotOrder } from '../domain/reviews/slots.js';
+import type { RegularReportSetting, ReportScheduleSettings } from '../app/reports/schedule.js';
+import type { RegularReport } from '../app/reports/when.js';
 
 /** The shipped fictional organisation (`npm run build` copies it to the same place under dist/). */
 export const DEFAULT_ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
@@ -76,8 +78,12 @@ export interface AppConfig {
   readonly policy: { readonly authority: string; readonly file?: string };
   readonly closureDays: readonly LocalDate[];
   readonly reviews: ReviewBookingConfig;
+  /** The regular reports (REPORT_*): each one switched on, when it goes and to whom; one left out is off. */
+  readonly reports: ReportScheduleSettings;
   readonly logLevel: LogLevel;
   readonly publicBaseUrl?: string;
+  /** Delivered outbox effects older than this many days are deleted (OUTBOX_RETENTION_DAYS); the events keep the record. */
+  readonly outbox: { readonly retentionDays: number };
 }
 
 /** One variable at fault: its name, and what is wrong with it and how to fix it. */
@@ -113,6 +119,53 @@ const guid = (what: string) =>
       .regex(GUID, `must be ${what} as a GUID, for example 00000000-0000-0000-0000-000000000000`)
       .optional(),
   );
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const HH_MM_ONLY = new RegExp(`^${HH_MM}$`);
+
+/**
+ * When a regular report goes, in London time: `off`, or for the weekly digest `<weekday> HH:MM`
+ * (e.g. "monday 08:00"), for the others `HH:MM` on the first working day of their month.
+ */
+function reportWhen(kind: 'weekly' | 'time', fallback: string) {
+  const example = kind === 'weekly' ? 'monday 08:00' : '08:00';
+  const what = kind === 'weekly' ? 'a weekday and a 24-hour London time, for example "monday 08:00"' : 'a 24-hour London time on the first working day, for example "08:00"';
+  return z.preprocess(
+    (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase().replace(/\s+/g, ' ') : undefined),
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx): { readonly weekday?: number; readonly time: string } | null => {
+        if (v === 'off') return null;
+        const [day, time] = kind === 'weekly' ? v.split(' ') : [undefined, v];
+        const weekday = day === undefined ? undefined : (WEEKDAYS as readonly string[]).indexOf(day) + 1;
+        if (time === undefined || !HH_MM_ONLY.test(time) || weekday === 0 || (kind === 'weekly' && v.split(' ').length !== 2)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${what}, or "off" to send none (default ${example})` });
+          return z.NEVER;
+        }
+        return weekday === undefined ? { time } : { weekday, time };
+      }),
+  );
+}
+
+/** Who gets a regular report: role keys, comma-separated. */
+function reportRoles(fallback: string) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx): RoleKey[] => {
+        const roles = v.split(',').map((r) => r.trim()).filter((r) => r !== '');
+        const bad = roles.filter((r) => !roleKeySchema.safeParse(r).success);
+        if (roles.length === 0 || bad.length > 0) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${bad.length > 0 ? `"${bad[0]!.slice(0, 40)}" is not a role key` : 'names no role'}: give role keys separated by commas, from ${roleKeySchema.options.join(', ')} (default ${fallback})` });
+          return z.NEVER;
+        }
+        return [...new Set(roles)] as RoleKey[];
+      }),
+  );
+}
 
 const envSchema = z.object({
   PORT: z.preprocess(
@@ -224,10 +277,27 @@ const envSchema = z.object({
       .transform((v): ReviewOrganiser => (v.toLowerCase() === 'officer' ? { kind: 'officer' } : { kind: 'mailbox', email: v.toLowerCase() }))
       .default('officer'),
   ),
+  OUTBOX_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'must be a whole number of days, for example 30' })
+      .int('must be a whole number of days, for example 30')
+      .min(1, 'must be at least 1 day: a delivered effect is kept at least that long')
+      .max(3650, 'must be at most 3650 days (10 years)')
+      .default(30),
+  ),
   REVIEW_SLOT_ORDER: z.preprocess(
     (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
     z.enum(SLOT_ORDERS, { errorMap: () => ({ message: 'must be "soonest" (the earliest times first) or "one-per-day" (at most one time a day while other days have room)' }) }).default('soonest'),
   ),
+  REPORT_WEEKLY_DIGEST: reportWhen('weekly', 'monday 08:00'),
+  REPORT_WEEKLY_DIGEST_ROLES: reportRoles('director,deputy_director,head_of_service'),
+  REPORT_MONTHLY_THEMATIC: reportWhen('time', '08:00'),
+  REPORT_MONTHLY_THEMATIC_ROLES: reportRoles('director,deputy_director,head_of_service,sm_quality_assurance'),
+  REPORT_QUARTERLY_THEMES: reportWhen('time', '08:00'),
+  REPORT_QUARTERLY_THEMES_ROLES: reportRoles('head_of_service,service_manager,sm_quality_assurance'),
+  REPORT_ANNUAL: reportWhen('time', '08:00'),
+  REPORT_ANNUAL_ROLES: reportRoles('director,deputy_director,head_of_service,sm_quality_assurance'),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -367,6 +437,20 @@ export function readEnvironment(options: { cwd?: string; env?: NodeJS.ProcessEnv
   return { ...parseEnv(text), ...env };
 }
 
+/** The regular reports' settings from REPORT_* (each already checked on its own). */
+function reportSettings(e: Env): ReportScheduleSettings {
+  const settings: Partial<Record<RegularReport, RegularReportSetting>> = {};
+  const digest = e.REPORT_WEEKLY_DIGEST;
+  if (digest !== null) settings['weekly-digest'] = { timing: { report: 'weekly-digest', weekday: digest.weekday ?? 1, time: digest.time }, roles: e.REPORT_WEEKLY_DIGEST_ROLES };
+  const others = [
+    ['monthly-thematic', e.REPORT_MONTHLY_THEMATIC, e.REPORT_MONTHLY_THEMATIC_ROLES],
+    ['quarterly-themes', e.REPORT_QUARTERLY_THEMES, e.REPORT_QUARTERLY_THEMES_ROLES],
+    ['annual', e.REPORT_ANNUAL, e.REPORT_ANNUAL_ROLES],
+  ] as const;
+  for (const [report, when, roles] of others) if (when !== null) settings[report] = { timing: { report, time: when.time }, roles };
+  return settings;
+}
+
 function deepFreeze<T>(value: T): Readonly<T> {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
@@ -463,7 +547,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
       organiser: e.REVIEW_ORGANISER,
       slotOrder: e.REVIEW_SLOT_ORDER,
     },
+    reports: reportSettings(e),
     logLevel: e.LOG_LEVEL,
+    outbox: { retentionDays: e.OUTBOX_RETENTION_DAYS },
     ...(e.PUBLIC_BASE_URL !== undefined && { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
   };
   return deepFreeze(config);

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { createCaseFlows } from '../app/cases/flows.js';
 import { CASE_TOPIC } from '../app/cases/model.js';
 import { caseWorkers } from '../app/cases/raise-form.js';
@@ -21,6 +22,7 @@ import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
 import { createGraphServices, loadOrganisationFile, seedSampleCalendars } from '../graph/index.js';
 import { createReviewChat } from '../app/reviews/chat.js';
+import { createReports, REPORT_TOPIC, withReportDeadlines } from '../app/reports/reports.js';
 import { createReviewFlows } from '../app/reviews/flows.js';
 import { REVIEW_TOPIC } from '../app/reviews/model.js';
 import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../app/reviews/tasks.js';
@@ -108,6 +110,8 @@ async function main(): Promise<void> {
   const organisation = config.directory.source === 'org-file' ? (await loadOrganisationFile(config.directory.orgFile)).organisation?.name : undefined;
   const flows = createCaseFlows({
     db, clock, calendar, policies, directory: graph.directory, workers, logger,
+    // Local mode: "Export as Word" on a briefing note writes it here for the case record.
+    ...(config.mode === 'local' && { briefingsDir: path.join(config.dataDir, 'briefings') }),
     mriOf: createMriLookup(conversations),
     ...(tenant !== undefined && { tenant }),
     ...(organisation !== undefined && { organisation }),
@@ -115,12 +119,19 @@ async function main(): Promise<void> {
   const reviewStore = { db, clock, calendar, rules: reviewDueRulesFor(config.policy.authority), ...(tenant !== undefined && { tenant }) };
   const reviews = createReviewFlows({ ...reviewStore, directory: graph.directory, freeBusy: graph.calendar, settings: config.reviews, logger });
   const reviewChat = createReviewChat({ flows: reviews, store: reviewStore, directory: graph.directory, clock, calendar, logger });
+  const reports = createReports({
+    db, clock, calendar, policies, rules: reviewStore.rules, directory: graph.directory, logger, settings: config.reports,
+    filesDir: path.join(config.dataDir, 'reports'),
+    ...(tenant !== undefined && { tenant }),
+    ...(organisation !== undefined && { organisation }),
+  });
+  await reports.start();
   const running = await startBot({
     identity,
     host: config.host,
     port: config.port,
     conversations,
-    flows: { ...flows, ...createTrainingFlows({ clock: movable, calendar, logger }), reviews: reviewChat },
+    flows: { ...flows, ...createTrainingFlows({ clock: movable, calendar, logger }), reviews: reviewChat, reports: reports.chat },
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
     logger,
     displayName: config.bot.displayName,
@@ -130,7 +141,7 @@ async function main(): Promise<void> {
     db,
     clock,
     workerId,
-    composers: { [CASE_TOPIC]: flows.composer.compose, [REVIEW_TASK_TOPIC]: createReviewTaskComposer({ ...reviewStore }) },
+    composers: { [CASE_TOPIC]: flows.composer.compose, [REVIEW_TASK_TOPIC]: createReviewTaskComposer({ ...reviewStore }), [REPORT_TOPIC]: reports.composer },
     recorders: [flows.recordDelivery, reviews.recordDelivery],
     teams: createTeamsDelivery({
       adapter: running.adapter,
@@ -151,7 +162,10 @@ async function main(): Promise<void> {
     db,
     clock,
     workerId,
-    handler: withReviewDeadlines(flows.deadlineHandler, reviewTaskDeadlineHandler({ ...reviewStore, directory: graph.directory, logger })),
+    handler: withReportDeadlines(
+      withReviewDeadlines(flows.deadlineHandler, reviewTaskDeadlineHandler({ ...reviewStore, directory: graph.directory, logger })),
+      reports.deadlineHandler,
+    ),
     onError: (error) => logger.error('deadline.failed', errorFields(error)),
     onLoopError: (error) => logger.warn('deadline.pass_failed', errorFields(error)),
   });

@@ -7,10 +7,11 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CaseFlows } from '../app/cases/flows.js';
 import type { ReviewChatFlows } from '../app/reviews/chat.js';
+import type { ReportChatFlows } from '../app/reports/chat.js';
 import type { TrainingFlows } from '../app/training.js';
 import type { MessageLocation } from '../app/delivery/messages.js';
 import type { Reply } from '../app/replies.js';
-import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, routesToReviews, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
+import { DATABASE_UNAVAILABLE_TEXT, helpCard, isVerb, routesToReports, routesToReviews, unavailableCard, type AdaptiveCardJson } from '../cards/index.js';
 import { isDatabaseUnavailable } from '../app/errors.js';
 import type { ResolveAdapter } from './adapter.js';
 import { parseChatCommand, type ChatCommand } from './commands.js';
@@ -26,6 +27,8 @@ import { forDialog, messageText, RAISE_FROM_MESSAGE_COMMAND } from './raise.js';
 export type BotFlows = Pick<CaseFlows, 'raiseForm' | 'submitRaise' | 'act' | 'myCases' | 'overdue' | 'caseByReference' | 'welcome'> & TrainingFlows & {
   /** Reviews in Outlook (app/reviews/chat.ts); absent, the bot says reviews are not set up here. */
   readonly reviews?: ReviewChatFlows;
+  /** Reports for senior leaders (app/reports/chat.ts); absent, the bot says reports are not set up here. */
+  readonly reports?: ReportChatFlows;
 };
 
 export interface BotAppOptions {
@@ -146,6 +149,15 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
     await inPrivate(context, async () => (reviews === undefined ? { message: REVIEWS_NOT_SET_UP } : reviews.recordForm(actingUserId(context)!)));
   });
 
+  const REPORTS_NOT_SET_UP = 'Reports are not set up in this Resolve: ask your administrator. Nothing was shown.';
+
+  app.message(isCommand('report'), async (context) => {
+    const command = parseChatCommand(context.activity.text);
+    if (command.kind !== 'report') return;
+    const reports = flows.reports;
+    await inPrivate(context, async () => (reports === undefined ? { message: REPORTS_NOT_SET_UP } : reports.report(actingUserId(context)!, command.words)));
+  });
+
   app.message(isCommand('case'), async (context) => {
     const command = parseChatCommand(context.activity.text);
     if (command.kind !== 'case') return;
@@ -178,6 +190,12 @@ export function createBotApplication(options: BotAppOptions): BotApplication {
       if (routesToReviews(verb)) {
         logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb: String(verb) });
         const reply = flows.reviews === undefined ? { message: REVIEWS_NOT_SET_UP } : await flows.reviews.act(actingUserId(context)!, String(verb), data);
+        await answerInvoke(context, reply);
+        return '';
+      }
+      if (routesToReports(verb)) {
+        logger.info('action.received', { activityId: context.activity.id, userId: actingUserId(context), verb: String(verb) });
+        const reply = flows.reports === undefined ? { message: REPORTS_NOT_SET_UP } : await flows.reports.act(actingUserId(context)!, String(verb), data);
         await answerInvoke(context, reply);
         return '';
       }

@@ -12,6 +12,8 @@ export type ChatCommand =
   | { readonly kind: 'reviews-due' }
   /** The form that adds an event to the review register. */
   | { readonly kind: 'review-record' }
+  /** Reports for senior leaders: "report", "report last quarter", "report 2026-01-01 to 2026-03-31" (app/reports reads the period). */
+  | { readonly kind: 'report'; readonly words: string }
   | { readonly kind: 'case'; readonly reference: string }
   | { readonly kind: 'case-without-reference' }
   /** Trying it locally: show the bot's clock, or move it forward (`clock forward 3 working days`). */
@@ -45,6 +47,7 @@ export function parseChatCommand(text: string | undefined): ChatCommand {
   const phrase = words.map((w) => w.toLowerCase()).join(' ');
   if (['due', 'reviews', 'reviews due', 'book a review', 'book review', 'book reviews'].includes(phrase)) return { kind: 'reviews-due' };
   if (['add review', 'record review', 'add to the register', 'add to register', 'register'].includes(phrase)) return { kind: 'review-record' };
+  if (first === 'report' || first === 'reports') return { kind: 'report', words: words.slice(1).join(' ') };
   if (first === 'clock') return parseClock(words.map((w) => w.toLowerCase()));
   if (first === 'case') {
     const reference = words[1];

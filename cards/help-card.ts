@@ -21,6 +21,7 @@ export function helpCard(view: HelpView): AdaptiveCardJson {
         ['case REFERENCE', 'One case, e.g. case LCS-204518: where it is, with whom, and what happened'],
         ['due', 'Reviews falling due, soonest first, and booking them in Outlook (administrators and reviewing officers)'],
         ['add review', 'Add an event to the review register: became looked after, a review held, an approval...'],
+        ['report', 'The indicators for alerts and reviews, with charts and a CSV: this year, last quarter, this month or any dates (senior leaders and quality assurance)'],
         ['help', 'This card'],
       ]),
       view.canRaise && text('From any message in Teams, choose … > Raise alert from this message to start a form with its text.', { isSubtle: true, size: 'Small' }),

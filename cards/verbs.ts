@@ -13,6 +13,7 @@ import { parseLocalDate, type LocalDate } from '../domain/calendar/index.js';
 import { InvalidInputError } from '../domain/errors.js';
 import { REVIEW_KINDS, SERIES_REFERENCE } from '../domain/reviews/register.js';
 import type { RaiseFormValues } from './view-models.js';
+import { BRIEFING_VERBS, BRIEFING_VERB_DATA_SCHEMAS } from './briefing-verbs.js';
 
 export const VERBS = {
   raiseOpen: 'raiseOpen',
@@ -34,6 +35,7 @@ export const VERBS = {
   openCase: 'openCase',
   myCases: 'myCases',
   reviewTaskDone: 'reviewTaskDone',
+  ...BRIEFING_VERBS,
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -297,6 +299,7 @@ export const VERB_DATA_SCHEMAS = {
   myCases: noData,
   /** §8.4: a task around a booked review marked done, in one click, from its reminder or chaser. */
   reviewTaskDone: reviewTaskKeySchema,
+  ...BRIEFING_VERB_DATA_SCHEMAS,
 } as const satisfies Record<Verb, z.ZodTypeAny>;
 
 export type VerbData<V extends Verb> = z.output<(typeof VERB_DATA_SCHEMAS)[V]>;

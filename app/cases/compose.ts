@@ -5,7 +5,7 @@
  * one read of the case, when it is delivered, so a late delivery still shows the case as it is.
  */
 import {
-  actionCard, actionCardPreview, chaserCard, chaserCardPreview, noticeCard, noticeCardPreview, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
+  actionCard, actionCardPreview, briefingCard, briefingCardPreview, chaserCard, chaserCardPreview, noticeCard, noticeCardPreview, readOnlyCard, readOnlyCardPreview, statusCard, statusCardPreview,
   type AdaptiveCardJson, type NoticeCardView,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
@@ -21,6 +21,7 @@ import { caseEmail, caseMessageLine } from './email.js';
 import { loadCase, parseCaseTeamsPayload } from './model.js';
 import type { CaseRouting } from './routing.js';
 import { actionCardView, caseContext, escalatePromptView, noticeView, readOnlyCardView, statusCardView, viewerRole, type NameOf } from './views.js';
+import { briefingNoticeView } from '../briefings/views.js';
 
 export interface ComposedCard {
   readonly card: AdaptiveCardJson;
@@ -117,9 +118,16 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
   /**
    * §8.4: a line manager's copy of an overdue chaser, and the overall-limit warnings, are notices:
    * what is late and what happens next, never the case's substance, as the recipient may hold no
-   * part in it. Undefined for every other purpose (the person's own card is sent).
+   * part in it; the Director briefing note goes as its own card (AMB-20, §8.6). Undefined for every
+   * other purpose (the person's own card is sent).
    */
-  async function noticeFor(state: CaseState, purpose: Notification['purpose'], recipient: string, policy: Policy | undefined): Promise<ComposedCard | undefined> {
+  async function noticeFor(state: CaseState, purpose: Notification['purpose'], recipient: string, policy: Policy | undefined, stageId: string): Promise<ComposedCard | undefined> {
+    if (purpose === 'briefing') {
+      // AMB-20, §8.6: the note's own card: the reference and stage, the way in for people on the case; never the note itself.
+      const names = await namesFor([state.briefings[stageId]?.savedBy ?? state.raisedBy]);
+      const view = briefingNoticeView(state, policy, stageId, recipient, names);
+      return { card: briefingCard(view), preview: briefingCardPreview(view) };
+    }
     const kind = NOTICE_KINDS[purpose];
     if (kind === undefined) return undefined;
     const names = await namesFor([state.raisedBy, ...state.stage.to]);
@@ -134,7 +142,7 @@ export function createCaseComposer(options: CaseComposerOptions): CaseComposer {
     if (state === undefined) return undefined;
     const events = records.map((r) => r.event);
     const policy = policyOf(state);
-    const { card, preview } = (await noticeFor(state, n.purpose, n.recipient, policy)) ?? (await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' }));
+    const { card, preview } = (await noticeFor(state, n.purpose, n.recipient, policy, n.stageId)) ?? (await cardFor(state, n.recipient, { events, escalatePrompt: n.purpose === 'escalate-prompt' }));
     // A chaser that is also emailed has its own email effect: no second email as a Teams fallback.
     const heading = policy === undefined ? null : emailHeading(policy, state.alertTypeId);
     const email = n.emailToo ? undefined : caseEmail(state, n.purpose, heading);

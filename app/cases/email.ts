@@ -19,6 +19,7 @@ const WHY: Readonly<Record<NotificationPurpose, string>> = {
   'overall-limit': 'the overall time limit has run out',
   'cafcass-prompt': 'consider a referral to Cafcass',
   'action-overdue': 'an agreed action is overdue',
+  briefing: 'a Director briefing note',
 };
 
 /** What the message is about, in a few words: the reference and stage only. */

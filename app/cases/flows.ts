@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  caseDetailCard, myCasesCard, outcomeCard, parseActionData, raiseFormValuesFrom, VERBS, welcomeCard,
+  caseDetailCard, isBriefingVerb, myCasesCard, outcomeCard, parseActionData, raiseFormValuesFrom, VERBS, welcomeCard,
   type AdaptiveCardJson, type WelcomeAudience,
 } from '../../cards/index.js';
 import type { WorkingCalendar } from '../../domain/calendar/index.js';
@@ -29,6 +29,7 @@ import { caseDeadlineHandler, caseDeliveryRecorder, caseModel, findCaseByReferen
 import { checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from './raise-form.js';
 import { createCaseRouting } from './routing.js';
 import { caseView, outcomeView, statusCardView } from './views.js';
+import { createBriefingFlows } from '../briefings/flows.js';
 
 /** The reason recorded when the officer escalates from the overdue reminder in one click, without writing one. */
 export const ONE_CLICK_ESCALATION_REASON = 'No response by the due date (escalated from the overdue reminder).';
@@ -47,6 +48,8 @@ export interface CaseFlowOptions {
   /** The organisation's name, for the welcome card. */
   readonly organisation?: string;
   readonly logger: Logger;
+  /** Local mode: where "Export as Word" writes Director briefing notes (`<DATA_DIR>/briefings`); absent, the card says how to export instead. */
+  readonly briefingsDir?: string;
 }
 
 export interface CaseFlows {
@@ -93,6 +96,9 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
   const store: CaseStoreOptions = { db, clock, calendar: options.calendar, policyFor: policyLookup(policies), ...(options.tenant !== undefined && { tenant: options.tenant }) };
   const routing = createCaseRouting({ directory, clock, logger });
   const composer = createCaseComposer({ db, clock, policies, directory, routing, calendar: options.calendar, ...(options.mriOf !== undefined && { mriOf: options.mriOf }) });
+  const briefings = createBriefingFlows({
+    db, clock, calendar: options.calendar, store, policies, directory, routing, composer, logger, ...(options.briefingsDir !== undefined && { documentsDir: options.briefingsDir }),
+  });
   /** Draws the card after a command committed; a failure then must not be reported as "nothing was changed". */
   async function afterCommit<T>(draw: () => Promise<T>, caseId: string, userId: string): Promise<T | undefined> {
     try {
@@ -176,6 +182,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       const raised = await submitRaise(actorId, data, origin);
       return 'message' in raised ? { message: raised.message } : { card: raised.card };
     }
+    // The Director briefing note's form and card (AMB-20): faults come back on the form, so it parses its own data.
+    if (isBriefingVerb(verb)) return briefings.act(actorId, verb, data);
     const parsed = parseActionData(verb, data);
     if (!parsed.ok) return { message: `${parsed.message} Nothing was changed.` };
     const { action } = parsed;
@@ -202,6 +210,14 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       people: target === undefined ? { to: [], cc: [], actionConfirmers: [], managers: {}, limitWatchers: [] } : await routing.stagePeople(state, policy, target),
     });
     const outcome = await handleCaseCommand(store, command);
+    // AMB-20: the stage needs the Director briefing note first: its form, to complete and escalate in one submit.
+    if (!outcome.ok && outcome.refusal.code === 'briefing-required' && target !== undefined && (command.type === 'escalate' || command.type === 'bypass')) {
+      return briefings.formFor(actorId, outcome.state ?? state, {
+        kind: command.type, targetStageId: target, ...(command.reason !== undefined && command.reason !== '' && { reason: command.reason }),
+        ...(command.resolutionSoughtBy !== undefined && { soughtBy: command.resolutionSoughtBy }),
+        ...(command.type === 'bypass' && { lineManagerDiscussed: command.lineManagerDiscussed === true, emergency: command.emergency === true }),
+      });
+    }
     if (!outcome.ok) {
       logger.info('case.refused', { caseId: state.caseId, userId: actorId, code: outcome.refusal.code });
       return refused(outcome.state ?? state, `${outcome.refusal.message} Nothing was changed.`);

@@ -48,7 +48,7 @@ export type CaseTeamsPayload = TeamsEffectPayload<Notification>;
 /** Every purpose, checked complete by the compiler: a purpose left out here would make its effects unreadable. */
 const PURPOSE_NAMES: Readonly<Record<Notification['purpose'], true>> = {
   'card-new': true, 'card-update': true, reminder: true, overdue: true, 'overdue-copy': true, 'escalate-prompt': true,
-  'limit-warning': true, 'overall-limit': true, 'cafcass-prompt': true, 'action-overdue': true,
+  'limit-warning': true, 'overall-limit': true, 'cafcass-prompt': true, 'action-overdue': true, briefing: true,
 };
 const PURPOSES = Object.keys(PURPOSE_NAMES) as [Notification['purpose'], ...Notification['purpose'][]];
 

@@ -75,6 +75,9 @@ export function peopleIn(events: readonly CaseEvent[]): string[] {
       case 'OverallLimitReached':
         add(...(e.warned ?? []));
         break;
+      case 'BriefingCompleted':
+        add(...e.sendTo);
+        break;
       default:
         break;
     }
@@ -241,6 +244,16 @@ export function caseNoteText(events: readonly CaseEvent[], describe: DescribePer
       case 'CardPosted':
         // Where a card landed is a delivery detail, not part of the case record.
         continue;
+      case 'BriefingDraftSaved':
+        // Work in progress on the briefing note: the record has the note once it is complete.
+        continue;
+      case 'BriefingCompleted':
+        // AMB-20, §3.2, §6.3: that the note was written and to whom it went; its contents (the child's details) are in the note itself, never copied here.
+        entryStage = at(e.stageId);
+        text = `${actor} completed the Director briefing note for ${e.forStageLabel} (Case Briefing for Deputy Director/DCS).` +
+          ` ${e.forStageId === e.stageId ? 'It was sent to' : `It goes with the case to ${e.forStageLabel}, to`} ${end(list(e.sendTo))}` +
+          ' Its contents are in the note itself, filed as a document.';
+        break;
     }
     lines.push(`${noteStamp(e.at)} [${entryStage}] ${capital(text)}`);
   }

@@ -213,6 +213,30 @@ export const recordCardPostedCommandSchema = z.object({
   replacesGone: z.boolean().default(false),
 });
 
+/** AMB-20, §3.2: the briefing note's answers by field id, as the officer typed them; `decide` checks each against the ladder's fields. */
+const briefingAnswers = z.record(z.string().trim().min(1).max(64), z.string().max(8000)).default({});
+
+/** AMB-20: the officer keeps their answers to the Director briefing note part-way (Save for later). */
+export const saveBriefingDraftCommandSchema = z.object({
+  type: z.literal('save-briefing-draft'),
+  ...base,
+  ...seen,
+  /** The stage the note is for: a later stage that needs one, or the stage the case was raised at. */
+  forStageId: z.string().trim().min(1, 'the stage the briefing note is for is required'),
+  answers: briefingAnswers,
+});
+
+/** AMB-20: the officer completes the Director briefing note; every required field must be answered. */
+export const completeBriefingCommandSchema = z.object({
+  type: z.literal('complete-briefing'),
+  ...base,
+  ...seen,
+  forStageId: z.string().trim().min(1, 'the stage the briefing note is for is required'),
+  answers: briefingAnswers,
+  /** The people the directory found holding the ladder's `briefing.sendTo` roles for the case (the Director, the Deputy Director). */
+  sendTo: z.array(personId).readonly().default([]),
+});
+
 export const caseCommandSchema = z.discriminatedUnion('type', [
   raiseCommandSchema,
   respondCommandSchema,
@@ -228,6 +252,8 @@ export const caseCommandSchema = z.discriminatedUnion('type', [
   withdrawCommandSchema,
   deadlineReachedCommandSchema,
   recordCardPostedCommandSchema,
+  saveBriefingDraftCommandSchema,
+  completeBriefingCommandSchema,
 ]);
 
 /** A command as callers write it (defaults may be left out). */

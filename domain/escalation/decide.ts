@@ -8,6 +8,7 @@ import { byDateEndsAt, longDate, shortDate, spanEndDay, spanEndsAt } from './clo
 import { caseCommandSchema, type CaseCommand, type CheckedCommand, type DecideContext } from './commands.js';
 import { cafcassReferralWindow, deadlinesOf, referralWindowFrom } from './deadlines.js';
 import { soughtByNeeded } from './sought-by.js';
+import { briefingComplete, briefingFields, briefingRequiredAt, checkBriefingAnswers, missingBriefingFields } from './briefing.js';
 import { SYSTEM_ACTOR, type BypassRecord, type CaseEvent, type CaseRaised, type StageEntry, type StageEscalated } from './events.js';
 import { actionConfirmersOf, hasPart, NOTIFICATION_STAGE_ID, type AgreedAction, type CaseState } from './state.js';
 
@@ -48,7 +49,12 @@ export type RefusalCode =
   | 'no-action-confirmer'
   | 'closure-incomplete'
   | 'no-outside-referral'
-  | 'cafcass-not-yet';
+  | 'cafcass-not-yet'
+  | 'briefing-required'
+  | 'briefing-incomplete'
+  | 'briefing-not-required'
+  | 'briefing-already-sent'
+  | 'invalid-briefing-answer';
 
 export interface Refusal {
   readonly code: RefusalCode;
@@ -205,7 +211,7 @@ function enterStage(
       ccLabel: stage.ccLabel,
       responseDueAt: due.responseDueAt,
       resolutionSoughtBy: due.resolutionSoughtBy,
-      directorBriefingRequired: stage.directorBriefingRequired,
+      directorBriefingRequired: briefingRequiredAt(policy, stage),
       senderRole: stage.sender,
       // AMB-30: recorded only where the ladder names who confirms actions.
       actionConfirmers: policy.closure.actionsConfirmedBy.length > 0 ? unique(people.actionConfirmers) : [],
@@ -370,6 +376,8 @@ const VERBS: Partial<Record<CheckedCommand['type'], string>> = {
   resolve: 'resolve it',
   'refer-to-cafcass': 'refer it to Cafcass',
   withdraw: 'withdraw it',
+  'save-briefing-draft': 'write its Director briefing note',
+  'complete-briefing': 'complete its Director briefing note',
 };
 
 function closedMessage(state: CaseState, calendar: WorkingCalendar): string {
@@ -448,6 +456,9 @@ export function decide(state: CaseState | undefined, command: CaseCommand, ctx: 
       return referToCafcass(state, cmd, ctx);
     case 'withdraw':
       return accept({ type: 'CaseWithdrawn', ...header(cmd, ctx), stageId: state.stage.stageId, reason: cmd.reason });
+    case 'save-briefing-draft':
+    case 'complete-briefing':
+      return briefing(state, cmd, ctx);
   }
 }
 
@@ -605,6 +616,13 @@ function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: S
     }
   }
   const target = policy.stages.find((s) => s.id === targetId) as Stage;
+  // AMB-20: a stage that needs the Director briefing note is entered only once the note is complete.
+  if (briefingRequiredAt(policy, target) && !briefingComplete(state, target.id)) {
+    return refuse(
+      'briefing-required',
+      `${target.label} needs the Director's briefing note (${possessive(policy.authority)} procedure): complete the briefing, then the ${noun(state)} goes to ${target.label} with it.`,
+    );
+  }
   if (cmd.reason === '') return refuse('reason-required', `Say why it needs ${target.label}: a reason for escalating is required.`);
   const entered = enterStage(policy, target, ctx, cmd, cmd.resolutionSoughtBy, state.notified);
   if (failed(entered)) return entered;
@@ -620,6 +638,58 @@ function move(state: CaseState, cmd: Cmd<'escalate'> | Cmd<'bypass'>, current: S
     ...clocks(policy, ctx, state, target.formal),
   };
   return accept(event);
+}
+
+/**
+ * AMB-20, §3.2: the officer saves or completes the Director briefing note for a stage that needs
+ * one: a later stage, or the stage the case was raised at, before the note has gone out. A note
+ * completes with every required field answered; it then goes to the Director and the Deputy
+ * Director as the case enters that stage (or at once, when the case is already there).
+ */
+function briefing(state: CaseState, cmd: Cmd<'save-briefing-draft'> | Cmd<'complete-briefing'>, ctx: DecideContext): Decision {
+  const { policy, calendar } = ctx;
+  const target = policy.stages.find((s) => s.id === cmd.forStageId);
+  if (target === undefined) {
+    return refuse('unknown-stage', `"${cmd.forStageId}" is not a stage of ${possessive(policy.authority)} ladder; stages: ${stageList(policy)}.`);
+  }
+  if (!briefingRequiredAt(policy, target)) {
+    return refuse('briefing-not-required', `${target.label} needs no Director briefing note in ${possessive(policy.authority)} procedure.`);
+  }
+  const existing = state.briefings[target.id];
+  if (existing?.sentAt != null) {
+    return refuse(
+      'briefing-already-sent',
+      `The Director briefing note for ${target.label} was completed and sent on ${shortDate(calendar, new Date(existing.sentAt))}; record any correction in the case record.`,
+    );
+  }
+  const targetIndex = stageOrder(policy, target.id);
+  const currentIndex = stageOrder(policy, state.stage.stageId);
+  if (targetIndex < currentIndex || (targetIndex === currentIndex && state.stage.stageId !== target.id)) {
+    return refuse('not-a-later-stage', `This ${noun(state)} is at ${state.stage.stageLabel}, past ${target.label}: a briefing note is written before the stage it is for.`);
+  }
+  const fields = briefingFields(policy);
+  const checked = checkBriefingAnswers(fields, cmd.answers);
+  if (!checked.ok) return refuse('invalid-briefing-answer', checked.message);
+  const common = { ...header(cmd, ctx), forStageId: target.id, forStageLabel: target.label, stageId: state.stage.stageId, answers: checked.answers };
+  if (cmd.type === 'save-briefing-draft') return accept({ type: 'BriefingDraftSaved', ...common });
+  const missing = missingBriefingFields(fields, checked.answers);
+  if (missing.length > 0) {
+    return refuse(
+      'briefing-incomplete',
+      `The Director briefing note is not complete: ${missing.length === 1 ? 'this field needs' : 'these fields need'} an answer: ${missing.map((f) => (f.group === undefined ? f.label : `${f.group}: ${f.label}`)).join('; ')}.`,
+    );
+  }
+  const sendTo = unique(cmd.sendTo);
+  if (sendTo.length === 0) {
+    return refuse(
+      'no-addressee',
+      `Nobody in the directory holds the roles the Director briefing note goes to (${roleNames(policy, policy.briefing.sendTo)}) for this case; ask your administrator to add them to the directory.`,
+    );
+  }
+  return accept({
+    type: 'BriefingCompleted', ...common, sendTo,
+    fields: fields.map((f) => ({ id: f.id, label: f.label, ...(f.group !== undefined && { group: f.group }) })),
+  });
 }
 
 function setResolutionDate(state: CaseState, cmd: Cmd<'set-resolution-date'>, stage: Stage, ctx: DecideContext): Decision {
@@ -700,6 +770,8 @@ function deadlineReached(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: De
   if (!spec || Date.parse(spec.dueAt) > ctx.now.getTime()) return accept();
   // A reminder delivered late, once the response is already due, would only contradict the overdue notice.
   if (spec.kind === 'reminder' && state.stage.responseDueAt !== null && Date.parse(state.stage.responseDueAt) <= ctx.now.getTime()) return accept();
+  // Likewise a 75% warning reached once the limit itself has passed: the breach notice says it all.
+  if (spec.kind === 'overall-limit-warning' && state.overallLimitAt !== null && Date.parse(state.overallLimitAt) <= ctx.now.getTime()) return accept();
   const base = { ...header(cmd, ctx), key: spec.key, dueAt: spec.dueAt };
   const stageId = state.stage.stageId;
   const watchers = state.stage.limitWatchers.filter((p) => p !== state.raisedBy);
@@ -707,8 +779,9 @@ function deadlineReached(state: CaseState, cmd: Cmd<'deadline-reached'>, ctx: De
     case 'reminder':
       return accept({ type: 'ReminderDue', ...base, stageId, responseDueAt: state.stage.responseDueAt ?? spec.dueAt });
     case 'response-due': {
-      const overdue: CaseEvent = { type: 'ResponseOverdue', ...base, stageId, copiedTo: managersToCopy(state) };
       const escalated = automaticEscalation(state, cmd, ctx);
+      // Escalated automatically, nobody is chased for the stage left behind, so nobody is recorded as copied.
+      const overdue: CaseEvent = { type: 'ResponseOverdue', ...base, stageId, copiedTo: escalated === undefined ? managersToCopy(state) : [] };
       return escalated === undefined ? accept(overdue) : accept(overdue, escalated);
     }
     case 'chase-repeat':

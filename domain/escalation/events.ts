@@ -32,7 +32,7 @@ export interface StageEntry {
   readonly responseDueAt: string | null;
   /** The officer's "resolution sought by" date, where set (AMB-04, AMB-05). */
   readonly resolutionSoughtBy: string | null;
-  /** AMB-20: a Director briefing note must be completed for this stage. */
+  /** AMB-20: a Director briefing note must be complete before the case enters this stage (`briefingRequiredAt`). */
   readonly directorBriefingRequired: boolean;
   /** AMB-26: the role that sends the stage's communication, when not the raising officer. */
   readonly senderRole: string;
@@ -179,6 +179,35 @@ export type CaseWithdrawn = EventBase<'CaseWithdrawn'> & {
   readonly reason: string;
 };
 
+/**
+ * AMB-20, §3.2: the officer's answers to the Director briefing note for a stage, kept part-way
+ * (Save for later). The answers hold the child's details: they stay in the case's record and are
+ * shown only on the form, the note's own card and its document, to people with a part in the case.
+ */
+export type BriefingDraftSaved = EventBase<'BriefingDraftSaved'> & {
+  /** The stage the note is for (the one it lets the case enter). */
+  readonly forStageId: string;
+  readonly forStageLabel: string;
+  /** The stage the case was at when it was saved. */
+  readonly stageId: string;
+  readonly answers: Readonly<Record<string, string>>;
+};
+
+/**
+ * AMB-20, §3.2: the Director briefing note for a stage, complete: every required field answered.
+ * It goes to `sendTo` (the Director and the Deputy Director, as the directory found them) when the
+ * case enters that stage, or at once when the case is already there.
+ */
+export type BriefingCompleted = EventBase<'BriefingCompleted'> & {
+  readonly forStageId: string;
+  readonly forStageLabel: string;
+  readonly stageId: string;
+  readonly answers: Readonly<Record<string, string>>;
+  /** The note's fields, in order, as the ladder had them: the record reads the same whatever the ladder later becomes. */
+  readonly fields: readonly { readonly id: string; readonly label: string; readonly group?: string }[];
+  readonly sendTo: readonly string[];
+};
+
 /** Where a person's copy of the case card landed, so later changes replace it in place. */
 export interface CardLocation {
   readonly conversationId: string;
@@ -235,6 +264,8 @@ export type CaseEvent =
   | CafcassReferred
   | CaseWithdrawn
   | CardPosted
+  | BriefingDraftSaved
+  | BriefingCompleted
   | DeadlineEvent;
 
 export type CaseEventType = CaseEvent['type'];

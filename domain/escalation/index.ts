@@ -16,3 +16,4 @@ export * from './deadlines.js';
 export * from './summary.js';
 export * from './case-note.js';
 export * from './sought-by.js';
+export * from './briefing.js';

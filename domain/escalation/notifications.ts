@@ -29,7 +29,13 @@ export type NotificationPurpose =
   /** §2.5, AMB-33: "consider a Cafcass referral"; the officer decides and records why. */
   | 'cafcass-prompt'
   /** An agreed action is overdue: to its owner (Teams and email), copied to the officer. */
-  | 'action-overdue';
+  | 'action-overdue'
+  /**
+   * AMB-20, §8.6: the Director briefing note, to each of its recipients (the Director, the Deputy
+   * Director) as it goes out; to the officer, when a case raised at a stage that needs one has
+   * none yet. Teams only: a card that opens the note, never the note itself.
+   */
+  | 'briefing';
 
 export interface Notification {
   /** Stable for the same change: the outbox's idempotency key. */
@@ -108,6 +114,19 @@ export function notificationsFor(change: CaseChange): Notification[] {
         add(event.owner, 'action-overdue', true);
         if (event.owner !== after.raisedBy) add(after.raisedBy, 'action-overdue');
         break;
+      case 'CaseRaised':
+        // AMB-20: raised straight at a stage that needs the briefing note: the officer is asked to complete it.
+        if (after.stage.directorBriefingRequired && after.briefings[after.stage.stageId]?.sentAt == null) add(after.raisedBy, 'briefing');
+        break;
+      case 'StageEscalated':
+      case 'BriefingCompleted': {
+        // AMB-20, §8.6: the note went out with this change (the case entered its stage, or it was completed there).
+        const note = after.briefings[after.stage.stageId];
+        if (note?.sentAt === event.at && (event.type === 'StageEscalated' || event.forStageId === after.stage.stageId)) {
+          for (const person of note.sendTo) add(person, 'briefing');
+        }
+        break;
+      }
       default:
         break;
     }

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import type { BypassRecord, CardLocation, CaseEvent, CaseFacts, CaseRaised, ResponseKind, StageEntry } from './events.js';
+import type { BriefingCompleted, BypassRecord, CardLocation, CaseEvent, CaseFacts, CaseRaised, ResponseKind, StageEntry } from './events.js';
 
 export type CaseStatus = 'open' | 'resolved' | 'withdrawn' | 'referred';
 
@@ -58,6 +58,24 @@ export interface AgreedAction {
   readonly note: string | null;
 }
 
+/** AMB-20, §3.2: the Director briefing note for a stage: a draft, or complete; sent once the case is at that stage. */
+export interface BriefingRecord {
+  readonly forStageId: string;
+  readonly forStageLabel: string;
+  readonly status: 'draft' | 'complete';
+  /** The answers by field id: the child's details. Shown only to people with a part in the case. */
+  readonly answers: Readonly<Record<string, string>>;
+  readonly savedBy: string;
+  readonly savedAt: string;
+  readonly completedAt: string | null;
+  /** The fields as the completed note recorded them, in order; null for a draft. */
+  readonly fields: BriefingCompleted['fields'] | null;
+  /** Who it goes to (the Director, the Deputy Director); empty for a draft. */
+  readonly sendTo: readonly string[];
+  /** When it went to them: the case entered its stage with it complete, or it was completed there. */
+  readonly sentAt: string | null;
+}
+
 export interface CaseState extends CaseFacts {
   readonly caseId: string;
   readonly raisedBy: string;
@@ -82,6 +100,8 @@ export interface CaseState extends CaseFacts {
   readonly referredAt: string | null;
   /** Where each person's case card landed (CardPosted), by Entra object id. */
   readonly cards: Readonly<Record<string, CardLocation>>;
+  /** AMB-20: the Director briefing notes, by the stage each is for. */
+  readonly briefings: Readonly<Record<string, BriefingRecord>>;
   /** The number of events folded: the position of the last one. */
   readonly version: number;
   /**
@@ -146,6 +166,7 @@ function raised(event: CaseRaised): CaseState {
     closingReason: null,
     referredAt: null,
     cards: {},
+    briefings: {},
     version: 1,
     revision: 1,
     updatedAt: event.at,
@@ -176,15 +197,46 @@ export function evolve(state: CaseState | undefined, event: CaseEvent): CaseStat
     updatedAt: event.type === 'CardPosted' ? state.updatedAt : event.at,
   };
   switch (event.type) {
-    case 'StageEscalated':
+    case 'StageEscalated': {
+      // AMB-20: the stage's briefing note, complete, goes to its recipients as the case enters it; they are on the case from then.
+      const note = state.briefings[event.stage.stageId];
+      const sent = note?.status === 'complete' && note.sentAt === null ? { ...note, sentAt: event.at } : undefined;
       return {
         ...next,
         previousStages: [...state.previousStages, { ...state.stage, leftAt: event.at }],
         stage: visit(event.stage, event.at, event.actor, event.bypass),
-        notified: union(state.notified, union(event.stage.to, event.stage.cc)),
+        notified: union(state.notified, union(union(event.stage.to, event.stage.cc), sent?.sendTo ?? [])),
         overallLimitAt: event.overallLimitAt,
         cafcassPromptAt: event.cafcassPromptAt,
+        ...(sent !== undefined && { briefings: { ...state.briefings, [sent.forStageId]: sent } }),
       };
+    }
+    case 'BriefingDraftSaved':
+      return {
+        ...next,
+        briefings: {
+          ...state.briefings,
+          [event.forStageId]: {
+            forStageId: event.forStageId, forStageLabel: event.forStageLabel, status: 'draft', answers: event.answers, savedBy: event.actor, savedAt: event.at,
+            completedAt: null, fields: null, sendTo: [], sentAt: null,
+          },
+        },
+      };
+    case 'BriefingCompleted': {
+      // Completed at the stage the case is already at (it was raised there): it goes to its recipients now.
+      const sentAt = event.forStageId === state.stage.stageId ? event.at : null;
+      return {
+        ...next,
+        notified: sentAt === null ? state.notified : union(state.notified, event.sendTo),
+        briefings: {
+          ...state.briefings,
+          [event.forStageId]: {
+            forStageId: event.forStageId, forStageLabel: event.forStageLabel, status: 'complete', answers: event.answers, savedBy: event.actor, savedAt: event.at,
+            completedAt: event.at, fields: event.fields, sendTo: event.sendTo, sentAt,
+          },
+        },
+      };
+    }
     case 'ResponseRecorded':
       return { ...next, stage: { ...state.stage, response: { response: event.response, text: event.text, by: event.actor, at: event.at } } };
     case 'ProposalAnswered': {

@@ -201,6 +201,92 @@ export const gapSchema = z
   })
   .strict();
 
+/**
+ * DOMAIN §3.2: the Somerset "Case Briefing for Deputy Director/DCS" template, every field in order
+ * with its verbatim label and guidance (the source ends at field 14; AMB-21). Each ladder's
+ * briefing note has these fields, then any the ladder adds (`briefing.fields`). Which are
+ * required to complete it is Resolve's setting [DESIGN]: the source marks none.
+ */
+export const BRIEFING_TEMPLATE_TITLE = 'Case Briefing for Deputy Director/DCS';
+export const BRIEFING_FIELD_KINDS = ['date', 'text', 'long'] as const;
+export type BriefingFieldKind = (typeof BRIEFING_FIELD_KINDS)[number];
+
+export interface BriefingField {
+  readonly id: string;
+  readonly label: string;
+  /** The template's own guidance, shown with the field. */
+  readonly guidance?: string;
+  /** A heading the field sits under (Family Composition: Parents, Siblings, Extended Family). */
+  readonly group?: string;
+  readonly kind: BriefingFieldKind;
+  readonly required: boolean;
+}
+
+export const BRIEFING_TEMPLATE: readonly BriefingField[] = [
+  { id: 'dateOfBriefing', label: 'Date of Briefing', kind: 'date', required: true },
+  { id: 'author', label: 'Author, Designation & Team Service', kind: 'text', required: true },
+  { id: 'childName', label: 'Child’s name', kind: 'text', required: true },
+  { id: 'lcsNumber', label: 'LCS Number', kind: 'text', required: true },
+  { id: 'childDateOfBirth', label: 'Child’s date of birth', kind: 'date', required: true },
+  { id: 'legalStatus', label: 'Legal Status & Date of any orders', kind: 'text', required: true },
+  { id: 'parents', label: 'Parents', group: 'Family Composition', kind: 'text', required: true },
+  { id: 'siblings', label: 'Siblings', group: 'Family Composition', kind: 'text', required: false },
+  { id: 'extendedFamily', label: 'Extended Family', group: 'Family Composition', kind: 'text', required: false },
+  { id: 'familyAddress', label: 'Family Address', kind: 'text', required: true },
+  { id: 'otherAgencies', label: 'Other Agencies Involved', kind: 'text', required: false },
+  { id: 'dateOpenedToCsc', label: 'Date Opened to CSC', kind: 'date', required: true },
+  {
+    id: 'incident', label: 'Incident leading to Briefing', kind: 'long', required: true,
+    guidance: '(Please outline the reasons for undertaking this briefing and events leading to this)',
+  },
+  { id: 'background', label: 'Background Information', kind: 'long', required: true, guidance: '(please outline background on family)' },
+  {
+    id: 'interventions', label: 'Interventions', kind: 'long', required: true,
+    guidance: '(please outline previous contacts, assessments, interventions and outcomes of work undertaken)',
+  },
+  { id: 'currentPlan', label: 'Current Plan of Intervention proposed and Outcomes Sought', kind: 'long', required: true },
+];
+
+/** At most this many fields a ladder adds to the template (each card must stay within Teams' size limit). */
+export const MAX_EXTRA_BRIEFING_FIELDS = 4;
+
+export const briefingFieldSchema = z
+  .object({
+    id: idSchema,
+    label: text,
+    guidance: text.optional(),
+    kind: z.enum(BRIEFING_FIELD_KINDS).default('long'),
+    required: z.boolean().default(false),
+    ...sourceFields,
+  })
+  .strict();
+
+/**
+ * AMB-20, AMB-21: the Director briefing note. Which stages need one is each stage's
+ * `directorBriefingRequired` (Somerset Level 4; set it on Level 3 too), or every stage that goes to
+ * the Director with `atDirectorStages`. A stage that needs one cannot be entered until it is complete.
+ */
+export const briefingSettingsSchema = z
+  .object({
+    /** Also require the note at every stage that goes To the Director of Children's Services. */
+    atDirectorStages: z.boolean().default(false),
+    /** Who the completed note goes to, in their 1:1 chat: role keys resolved for the case. */
+    sendTo: z.array(roleKeySchema).min(1, 'the briefing note must go to at least one role').default(['director', 'deputy_director']),
+    /** Fields this authority's template has after the §3.2 ones (AMB-21: the template is extensible). */
+    fields: z.array(briefingFieldSchema).max(MAX_EXTRA_BRIEFING_FIELDS, `a ladder adds at most ${MAX_EXTRA_BRIEFING_FIELDS} fields to the briefing note`).default([]),
+    ...sourceFields,
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const taken = new Set(BRIEFING_TEMPLATE.map((f) => f.id));
+    value.fields.forEach((field, i) => {
+      if (taken.has(field.id)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['fields', i, 'id'], message: `"${field.id}" is already the id of a briefing field; ids must be unique` });
+      }
+      taken.add(field.id);
+    });
+  });
+
 export const policySchema = z
   .object({
     id: idSchema,
@@ -287,6 +373,8 @@ export const policySchema = z
      * the matter directly to the child's IRO").
      */
     carePlanOnlyIssuesToChildIro: z.boolean().default(false),
+    /** AMB-20, AMB-21: the Director briefing note (DOMAIN §3.2, §8.6). */
+    briefing: briefingSettingsSchema.default({}),
     /** Every §7 gap this ladder fills with a default, and where that default lives. */
     gaps: z.array(gapSchema).default([]),
   })
@@ -307,3 +395,4 @@ export type EarliestReferral = NonNullable<OutsideReferral['earliest']>;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export type AlertKind = (typeof ALERT_KINDS)[number];
+export type BriefingSettings = Policy['briefing'];

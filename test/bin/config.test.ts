@@ -183,6 +183,21 @@ describe('bin/config loadConfig', () => {
     assert.deepEqual([...problemsOf({ REVIEW_WORKING_HOURS: 'all day', REVIEW_MEETING_MINUTES: '90' }).keys()], ['REVIEW_WORKING_HOURS']);
   });
 
+  it('issue 11 Purge: OUTBOX_RETENTION_DAYS is how many days delivered outbox effects are kept, 30 unless set', () => {
+    assert.deepEqual(loadConfig({}).outbox, { retentionDays: 30 });
+    assert.deepEqual(loadConfig({ OUTBOX_RETENTION_DAYS: ' 90 ' }).outbox, { retentionDays: 90 });
+    assert.equal(loadConfig({ OUTBOX_RETENTION_DAYS: '' }).outbox.retentionDays, 30);
+    assert.ok(Object.isFrozen(loadConfig({}).outbox));
+  });
+
+  it('issue 11 Purge: a bad OUTBOX_RETENTION_DAYS stops the start, naming the variable and how to fix it', () => {
+    assert.match(problemsOf({ OUTBOX_RETENTION_DAYS: 'a month' }).get('OUTBOX_RETENTION_DAYS')!, /whole number of days, for example 30/);
+    assert.match(problemsOf({ OUTBOX_RETENTION_DAYS: '7.5' }).get('OUTBOX_RETENTION_DAYS')!, /whole number of days/);
+    assert.match(problemsOf({ OUTBOX_RETENTION_DAYS: '0' }).get('OUTBOX_RETENTION_DAYS')!, /at least 1 day/);
+    assert.match(problemsOf({ OUTBOX_RETENTION_DAYS: '36500' }).get('OUTBOX_RETENTION_DAYS')!, /at most 3650 days/);
+    assert.deepEqual([...problemsOf({ OUTBOX_RETENTION_DAYS: '-3' }).keys()], ['OUTBOX_RETENTION_DAYS']);
+  });
+
   it('env.sample documents every variable, and its uncommented lines load', () => {
     const sample = readFileSync(new URL('../../env.sample', import.meta.url), 'utf8');
     for (const variable of CONFIG_VARIABLES) assert.match(sample, new RegExp(`^#?${variable}=`, 'm'), `${variable} is missing from env.sample`);

@@ -20,6 +20,7 @@ import { caseWorkers, checkRaiseSubmission, renderRaiseForm, type CaseWorkers } 
 import { createDeliveryWorker } from '../../app/delivery/worker.js';
 import { DEFAULT_BOOKING_SETTINGS } from '../../app/reviews/booking.js';
 import { createReviewChat } from '../../app/reviews/chat.js';
+import { createReports, REPORT_TOPIC, withReportDeadlines } from '../../app/reports/reports.js';
 import { createReviewFlows } from '../../app/reviews/flows.js';
 import { REVIEW_TOPIC } from '../../app/reviews/model.js';
 import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../../app/reviews/tasks.js';
@@ -240,6 +241,10 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const reviewChat = reviewFlows !== undefined && reviewStore !== undefined && directory !== undefined
     ? createReviewChat({ flows: reviewFlows, store: reviewStore, directory, clock, calendar: createWorkingCalendar(), logger })
     : undefined;
+  // Reports: no regular report scheduled (a test sets the schedule itself); report files in the scratch folder.
+  const reports = db !== undefined && directory !== undefined
+    ? createReports({ db, clock, calendar: createWorkingCalendar(), policies, directory, logger, tenant: TEST_TENANT_ID, filesDir: path.join(calendarDir, 'reports'), settings: {} })
+    : undefined;
   const readiness =
     db !== undefined ? databaseReadiness(() => db.migrationsApplied(), logger) : (options.readiness ?? (async () => ({ ready: true, checks: { database: 'ok' } })));
   const identity = options.identity ?? { tenantId: TEST_TENANT_ID, credential: { kind: 'none' } };
@@ -250,7 +255,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     port: 0,
     conversations,
     // The same object tests reach as `flows`, so a test may stand in for one of its use cases.
-    flows: options.flows ?? (caseFlows !== undefined ? Object.assign(caseFlows, training, reviewChat === undefined ? {} : { reviews: reviewChat }) : raiseFormOnly(policies, workers)),
+    flows: options.flows ?? (caseFlows !== undefined ? Object.assign(caseFlows, training, reviewChat === undefined ? {} : { reviews: reviewChat }, reports === undefined ? {} : { reports: reports.chat }) : raiseFormOnly(policies, workers)),
     readiness,
     logger,
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
@@ -265,6 +270,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           composers: {
             [CASE_TOPIC]: caseFlows.composer.compose,
             ...(reviewStore !== undefined && { [REVIEW_TASK_TOPIC]: createReviewTaskComposer(reviewStore) }),
+            ...(reports !== undefined && { [REPORT_TOPIC]: reports.composer }),
           },
           recorders: [caseFlows.recordDelivery, ...(reviewFlows === undefined ? [] : [reviewFlows.recordDelivery])],
           calendar: files,
@@ -288,9 +294,12 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           db,
           clock,
           workerId: 'harness',
-          handler: reviewStore !== undefined && directory !== undefined
-            ? withReviewDeadlines(caseFlows.deadlineHandler, reviewTaskDeadlineHandler({ ...reviewStore, directory, logger }))
-            : caseFlows.deadlineHandler,
+          handler: withReportDeadlines(
+            reviewStore !== undefined && directory !== undefined
+              ? withReviewDeadlines(caseFlows.deadlineHandler, reviewTaskDeadlineHandler({ ...reviewStore, directory, logger }))
+              : caseFlows.deadlineHandler,
+            reports === undefined ? async () => undefined : reports.deadlineHandler,
+          ),
         })
       : undefined;
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cardsIn, OUTBOUND, type JsonObject } from './recording-connector.js';
 
 /** Fictional children and details the bot tests type into free-text fields. */
-const CHILD_DETAILS = [/Jamie/i, /Thompson/i, /J\.T\./, /care plan/i, /placement/i];
+const CHILD_DETAILS = [/Jamie/i, /Thompson/i, /J\.T\./, /care plan/i, /placement(?!_change)/i];
 
 /** The parts of outbound payloads that show outside the bot: previews, plain text, fallbacks, email. */
 export function exposedTexts(activities: readonly JsonObject[], emails: readonly { subject: string; html: string; text?: string }[]): string[] {

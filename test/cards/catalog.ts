@@ -37,8 +37,12 @@ export function allCards(): Drawn[] {
     ...each('review booked card', f.reviewBookedViews, cards.reviewBookedCard, cards.reviewBookedCardPreview),
     ...each('review register form', f.reviewRecordViews, cards.reviewRecordForm, () => cards.reviewRecordFormPreview()),
     ...each('briefing card', f.briefingViews, cards.briefingCard, cards.briefingCardPreview),
+    ...each('briefing card', f.briefingNoticeViews, cards.briefingCard, cards.briefingCardPreview),
+    ...each('briefing form', f.briefingFormViews, cards.briefingForm, cards.briefingFormPreview),
+    ...each('briefing note card', f.briefingNoteViews, cards.briefingNoteCard, cards.briefingNoteCardPreview),
     ...each('review task card', f.reviewTaskViews, reviewTaskCard, reviewTaskCardPreview),
     ...each('welcome card', f.welcomeViews, cards.welcomeCard, cards.welcomeCardPreview),
+    ...each('report card', f.reportViews, cards.reportCard, cards.reportCardPreview),
     // No buttons: it answers a request that could not be served.
     ...each('unavailable card', { 'database (empty)': undefined }, cards.unavailableCard, () => cards.DATABASE_UNAVAILABLE_TEXT),
   ];

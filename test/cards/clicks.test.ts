@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { REVIEW_VERB_DATA_SCHEMAS, VERB_DATA_SCHEMAS, isReviewVerb, isVerb, parseActionData, parseReviewAction } from '../../cards/index.js';
+import { REPORT_VERB_DATA_SCHEMAS, REVIEW_VERB_DATA_SCHEMAS, VERB_DATA_SCHEMAS, isReportVerb, isReviewVerb, isVerb, parseActionData, parseReportAction, parseReviewAction } from '../../cards/index.js';
 import { allCards, walk } from './catalog.js';
 
 type Json = Record<string, unknown>;
@@ -62,12 +62,12 @@ describe('cards: every button sends a payload its verb schema accepts (a simulat
       const all = clicks(card as unknown as Json);
       if (!name.includes('(empty)')) assert.ok(all.length > 0, 'no button found: the walker is blind');
       for (const { path, verb, data, inputIds } of all) {
-        // Case cards' verbs, and the review cards' own (cards/review-verbs.ts).
-        assert.ok(isVerb(verb) || isReviewVerb(verb), `${path}: unknown verb ${String(verb)}`);
-        const schema = isReviewVerb(verb) ? REVIEW_VERB_DATA_SCHEMAS[verb] : VERB_DATA_SCHEMAS[verb as keyof typeof VERB_DATA_SCHEMAS];
+        // Case cards' verbs, the review cards' own (cards/review-verbs.ts) and the report card's (cards/report-verbs.ts).
+        assert.ok(isVerb(verb) || isReviewVerb(verb) || isReportVerb(verb), `${path}: unknown verb ${String(verb)}`);
+        const schema = isReportVerb(verb) ? REPORT_VERB_DATA_SCHEMAS[verb] : isReviewVerb(verb) ? REVIEW_VERB_DATA_SCHEMAS[verb] : VERB_DATA_SCHEMAS[verb as keyof typeof VERB_DATA_SCHEMAS];
         const known = Object.keys((schema as unknown as { shape: Json }).shape);
         for (const id of inputIds) assert.ok(known.includes(id), `${path}: input "${id}" is not in the ${String(verb)} schema`);
-        const result = isReviewVerb(verb) ? parseReviewAction(verb, data) : parseActionData(verb, data);
+        const result = isReportVerb(verb) ? parseReportAction(verb, data) : isReviewVerb(verb) ? parseReviewAction(verb, data) : parseActionData(verb, data);
         assert.ok(result.ok, `${path} (${String(verb)}): ${result.ok ? '' : result.message}`);
       }
     });

@@ -7,6 +7,11 @@ import type {
   MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView, WelcomeView,
 } from '../../cards/index.js';
 import type { ReviewTaskCardView } from '../../cards/review-task-card.js';
+import {
+  BRIEFING_ANSWER_INPUTS, BRIEFING_INPUT_MAX_LENGTH, type BriefingFormField, type BriefingFormView, type BriefingNoteView, type BriefingNoticeView,
+} from '../../cards/index.js';
+import { BRIEFING_TEMPLATE, BRIEFING_TEMPLATE_TITLE } from '../../domain/policies/index.js';
+import type { ReportCardView, ReportView } from '../../cards/index.js';
 
 export const people = {
   officer: { id: '0b6f3c52-1d1e-4f7e-9a59-5c1f0e9d0a01', name: 'Priya Okonjo' },
@@ -385,4 +390,109 @@ export const reviewRecordViews: Record<string, ReviewRecordFormView> = {
     officers: [], workers: [], values: { reference: 'LCS-104900', date: '2026-02-30' }, fieldErrors: { date: 'The date it happened "2026-02-30" is not a real date' },
     formError: 'Some answers need another look: see below. Nothing was recorded.',
   },
+};
+
+// ---- reports (cards/report-card.ts): counts and percentages only, with Dudley's and Cheshire East's themes ----
+const reportFigures = {
+  headline: [
+    { key: 'reviews_in_timescale_pct', label: 'Reviews held in timescale', value: 96.2, unit: 'percent' },
+    { key: 'children_all_reviews_on_time_pct', label: 'Children with every review on time', value: 91.5, unit: 'percent' },
+    { key: 'participation_pct_age4plus', label: 'Children aged 4+ taking part', value: 98, unit: 'percent' },
+    { key: 'formal_alert_pct', label: 'Formal alerts, of all alerts', value: 9.9, unit: 'percent' },
+    { key: 'good_practice_alert_pct', label: 'Good practice alerts, of all alerts', value: 35.6, unit: 'percent' },
+    { key: 'alerts_resolved_in_timescale_pct', label: 'Alerts resolved within timescale', value: null, unit: 'percent' },
+  ],
+} as const;
+const yearReport: ReportView = {
+  title: 'Alerts and reviews report', periodLabel: '2025-26: 1 Apr 2025 to 31 Mar 2026', from: '2025-04-01', to: '2026-03-31',
+  headline: reportFigures.headline,
+  sections: [
+    {
+      key: 'alerts', heading: 'Practice alerts and disputes',
+      figures: [
+        { key: 'alerts_total', label: 'Alerts raised', value: 101, unit: 'count' },
+        { key: 'overall_limit_breaches', label: 'Past the overall time limit', value: 3, unit: 'count' },
+        { key: 'time_to_resolution_working_days[median]', label: 'Time to resolution (median)', value: 6.5, unit: 'working-days' },
+      ],
+      series: [
+        { key: 'alerts_by_type', title: 'Alerts by kind', chart: 'donut', unit: 'count', points: [{ key: 'good_practice', label: 'Good practice', value: 36 }, { key: 'informal', label: 'Informal', value: 55 }, { key: 'formal', label: 'Formal', value: 10 }] },
+        { key: 'alerts_by_stage_reached', title: 'Highest stage reached', chart: 'vertical-bar', unit: 'count', xAxisTitle: 'Stage', yAxisTitle: 'Alerts', points: [{ key: 'stage1', label: 'Stage 1', value: 70 }, { key: 'stage2', label: 'Stage 2', value: 21 }, { key: 'stage3', label: 'Stage 3', value: 10 }] },
+        { key: 'alert_theme_distribution', title: 'Themes (share of alerts)', chart: 'horizontal-bar', unit: 'percent', points: [{ key: 'No updated assessment', label: 'No updated assessment', value: 32 }, { key: 'Care plan not updated', label: 'Care plan not updated / not ready', value: 16 }] },
+        { key: 'alerts_by_alert_type', title: 'Alerts by type', chart: 'pie', unit: 'count', points: [] },
+      ],
+    },
+    {
+      key: 'reviews', heading: 'Reviews',
+      figures: [{ key: 'reviews_held[total]', label: 'Reviews held', value: 1415, unit: 'count' }, { key: 'postponements_gt1_per_child_year', label: 'Children with more than one postponement this year', value: 4, unit: 'count' }],
+      series: [{ key: 'reviews_held_by_type', title: 'Reviews held, by review', chart: 'vertical-bar', unit: 'count', points: [{ key: 'initial', label: 'Initial reviews', value: 160 }, { key: 'second', label: 'Second reviews', value: 150 }, { key: 'subsequent', label: 'Later reviews', value: 1105 }] }],
+    },
+  ],
+};
+/** Dudley's QoP and DRP trigger lists and more, 80 themes of long words: far beyond what fits in one Teams message. */
+const manyThemes = Array.from({ length: 80 }, (_, i) => ({ key: `theme-${i}`, label: `Supervision visits below the minimum frequency set in the placement plan, variant ${i + 1}`, value: 80 - i }));
+export const reportViews: Record<string, ReportCardView> = {
+  year: { report: yearReport, period: 'this-year', csv: { kind: 'send' }, canChoosePeriod: true },
+  csvSent: { report: yearReport, period: 'range', csv: { kind: 'send' }, canChoosePeriod: true, note: 'The CSV of these figures is on its way as a message in this chat.' },
+  digest: {
+    report: { ...yearReport, title: 'Weekly digest', periodLabel: 'As at 08:00 on Monday 9 March 2026', sections: yearReport.sections.slice(1) },
+    period: 'this-month', canChoosePeriod: true,
+  },
+  manyCategories: {
+    report: { ...yearReport, sections: [{ ...yearReport.sections[0]!, series: [{ key: 'alert_theme_distribution', title: 'Themes (share of alerts)', chart: 'horizontal-bar', unit: 'count', points: manyThemes }, { key: 'alerts_by_alert_type', title: 'Alerts by type', chart: 'pie', unit: 'count', points: manyThemes }, { key: 'alerts_by_stage_reached', title: 'Stages', chart: 'vertical-bar', unit: 'count', points: manyThemes }] }] },
+    period: 'this-year', csv: { kind: 'send' }, canChoosePeriod: true,
+  },
+};
+
+/** AMB-20, §3.2: the Director briefing note's cards. The child's details appear in the form and the opened note only, never in a preview or title. */
+const level4 = { ...header, stageId: 'L3', stageLabel: 'Dispute Level 3', alertKind: 'dispute' as const, alertTypeLabel: 'Formal Dispute', authorityLabel: 'Somerset Council' };
+const briefingAnswer: Record<string, string> = {
+  dateOfBriefing: '2026-03-12', author: 'Elin Rhys, Fostering Reviewing Officer, Safeguarding and Review Service', childName: child.name, lcsNumber: 'LCS-204518',
+  childDateOfBirth: '2014-06-09', legalStatus: 'Section 20 since February 2025', parents: 'Mother; father not involved', familyAddress: '14 Larkspur Row, Northmoor NM4 7QT',
+  incident: freeText.issue, interventions: freeText.declineReason, currentPlan: freeText.resolutionSought,
+};
+const formFields = (values: Record<string, string>, errors: Record<string, string> = {}): BriefingFormField[] => BRIEFING_TEMPLATE.map((f) => ({
+  inputId: `bf_${f.id}`, label: f.label, kind: f.kind, maxLength: BRIEFING_INPUT_MAX_LENGTH[f.kind],
+  ...(f.guidance !== undefined && { guidance: f.guidance }), ...(f.group !== undefined && { group: f.group }),
+  ...(values[f.id] !== undefined && { value: values[f.id] }), ...(errors[`bf_${f.id}`] !== undefined && { error: errors[`bf_${f.id}`] }),
+}));
+const requiredLabels = BRIEFING_TEMPLATE.filter((f) => f.required).map((f) => f.label);
+const briefingForm: BriefingFormView = {
+  header: level4, title: BRIEFING_TEMPLATE_TITLE, forStageId: 'L4', forStageLabel: 'Dispute Level 4', fields: formFields(briefingAnswer), requiredLabels,
+  move: { kind: 'escalate', reason: 'No response from the Deputy Director.', soughtBy: { required: true, value: '2026-03-19' } },
+};
+/** Every answer at its limit (the domain caps the whole note at 14,000 characters), a ladder's own field, the longest reason. */
+const largestAnswers = Object.fromEntries(BRIEFING_TEMPLATE.map((f) => [f.id, f.kind === 'date' ? '2026-03-12' : 'w'.repeat(BRIEFING_INPUT_MAX_LENGTH[f.kind])]));
+const extraInput = BRIEFING_ANSWER_INPUTS.find((i) => i.inputId === 'bf_extra1')!;
+
+export const briefingFormViews: Record<string, BriefingFormView> = {
+  prefilled: briefingForm,
+  saved: { ...briefingForm, savedAt: new Date('2026-03-12T10:42:00Z') },
+  withFaults: {
+    ...briefingForm, fields: formFields(briefingAnswer, { bf_childDateOfBirth: 'Child’s date of birth "2014-02-30" is not a date that exists' }),
+    formError: 'The Director briefing note is not complete: these fields need an answer: Background Information.',
+  },
+  bypass: { ...briefingForm, move: { kind: 'bypass', reason: 'Serious.', soughtBy: { required: false }, lineManagerDiscussed: true, emergency: true } },
+  atTheStage: { ...briefingForm, header: { ...level4, stageId: 'L4', stageLabel: 'Dispute Level 4' }, move: { kind: 'none' } },
+  largest: {
+    ...briefingForm,
+    fields: [...formFields(largestAnswers), { inputId: extraInput.inputId, label: 'Decision requested of the Director', kind: 'text', maxLength: 600, value: 'w'.repeat(600) }],
+    move: { kind: 'escalate', reason: 'r'.repeat(2000), soughtBy: { required: true, value: '2026-03-19' } },
+  },
+};
+
+const noteFieldsOf = (values: Record<string, string>) => BRIEFING_TEMPLATE.map((f) => ({ label: f.label, ...(f.group !== undefined && { group: f.group }), ...(values[f.id] !== undefined && { value: values[f.id] }) }));
+const note: BriefingNoteView = {
+  header: { ...level4, stageId: 'L4', stageLabel: 'Dispute Level 4' }, title: BRIEFING_TEMPLATE_TITLE, forStageId: 'L4', forStageLabel: 'Dispute Level 4',
+  completedBy: 'Elin Rhys, FRO', completedAt: new Date('2026-03-12T11:00:00Z'), fields: noteFieldsOf(briefingAnswer),
+};
+export const briefingNoteViews: Record<string, BriefingNoteView> = {
+  complete: note,
+  largest: { ...note, fields: [...noteFieldsOf(largestAnswers), { label: 'Decision requested of the Director', value: 'w'.repeat(600) }] },
+};
+
+/** The note's own card: sent to the Director (opens for her), to someone with no part (it does not), and asking the officer for it. */
+export const briefingNoticeViews: Record<string, BriefingNoticeView> = {
+  sent: { header: { ...level4, stageId: 'L4', stageLabel: 'Dispute Level 4' }, note: { kind: 'sent', forStageId: 'L4', forStageLabel: 'Dispute Level 4', author: 'Elin Rhys, FRO', completedAt: new Date('2026-03-12T11:00:00Z'), canOpen: true } },
+  'sentNoPart (empty)': { header: { ...level4, stageId: 'L4', stageLabel: 'Dispute Level 4' }, note: { kind: 'sent', forStageId: 'L4', forStageLabel: 'Dispute Level 4', author: 'Elin Rhys, FRO', completedAt: new Date('2026-03-12T11:00:00Z'), canOpen: false } },
+  toComplete: { header: { ...level4, stageId: 'L4', stageLabel: 'Dispute Level 4' }, note: { kind: 'to-complete', forStageId: 'L4', forStageLabel: 'Dispute Level 4' } },
 };

@@ -35,7 +35,7 @@ describe('cards: previews carry the opaque case reference and stage only (DESIGN
   }
 
   it('a case card preview is "<what>: case <reference>, <stage>"', () => {
-    const previews = allCards().filter(({ name }) => !/raise form|help|my cases|welcome|unavailable|review/.test(name)).map((d) => d.preview);
+    const previews = allCards().filter(({ name }) => !/raise form|help|my cases|welcome|unavailable|review|report/.test(name)).map((d) => d.preview);
     assert.ok(previews.length > 10);
     for (const p of previews) assert.match(p, /^[A-Z][A-Za-z ]+: case LCS-\d+, [A-Za-z0-9 ()]+$/, p);
   });
@@ -44,6 +44,15 @@ describe('cards: previews carry the opaque case reference and stage only (DESIGN
     const previews = allCards().filter(({ name }) => /^review|reviews due/.test(name) && !name.startsWith('review task')).map((d) => d.preview);
     assert.ok(previews.length >= 6);
     for (const p of previews) assert.match(p, /^(No time found for review|Times for review|Review) LCS-\d+( booked| cancelled)?$|^(No reviews|\d+ reviews?) due in the next \d+ days$|^Add to the review register$/, p);
+  });
+
+  it('a report card preview is the report\'s title and period, and no card of a report holds a reference', () => {
+    const reports = allCards().filter(({ name }) => name.startsWith('report card'));
+    assert.ok(reports.length >= 3);
+    for (const { preview, card } of reports) {
+      assert.match(preview, /^(Alerts and reviews report|Weekly digest|Monthly thematic report|Quarterly themes report|Independent Reviewing Service annual report [0-9-]+), [A-Za-z0-9 :-]+$/, preview);
+      assert.doesNotMatch(JSON.stringify(card), /LCS-\d+/);
+    }
   });
 
   it('the raise form prefilled from a message (with initials and text) previews only a fixed phrase', () => {

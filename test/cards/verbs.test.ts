@@ -35,6 +35,12 @@ const valid: Record<Verb, Record<string, unknown>> = {
   openCase: key,
   myCases: {},
   reviewTaskDone: { reference: 'LCS-204518', kind: 'looked-after', taskId: 'OX-R09a:booking-1' },
+  briefingForm: { ...key, forStageId: 'level4' },
+  briefingSave: { ...key, forStageId: 'level4', move: 'escalate', bf_dateOfBriefing: '2026-03-12', bf_interventions: 'Two visits, one assessment.' },
+  briefingComplete: { ...key, forStageId: 'level4', move: 'escalate', moveReason: 'No response at Level 3.', moveSoughtBy: '2026-03-20', discussedWithLineManager: 'false', emergency: 'false' },
+  briefingOpen: { ...key, forStageId: 'level4' },
+  briefingHide: { ...key, forStageId: 'level4' },
+  briefingExport: { ...key, forStageId: 'level4' },
 };
 
 function refused(verb: unknown, data: unknown) {

@@ -37,6 +37,11 @@ function reviewExport(today: Date): string {
   ].join('\n');
 }
 
+async function e2eShot(on: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await on.screenshot({ path: path.join(SCREENSHOTS, `e2e-${name}.png`), fullPage: true });
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -270,3 +275,97 @@ describe('e2e: Agents Playground in headless Chromium against the real bot', fun
     await chatShows(formatSlot(meeting.start, meeting.end), adminPage);
   });
 });
+
+describe('e2e: a Somerset dispute reaches the Director through the briefing form, in Agents Playground', function () {
+  this.timeout(180_000);
+  const FRO = '0c28cec1-b947-42af-a4b9-36976b4b76b0'; // Elin Rhys, fictional Fostering Reviewing Officer
+  const DIRECTOR = '2c63888f-28f0-4481-be6d-dce7a7ace732'; // Helena Marsh-Adeyemi, fictional DCS
+  let dataDir: string;
+  let bot: ManagedProcess | undefined;
+  const playgrounds: RunningPlayground[] = [];
+  let browser: Browser | undefined;
+  let page: Page;
+  let directorPage: Page;
+
+  const send = async (text: string, on: Page) => {
+    const box = on.getByRole('textbox').first();
+    await box.fill(text);
+    await box.press('Enter');
+  };
+  const chatShows = async (text: string | RegExp, on: Page) => {
+    await on.getByText(text).last().waitFor({ timeout: 20_000 });
+  };
+
+  before(async () => {
+    requireChromium(CHROMIUM);
+    dataDir = await mkdtemp(path.join(tmpdir(), 'resolve-e2e-somerset-'));
+    const botPort = await freePort();
+    bot = await startBotProcess({ PATH: process.env.PATH ?? '', DATA_DIR: dataDir, AUTHORITY: 'somerset' }, botPort, 'ignore');
+    const org = await loadOrganisationFile(path.join(REPO_ROOT, 'graph/samples/organisation.yaml'));
+    const playgroundAs = async (currentUserId: string) =>
+      startAgentsPlayground({ botEndpoint: `http://127.0.0.1:${botPort}/api/messages`, port: await freePort(), org, currentUserId, env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+    playgrounds.push(...(await Promise.all([playgroundAs(FRO), playgroundAs(DIRECTOR)])));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+    directorPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await page.goto(playgrounds[0]!.url);
+    await directorPage.goto(playgrounds[1]!.url);
+    for (const on of [page, directorPage]) await on.getByRole('textbox').first().waitFor({ timeout: 30_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const p of playgrounds) await p.stop();
+    await bot?.stop();
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('AMB-20: bypassing to Level 4 opens the briefing form; completing it moves the case, and the Director gets the briefing card in her own chat', async () => {
+    await send('help', directorPage); // the Director has talked to the bot, so it can reach her
+    await chatShows('I carry practice alerts and disputes', directorPage);
+
+    await send('raise', page);
+    await page.getByRole('button', { name: 'Raise', exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByPlaceholder('e.g. LCS-204518').fill('LCS-308812');
+    await page.getByPlaceholder('e.g. J.T.').fill('R.B.');
+    await page.getByPlaceholder('Pick a person').click();
+    await page.getByRole('option', { name: 'Niamh Delaney' }).click();
+    await page.getByRole('combobox', { name: 'Type', exact: true }).click();
+    await page.getByRole('option', { name: 'Informal Resolution' }).click();
+    await page.getByLabel('The issue').fill('The carers have had no supervision visit for three months.');
+    await page.getByLabel('Impact on the foster carers and the children in their care').fill('The carers feel unsupported with a new placement.');
+    await page.getByLabel(/^Resolution sought(?! by)/).fill('A supervision visit this week and a monthly plan.');
+    await page.getByRole('button', { name: 'Raise', exact: true }).click();
+    await chatShows('Case LCS-308812', page);
+
+    // Straight to the Director (S-B1: the FRO may bypass any level, with a reason): the form comes first.
+    await page.getByRole('button', { name: 'Bypass', exact: true }).last().click();
+    await page.getByRole('combobox', { name: 'Stage to go to' }).last().click();
+    await page.getByRole('option', { name: 'Formal Dispute (Stage 3): Level 4' }).click();
+    await page.getByLabel('Reason for bypassing').last().fill('The placement is at risk of breaking down.');
+    await page.getByRole('button', { name: 'Bypass', exact: true }).last().click();
+    await chatShows('Case Briefing for Deputy Director/DCS', page);
+
+    await page.getByLabel(/^Child.s name/).fill('Riley Brook');
+    await page.getByLabel(/^Child.s date of birth/).fill('2014-05-09');
+    await page.getByLabel(/^Legal Status/).fill('Section 20, since 2023-02-01');
+    await page.getByLabel(/^Parents/).fill('Mother: Dana Brook; father not known');
+    await page.getByLabel(/^Family Address/).fill('12 Example Row, Northmoor');
+    await page.getByLabel(/^Date Opened to CSC/).fill('2022-11-14');
+    await page.getByLabel(/^Background Information/).fill('Placed with the carers since 2023 after neglect at home.');
+    await page.getByLabel(/^Interventions/).fill('Two informal discussions with the supervising social worker in October.');
+    await e2eShot(page, 'briefing-form');
+    const complete = page.getByRole('button', { name: /^Complete and go to Formal Dispute \(Stage 3\): Level 4$/ });
+    await complete.click();
+    // The form gives way to the case's card, now at Level 4.
+    await complete.waitFor({ state: 'detached', timeout: 20_000 });
+    await chatShows(/Level 4/, page);
+    await e2eShot(page, 'briefing-completed');
+
+    // The Director's card: an opaque preview in her own chat; the child's details only behind "Open".
+    await chatShows('Case LCS-308812', directorPage);
+    await e2eShot(directorPage, 'director-briefing-card');
+    assert.equal(await directorPage.getByText('Riley Brook').count(), 0, 'the child\'s name is not on the card until it is opened');
+  });
+});
+

@@ -50,12 +50,12 @@ describe('manifest: the Teams app package', () => {
     assert.ok(faults.some((f) => f.startsWith('/id ')), faults.join('\n'));
   });
 
-  it('declares the bot in personal, team and group chat: raise, my cases, overdue, due, case and help in the 1:1 chat, raise and help elsewhere', () => {
+  it('declares the bot in personal, team and group chat: raise, my cases, overdue, due, report, case and help in the 1:1 chat, raise and help elsewhere', () => {
     const bot = filledTemplate().bots[0]!;
     assert.equal(bot.botId, settings.botId);
     assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat']);
     const commandsIn = (scope: string) => bot.commandLists.filter((l) => l.scopes.includes(scope)).flatMap((l) => l.commands.map((c) => c.title));
-    assert.deepEqual(commandsIn('personal'), ['raise', 'my cases', 'overdue', 'due', 'case', 'help']);
+    assert.deepEqual(commandsIn('personal'), ['raise', 'my cases', 'overdue', 'due', 'report', 'case', 'help']);
     assert.deepEqual(commandsIn('team'), ['raise', 'help']);
     assert.deepEqual(commandsIn('groupChat'), ['raise', 'help']);
   });
@@ -66,7 +66,7 @@ describe('manifest: the Teams app package', () => {
     for (const list of lists.filter((l) => l.scopes.some((scope) => scope !== 'personal'))) {
       assert.deepEqual(list.scopes.filter((scope) => scope === 'personal'), [], 'a list for group scopes is not shared with the 1:1 chat');
       const offered = list.commands.map((c) => c.title);
-      assert.ok(!offered.includes('my cases') && !offered.includes('case') && !offered.includes('overdue') && !offered.includes('due'), `${list.scopes.join(', ')} offers ${offered.join(', ')}`);
+      assert.ok(!offered.includes('my cases') && !offered.includes('case') && !offered.includes('overdue') && !offered.includes('due') && !offered.includes('report'), `${list.scopes.join(', ')} offers ${offered.join(', ')}`);
     }
   });
 

@@ -159,6 +159,12 @@ export const somerset: PolicyInput = {
     rules: ['AMB-30'],
     quotes: ['Once the Quality Assurance issue resolution is resolved, the FRO and the social work team complete the ‘Outcome of issue requiring resolution’ and ‘Key learning points’ section of the form to capture learning.'],
   },
+  // AMB-20, AMB-21: the Director's briefing note at Level 4 (stages.level4.directorBriefingRequired), to the DCS and the Deputy Director the template is titled for.
+  briefing: {
+    sendTo: ['director', 'deputy_director'],
+    rules: ['AMB-20', 'AMB-21'],
+    quotes: ['Case Briefing for Deputy Director/DCS', 'When an issue is escalated to the Director, the Director’s briefing note must also be completed outlining pertinent information.'],
+  },
   gaps: [
     { id: 'AMB-01', setting: 'overallLimit', default: 'none: the source states no overall cap (10 + 5 + 5 + 5 + 5 = 30 WD before Level 4, computed)' },
     { id: 'AMB-04', setting: 'stages.level4.responseTime', default: 'none: the Level 4 row has no timescale, so the FRO sets the date resolution is sought by' },

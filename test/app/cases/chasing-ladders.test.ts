@@ -34,6 +34,7 @@ import { createDeadlineDispatcher, listDeadlines, type DeadlineDispatcher } from
 import type { EventRecord } from '../../../store/events.js';
 import { listEffects, type OutboxRecord } from '../../../store/outbox.js';
 import { describeOnEngines } from '../../store/engines.js';
+import { completeBriefingAnswers } from '../../domain/escalation/briefing-answers.js';
 
 /** The fictional people of graph/samples/organisation.yaml, by the name the logs below use. */
 const PEOPLE = {
@@ -541,6 +542,8 @@ describeOnEngines('app/cases: whole ladders on the controllable clock, chased pe
         assert.deepEqual([s.stage.stageId, s.stage.to, s.stage.responseDueAt, s.stage.directorBriefingRequired], ['level3', [PEOPLE.tomasz], '2029-04-19T16:00:00.000Z', false]);
       }],
       ['2029-04-20 10:00', async () => {
+        // AMB-20: Level 4 is entered only with the Director's briefing note complete (test/app/briefings).
+        await ladder.ok({ type: 'complete-briefing', caseId: ladder.caseId, actor: PEOPLE.elin, stageId: 'level3', forStageId: 'level4', answers: completeBriefingAnswers(), sendTo: [PEOPLE.helena, PEOPLE.tomasz] });
         const s = await ladder.ok(await ladder.move('elin', { reason: 'No response from the Deputy Director.', soughtBy: '2029-04-27' }));
         // ESC-S6, AMB-04, AMB-20: Level 4 has no timescale, and the Director's briefing note must be completed.
         assert.deepEqual([s.stage.stageId, s.stage.to, s.stage.cc], ['level4', [PEOPLE.helena], [PEOPLE.kwame, PEOPLE.grace, PEOPLE.tomasz]]);
@@ -565,7 +568,10 @@ describeOnEngines('app/cases: whole ladders on the controllable clock, chased pe
       { at: '2029-04-11 10:00', events: ['ResponseRecorded by grace'], told: told({ 'card-update': upTo('grace') }) },
       { at: '2029-04-11 11:00', events: ['ProposalAnswered by elin'], told: told({ 'card-update': upTo('grace') }) },
       { at: '2029-04-12 10:00', events: ['StageEscalated level2 -> level3 by elin'], told: told({ 'card-update': upTo('grace'), 'card-new': teams('tomasz') }) },
-      { at: '2029-04-20 10:00', events: ['StageEscalated level3 -> level4 by elin'], told: told({ 'card-update': upTo('grace', 'tomasz'), 'card-new': teams('helena') }) },
+      {
+        at: '2029-04-20 10:00', events: ['BriefingCompleted by elin', 'StageEscalated level3 -> level4 by elin'],
+        told: told({ 'card-update': upTo('grace', 'tomasz'), 'card-new': teams('helena'), briefing: teams('helena', 'tomasz') }),
+      },
       { at: '2029-05-02 10:00', events: ['ResponseRecorded by helena'], told: told({ 'card-update': upTo('grace', 'tomasz', 'helena') }) },
       { at: '2029-05-02 11:30', events: ['CaseResolved by elin'], told: told({ 'card-update': upTo('grace', 'tomasz', 'helena') }) },
     ]));

@@ -8,7 +8,8 @@ import { commandFor, isMovingAction } from '../../../app/cases/commands.js';
 import { escalatePromptView } from '../../../app/cases/views.js';
 import { chaserCard, parseActionData, type AdaptiveCardJson } from '../../../cards/index.js';
 import { createWorkingCalendar } from '../../../domain/calendar/index.js';
-import { decide, fold, isResponseOverdue, soughtByNeeded, type CaseEvent, type CaseState } from '../../../domain/escalation/index.js';
+import { briefingRequiredAt, decide, fold, isResponseOverdue, soughtByNeeded, type CaseEvent, type CaseState } from '../../../domain/escalation/index.js';
+import { completeBriefingAnswers } from '../../domain/escalation/briefing-answers.js';
 import { getPolicy, nextStage, policyIds, type Policy } from '../../../domain/policies/index.js';
 
 const calendar = createWorkingCalendar();
@@ -65,6 +66,10 @@ describe('app/cases: one-click escalation from the overdue chaser works at every
           const parsed = parseActionData(press.verb, press.data);
           assert.ok(parsed.ok && isMovingAction(parsed.action), `${next.label}: the chaser's click parses (${parsed.ok ? '' : parsed.message})`);
           const command = commandFor(parsed.action, { actorId: OFFICER, newId: () => 'a', defaultEscalationReason: 'No response by the due date.', people: PEOPLE });
+          // AMB-20: a stage that needs the Director briefing note takes the click to the note's form (test/app/briefings); completed there first.
+          if (briefingRequiredAt(policy, next)) {
+            step(policy, events, { type: 'complete-briefing', caseId: 'case-1', actor: OFFICER, stageId: state.stage.stageId, forStageId: next.id, answers: completeBriefingAnswers(), sendTo: ['director-1'] }, now);
+          }
           state = step(policy, events, command, now);
           assert.equal(state.stage.stageId, next.id, `escalated to ${next.label}`);
           visited.push(next.id);

@@ -152,6 +152,12 @@ describe('domain/escalation: chasing (§8.4)', () => {
       assert.ok(notificationsFor({ before: undefined, after: s.state, events }).every((n) => n.emailToo));
     });
 
+    it('§8.4: a warning reached only after the limit has passed (the bot was down) sends nothing: the breach notice says it all', () => {
+      const s = oxfordshire();
+      assert.deepEqual(reached(s, 'overall-limit-warning', '2026-03-31T16:30:00Z'), []);
+      assert.equal(reached(s, 'overall-limit', '2026-03-31T16:30:00Z')[0]?.type, 'OverallLimitReached');
+    });
+
     it('§8.4: a warning share of 0 sends no early warning; a ladder with no overall limit (Dudley) has none', () => {
       assert.equal(dueAt(oxfordshire(withChasing('oxfordshire', { overallLimitWarningPercent: 0 })), 'overall-limit-warning'), undefined);
       assert.equal(dueAt(dudleyQop(), 'overall-limit-warning'), undefined);
@@ -182,6 +188,7 @@ describe('domain/escalation: chasing (§8.4)', () => {
       assert.ok(escalated?.type === 'StageEscalated');
       assert.equal(escalated.actor, SYSTEM_ACTOR);
       assert.equal(escalated.automatic, true);
+      assert.deepEqual(events[0]?.type === 'ResponseOverdue' && events[0].copiedTo, [], 'nobody is chased for the stage left behind, so nobody is recorded as copied');
       assert.match(escalated.reason, /No response to .* was received by Tuesday 10 March 2026; escalated automatically/);
       assert.equal(s.state.stage.stageId, 'stage2', 'D-B2: a QoP alert escalates to Stage 2');
       const notices = told(s, events);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { StageEscalated } from '../../../domain/escalation/index.js';
 import { Scenario, people, raiseStep } from './harness.js';
+import { completeBriefingAnswers } from './briefing-answers.js';
 
 const RAISED = '2026-03-03T10:00:00Z'; // Tuesday
 const NEXT_DAY = '2026-03-04T09:30:00Z';
@@ -213,6 +214,8 @@ describe('domain/escalation: acting on a case', () => {
     it('AMB-20: escalating to Somerset Level 4 flags the Director briefing note', () => {
       const s = Scenario.of('somerset');
       s.do(raiseStep({ policyId: 'somerset', alertTypeId: 'dispute', entryStageId: 'level3', to: [people.dd] }), RAISED);
+      // Level 4 is entered only with the briefing note complete (briefing.test.ts).
+      s.do({ type: 'complete-briefing', actor: people.officer, stageId: 'level3', forStageId: 'level4', answers: completeBriefingAnswers(), sendTo: [people.director, people.dd] }, LATER);
       s.do({ type: 'escalate', actor: people.officer, stageId: 'level3', reason: 'Not resolved.', to: [people.director], cc: [people.tm, people.om, people.hos, people.dd], resolutionSoughtBy: '2026-03-20' }, LATER);
       assert.equal(escalated(s).stage.directorBriefingRequired, true);
     });
