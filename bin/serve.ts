@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     emailOf: async (personId) => (await graph.directory.person(personId))?.email,
     calendar: graph.calendar,
     calendarEvents: { [REVIEW_TOPIC]: reviews.calendarEvents },
+    purge: { retentionDays: config.outbox.retentionDays },
     logger,
   });
   const deadlines = createDeadlineDispatcher({

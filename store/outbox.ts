@@ -138,12 +138,58 @@ export async function findEffect(q: Queryable, idempotencyKey: string): Promise<
   return row && toRecord(row);
 }
 
+/**
+ * Effects in id order: a stream's (from `outbox_by_stream`, migration 0010), a destination's, or
+ * all. Delivered effects older than the retention are gone (`purgeDeliveredEffects`).
+ */
 export async function listEffects(q: Queryable, filter: { readonly streamId?: string; readonly destination?: string } = {}): Promise<OutboxRecord[]> {
-  const rows = await q.query<OutboxRow>(
-    `SELECT * FROM outbox WHERE ($1::text IS NULL OR stream_id = $1) AND ($2::text IS NULL OR destination = $2) ORDER BY id`,
-    [filter.streamId ?? null, filter.destination ?? null],
-  );
+  // Only the filters given are in the statement, so the planner sees `stream_id = $n` plainly.
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.streamId !== undefined) where.push(`stream_id = $${params.push(filter.streamId)}`);
+  if (filter.destination !== undefined) where.push(`destination = $${params.push(filter.destination)}`);
+  const rows = await q.query<OutboxRow>(`SELECT * FROM outbox${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`, params);
   return rows.map(toRecord);
+}
+
+export interface PurgeOptions {
+  /** Effects delivered before this are deleted. */
+  readonly deliveredBefore: Date;
+  /** At most this many in one statement. */
+  readonly limit: number;
+  /**
+   * Kinds kept however old: an aggregate that reads a delivered effect's receipt back later (the
+   * calendar event a create made, to cancel it) keeps those.
+   */
+  readonly keepKinds?: readonly string[];
+}
+
+/**
+ * Deletes delivered effects delivered before `deliveredBefore`, the oldest first, at most `limit`,
+ * and says how many went. Only delivered ones: pending, claimed (delivering), ambiguous and failed
+ * effects are never deleted, whatever their age. The events that caused an effect keep the
+ * record; a key purged is forgotten, so the same idempotency key queued again after the
+ * retention would be sent again (keys come from the events, which are never queued twice).
+ * Rows another worker is deleting are skipped, not waited for.
+ */
+export async function purgeDeliveredEffects(q: Queryable, options: PurgeOptions): Promise<number> {
+  const [row] = await q.query<{ n: number }>(
+    // The batch is chosen once (a materialized CTE; as `id IN (subquery)` the planner may run the
+    // limited subquery again for each row and delete far more than the limit), then deleted by
+    // primary key (as a join, the planner may hash the whole outbox).
+    `WITH batch AS MATERIALIZED (
+       SELECT id FROM outbox
+        WHERE status = 'delivered' AND delivered_at < $1 AND kind <> ALL ($3::text[])
+        ORDER BY delivered_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+     ), gone AS (
+       DELETE FROM outbox WHERE id = ANY (ARRAY(SELECT id FROM batch)) AND status = 'delivered' RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM gone`,
+    [options.deliveredBefore.toISOString(), Math.max(0, Math.floor(options.limit)), [...(options.keepKinds ?? [])]],
+  );
+  return row?.n ?? 0;
 }
 
 type Claimed = OutboxRecord & { readonly previousStatus: OutboxStatus };
@@ -163,6 +209,14 @@ const UNSETTLED = `IN ('pending', 'ambiguous', 'delivering')`;
  * (SKIP LOCKED), so two workers never claim for one destination at once; with it go up to
  * `perDestination` effects in all, the head and the due effects that follow it without a gap.
  * `busy` destinations (an attempt of this process in flight) are left alone.
+ *
+ * The heads are found by reading the unsettled rows in claim order (`outbox_claim_order`,
+ * migration 0010) until enough are found, never by sorting every ready row. The head's test is
+ * the due test restated for the planner, so it claims exactly what it always did: the scan
+ * stops at the latest `next_attempt_at` a due row can have (now, or later for a claimed row whose
+ * lease ran out, if the worker that claimed it had a clock ahead), and among unsettled rows "not
+ * delivering" is "pending or ambiguous", which the planner can tell is nearly all of them (asked
+ * "pending or ambiguous", it guesses from the whole table that few rows are, and sorts them all).
  */
 async function claimEffects(
   db: Queryable,
@@ -174,7 +228,9 @@ async function claimEffects(
   const rows = await db.query<OutboxRow & { previous_status: OutboxStatus }>(
     `WITH head AS MATERIALIZED (
        SELECT h.id, h.destination, h.next_attempt_at FROM outbox h
-        WHERE ${DUE('h')}
+        WHERE h.status ${UNSETTLED}
+          AND h.next_attempt_at <= (SELECT greatest($2::timestamptz, max(d.next_attempt_at)) FROM outbox d WHERE d.status = 'delivering' AND d.lease_until <= $2)
+          AND ((h.status <> 'delivering' AND h.next_attempt_at <= $2) OR (h.status = 'delivering' AND h.lease_until <= $2))
           AND h.destination <> ALL ($6::text[])
           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.destination = h.destination AND e.id < h.id AND e.status ${UNSETTLED})
         ORDER BY h.next_attempt_at, h.id

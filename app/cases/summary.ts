@@ -124,11 +124,16 @@ export async function findCaseSummary<S extends CaseSummaryInput>(q: Queryable, 
   return row && toRow<S>(row);
 }
 
-/** Open cases a person raised, is sent or copied, or owns an unfinished action on. */
+/**
+ * Open cases a person raised, is sent or copied, or owns an unfinished action on. Two index
+ * lookups (migration 0010), so it costs what the person has, not how many cases there are: the
+ * raiser's index, and one over each open case's addressees, copied and action owners together
+ * (JSON arrays of ids, so one `?` on the three joined asks each of them).
+ */
 export async function openCasesFor<S extends CaseSummaryInput>(q: Queryable, personId: string): Promise<CaseSummaryRow<S>[]> {
   const rows = await q.query<Row>(
     `SELECT ${COLUMNS} FROM case_summary
-      WHERE is_open AND (raised_by = $1 OR addressees ? $1 OR copied ? $1 OR coalesce(summary->'actionOwners', '[]'::jsonb) ? $1)
+      WHERE is_open AND (raised_by = $1 OR (addressees || copied || coalesce(summary->'actionOwners', '[]'::jsonb)) ? $1)
       ORDER BY response_due_at NULLS LAST, reference`,
     [personId],
   );

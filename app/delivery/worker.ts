@@ -1,13 +1,39 @@
 /**
  * The delivery worker: the outbox deliverer with the transport table and the aggregates'
- * delivery hooks. `bin/serve.ts` and the test harness build it the same way, through here.
+ * delivery hooks, and beside it the purge of delivered effects past their retention.
+ * `bin/serve.ts` and the test harness build it the same way, through here.
  */
 import type { Clock } from '../../store/clock.js';
 import type { Db, Tx } from '../../store/db.js';
-import { createOutboxDeliverer, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
+import { createOutboxDeliverer, purgeDeliveredEffects, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
 import type { Pacer } from '../../store/pacer.js';
+import { pollLoop, realSleep, type Sleep } from '../../store/poll-loop.js';
 import { errorFields } from '../log.js';
+import { EFFECT_KINDS } from './messages.js';
 import { createDeliveryTransport, type DeliveryOptions } from './transports.js';
+
+/** How long a delivered effect is kept (OUTBOX_RETENTION_DAYS in bin/config.ts has the same default). */
+export const DEFAULT_OUTBOX_RETENTION_DAYS = 30;
+
+/**
+ * Kept however old: a review's calendar create. Its receipt is where the meeting's calendar event
+ * id is read back from when the booking is cancelled (`reviewCalendarEvents` in
+ * app/reviews/booking.ts looks the create up by its key once the series' booking is gone), and a
+ * meeting is often cancelled more than a retention after it was booked. One row per booking.
+ */
+const KEPT_KINDS: readonly string[] = [EFFECT_KINDS.calendarCreate];
+
+export interface OutboxPurgeOptions {
+  /** Delivered effects older than this many days are deleted. Default 30. */
+  readonly retentionDays?: number;
+  /** The rest between purges once nothing is left to delete. Default 1 hour. */
+  readonly everyMs?: number;
+  /** Effects deleted in one statement; a full batch is followed by another after `pauseMs`. Default 500. */
+  readonly batchSize?: number;
+  /** The rest between full batches, so a long backlog never holds the database for long. Default 1 s. */
+  readonly pauseMs?: number;
+  readonly sleep?: Sleep;
+}
 
 /** The transport table's options, and the outbox deliverer's. */
 export interface DeliveryWorkerOptions extends DeliveryOptions {
@@ -21,11 +47,18 @@ export interface DeliveryWorkerOptions extends DeliveryOptions {
   /** The loop's wait after failed passes in a row (the database unreachable). */
   readonly loopBackoff?: { readonly baseMs: number; readonly capMs: number };
   readonly idleMs?: number;
+  /** The purge of delivered effects past their retention, run beside the deliverer while it is started. */
+  readonly purge?: OutboxPurgeOptions;
 }
 
-export function createDeliveryWorker(options: DeliveryWorkerOptions): OutboxDeliverer {
-  const { logger } = options;
-  return createOutboxDeliverer({
+export interface DeliveryWorker extends OutboxDeliverer {
+  /** One purge batch now: deletes up to `batchSize` delivered effects past their retention; says how many. */
+  purgeOnce(): Promise<number>;
+}
+
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { logger, db, clock } = options;
+  const deliverer = createOutboxDeliverer({
     db: options.db,
     clock: options.clock,
     workerId: options.workerId,
@@ -40,4 +73,37 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): OutboxDeli
     ...(options.loopBackoff !== undefined && { loopBackoff: options.loopBackoff }),
     ...(options.idleMs !== undefined && { idleMs: options.idleMs }),
   });
+
+  const retentionDays = options.purge?.retentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS;
+  if (!(Number.isInteger(retentionDays) && retentionDays >= 1)) throw new RangeError(`The outbox retention must be a whole number of days, 1 or more, not ${retentionDays}.`);
+  const batchSize = options.purge?.batchSize ?? 500;
+  const everyMs = options.purge?.everyMs ?? 60 * 60_000;
+  const pauseMs = options.purge?.pauseMs ?? 1_000;
+  const sleep = options.purge?.sleep ?? realSleep;
+
+  async function purgeOnce(): Promise<number> {
+    const deliveredBefore = new Date(clock.now().getTime() - retentionDays * 86_400_000);
+    const deleted = await purgeDeliveredEffects(db, { deliveredBefore, limit: batchSize, keepKinds: KEPT_KINDS });
+    if (deleted > 0) logger.info('delivery.purged', { deleted, retentionDays });
+    return deleted;
+  }
+  let lastDeleted = 0;
+  const purging = pollLoop(
+    async () => (lastDeleted = await purgeOnce()),
+    () => true,
+    (signal) => sleep(lastDeleted >= batchSize ? pauseMs : everyMs, signal),
+    { sleep, onError: (error) => logger.warn('delivery.purge_failed', errorFields(error)), ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }) },
+  );
+
+  return {
+    runOnce: () => deliverer.runOnce(),
+    totals: deliverer.totals,
+    purgeOnce,
+    start: async () => {
+      await Promise.all([deliverer.start(), purging.start()]);
+    },
+    async stop() {
+      await Promise.all([deliverer.stop(), purging.stop()]);
+    },
+  };
 }

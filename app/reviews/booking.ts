@@ -762,13 +762,26 @@ export function reviewDeliveryRecorder(ctx: ReviewStoreContext, clock: Clock): (
  * replaced (cancelled before its create was recorded), the event id its create's receipt names.
  * Undefined while the create has not been delivered yet: the transport tries again later.
  */
+/** The Graph event id recorded for the booking with this transaction id: the first BookingConfirmed after it was booked. */
+function confirmedEventOf(events: readonly ReviewSeriesEvent[], transactionId: string): string | undefined {
+  let booked = false;
+  for (const event of events) {
+    if (event.type === 'ReviewBooked') booked = event.transactionId === transactionId;
+    else if (booked && event.type === 'BookingConfirmed') return event.graphEventId;
+  }
+  return undefined;
+}
+
 export function reviewCalendarEvents(db: Queryable): (stream: string, effect: OutboxRecord) => Promise<string | undefined> {
   return async (stream, effect) => {
     const booking = reviewPayload(effect.payload)?.booking;
-    const { state } = await loadReviewStream(db, stream);
+    const { state, records } = await loadReviewStream(db, stream);
     const current = state?.booking;
     if (current !== undefined && current !== null && current.graphEventId !== null && (booking === undefined || current.transactionId === booking)) return current.graphEventId;
     if (booking === undefined) return undefined;
+    // A booking the series no longer holds (cancelled): its event id is on the series, recorded when its create landed.
+    const recorded = confirmedEventOf(records.map((r) => r.event), booking);
+    if (recorded !== undefined) return recorded;
     const create = await findEffect(db, booking);
     if (create === undefined || create.status !== 'delivered') return undefined;
     const receipt = parseReceipt(create.receipt);

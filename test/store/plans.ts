@@ -1,0 +1,93 @@
+/**
+ * For the tests of what a query's plan reads: the statement a store function sends (learnt from a
+ * recorder that runs nothing), and its plan as `EXPLAIN (FORMAT JSON)` gives it, on either engine.
+ */
+import { TestClock } from '../../store/clock.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { createOutboxDeliverer } from '../../store/outbox.js';
+
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** A Queryable that runs nothing: it keeps every statement it is sent and answers no rows. */
+export function recorder(): Queryable & { readonly sent: Statement[] } {
+  const sent: Statement[] = [];
+  return {
+    sent,
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      sent.push({ sql, params });
+      return [];
+    },
+    async exec(sql: string) {
+      sent.push({ sql, params: [] });
+    },
+  };
+}
+
+/** The one statement `call` sends. */
+export async function statementOf(call: (q: Queryable) => Promise<unknown>): Promise<Statement> {
+  const q = recorder();
+  await call(q);
+  if (q.sent.length !== 1) throw new Error(`expected one statement, got ${q.sent.length}`);
+  return q.sent[0]!;
+}
+
+/**
+ * The deliverer's claim at `now`: up to `limit` effects, at most `perDestination` for each
+ * destination (the loop claims 1, `runOnce` a whole batch), `busy` destinations left alone.
+ */
+export async function claimStatement(now: Date, options: { readonly limit: number; readonly perDestination: number; readonly busy?: readonly string[]; readonly workerId?: string }): Promise<Statement> {
+  const q = recorder();
+  const deliverer = createOutboxDeliverer({
+    db: { ...q, kind: 'pglite', inTransaction: false } as unknown as Db,
+    clock: new TestClock(now),
+    workerId: options.workerId ?? 'plan-worker',
+    transport: async () => ({ outcome: 'delivered' }),
+    batchSize: options.limit,
+  });
+  await deliverer.runOnce();
+  const [claim] = q.sent;
+  if (claim === undefined || q.sent.length !== 1) throw new Error('runOnce did not send exactly its claim');
+  // [workerId, now, leaseUntil, limit, perDestination, busy]
+  const params = [...claim.params];
+  params[4] = options.perDestination;
+  params[5] = [...(options.busy ?? [])];
+  return { sql: claim.sql, params };
+}
+
+export interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly 'Index Name'?: string;
+  readonly 'Subplan Name'?: string;
+  readonly Plans?: readonly PlanNode[];
+}
+
+export async function explain(q: Queryable, s: Statement): Promise<PlanNode> {
+  const [row] = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
+  const raw = row!['QUERY PLAN'];
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }];
+  return parsed[0].Plan;
+}
+
+/** Every node of the plan, depth first. */
+export function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+/** "Index Scan using outbox_by_stream on outbox", "Seq Scan on outbox", "Sort". */
+export function describeNode(n: PlanNode): string {
+  return `${n['Node Type']}${n['Index Name'] !== undefined ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] !== undefined ? ` on ${n['Relation Name']}` : ''}`;
+}
+
+/** The plan of a CTE (its "Subplan Name" is "CTE <name>"). */
+export function cte(plan: PlanNode, name: string): PlanNode | undefined {
+  return nodes(plan).find((n) => n['Subplan Name'] === `CTE ${name}`);
+}
+
+/** Scans that read a whole table (`Seq Scan on <table>`). */
+export const seqScans = (plan: PlanNode, table: string) => nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table).map(describeNode);
+
+export const indexesUsed = (plan: PlanNode) => [...new Set(nodes(plan).flatMap((n) => (n['Index Name'] !== undefined ? [n['Index Name']] : [])))];
