@@ -339,8 +339,14 @@ describe('e2e: a Somerset dispute reaches the Director through the briefing form
     await chatShows('Case LCS-308812', page);
 
     // Straight to the Director (S-B1: the FRO may bypass any level, with a reason): the form comes first.
-    await page.getByRole('button', { name: 'Bypass', exact: true }).last().click();
-    await page.getByRole('combobox', { name: 'Stage to go to' }).last().click();
+    // The card may still be replaced by its in-place update just after raising, folding the show card
+    // away again: open it until its inputs are there.
+    const stageChoice = page.getByRole('combobox', { name: 'Stage to go to' }).last();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await page.getByRole('button', { name: 'Bypass', exact: true }).last().click();
+      if (await stageChoice.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    }
+    await stageChoice.click();
     await page.getByRole('option', { name: 'Formal Dispute (Stage 3): Level 4' }).click();
     await page.getByLabel('Reason for bypassing').last().fill('The placement is at risk of breaking down.');
     await page.getByRole('button', { name: 'Bypass', exact: true }).last().click();
