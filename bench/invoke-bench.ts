@@ -1,233 +1,497 @@
 /**
- * Benchmark: server-side latency of an Action.Execute invoke through the whole stack over
- * loopback (HTTP, adapter, application, authorisation, store commit, card render), with 50
- * concurrent clients, beside a bare teams-ai Application on botbuilder's stock CloudAdapter
- * pattern answering the same invoke with a constant card, in the same run. Each full-stack invoke
- * is an Accept on a different case (one commit each: event, case summary, deadlines, outbox), on
- * PGlite (in memory) and on the PostgreSQL server at 127.0.0.1:5432 (a schema made for the run).
- * The clients run in a worker thread, off the server's event loop. Each side also reports its
- * throughput, and a pass with one client alone (`oneClient`): at 50 clients an invoke that waits
- * on I/O queues behind the others' work, so its latency is about 50 / throughput, while the
- * bare Application's constant answer never yields and is timed without that queue.
+ * The invoke benchmark (issue 11, "the invoke benchmark is honest"): an Action.Execute Accept
+ * through the full stack beside a bare teams-ai Application answering the same invoke with a
+ * constant card, both on restify, both driven by the same load generator in a separate process
+ * and timed there (request sent, or due, to answer received), in the same run, on PostgreSQL
+ * (a schema on 127.0.0.1:5432, dropped after) and on PGlite (a data folder, as `npm start` uses).
+ *
+ * Processes: this one (the orchestrator, with a fake Bot Connector that counts any outbound call
+ * and a sampler of the PostgreSQL backends' CPU), `invoke-server.ts --side full` (the bot),
+ * `invoke-server.ts --side bare`, and `invoke-load.ts` (the clients). Each invoke on the full
+ * stack is an Accept at stage 1 on its own case, raised before the timed runs.
+ *
+ * Scenarios, each run on the bare app and then on the full stack: one client alone; closed loop
+ * with 50 clients; open loop at 25, 50 and 100 invokes a second (latency from the due time).
+ * Figures per side: p50, p99 and max latency, throughput, Node CPU per invoke (the server
+ * process's `process.cpuUsage` over the run / invokes), database CPU per invoke (PostgreSQL: the
+ * CPU of the bot's backends from /proc/<pid>/schedstat, as pg_stat_statements is not loaded on
+ * the shared server; PGlite: the time inside its synchronous WebAssembly calls, which is part of
+ * the Node CPU), SQL statements and round trips per invoke (counted in the bot process by wrapping
+ * the driver), and the server's event-loop delay. Then the ratios full / bare at p50 and p99 per
+ * scenario, and the issue's targets, met or not. See bench/README.md.
  *
  *   node --import tsx bench/invoke-bench.ts --quick   (or `BENCH_QUICK=1 BENCH_ONLY=bot npm run bench`)
  */
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { Application, TurnState } from '@microsoft/teams-ai';
 import pg from 'pg';
-import restify from 'restify';
-import { createWorkingCalendar } from '../domain/calendar/index.js';
-import { getPolicy } from '../domain/policies/index.js';
-import { createOrgFileDirectory, loadOrganisationFile } from '../graph/directory/index.js';
-import { systemClock } from '../store/clock.js';
-import { IN_MEMORY, openDatabase, type DatabaseOptions } from '../store/db.js';
-import { createAdapter } from '../bot/adapter.js';
-import { createStoredConversationReferences } from '../app/delivery/conversation-references.js';
-import { createCaseFlows } from '../app/cases/flows.js';
-import { caseWorkers } from '../app/cases/raise-form.js';
-import { createLogger } from '../app/log.js';
-import { startBot } from '../bot/runtime.js';
+import {
+  BENCH_TENANT, BENCH_WORKER, type FromServer, type LoadPlan, type LoadResult, type ServerReport, type Spread, type ToLoad, type ToServer,
+} from './invoke-protocol.js';
+import { percentile } from './settings.js';
 
 export interface InvokeBenchSettings {
   readonly quick: boolean;
   readonly log: (line: string) => void;
 }
 
-const ORG_FILE = fileURLToPath(new URL('../graph/samples/organisation.yaml', import.meta.url));
-const TENANT = '7d1f3c2a-0b4e-4f6a-9c8d-2e5b1a0f9c31';
-const OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3'; // Priya Okonjo (fictional IRO)
-const WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff'; // Samira Haddad (fictional social worker)
-const CLIENTS = 50;
+const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const SERVER = fileURLToPath(new URL('./invoke-server.ts', import.meta.url));
+const LOAD = fileURLToPath(new URL('./invoke-load.ts', import.meta.url));
 
-const nearestRank = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-};
-const round = (ms: number) => Math.round(ms * 100) / 100;
+const round = (x: number, places = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** places) / 10 ** places : null);
 
-/** One answered request: its server-side time, and when it ended (for the throughput). */
-interface Timed {
-  readonly ms: number;
-  readonly end: number;
-}
-const timed = (ms: number): Timed => ({ ms, end: performance.now() });
+// ---- child processes ---------------------------------------------------------------------------
 
-interface Stats {
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly count: number;
-  /** Answers per second while the pass ran (first request in to last answer out). */
-  readonly perSecond: number;
-}
-function stats(xs: readonly Timed[]): Stats {
-  const ms = xs.map((x) => x.ms);
-  const span = Math.max(...xs.map((x) => x.end)) - Math.min(...xs.map((x) => x.end - x.ms));
-  return { p50Ms: round(nearestRank(ms, 50)), p99Ms: round(nearestRank(ms, 99)), count: xs.length, perSecond: Math.round((xs.length / span) * 1000) };
+interface Child {
+  readonly process: ChildProcess;
+  /** The first message it sent (`ready`). */
+  readonly ready: unknown;
+  /** Sends a message and waits for the next one back. */
+  ask<T>(message: unknown): Promise<T>;
+  /** Asks it to stop; kills it if it has not gone within 5 s. */
+  stop(): Promise<void>;
 }
 
-function invoke(userId: string, data: Record<string, unknown>, serviceUrl: string, n: number) {
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+async function startChild(file: string, args: readonly string[]): Promise<Child> {
+  // stdout is discarded (the bot logs there, as in production); stderr is shown.
+  const child = fork(file, [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.add(child);
+  const inbox: unknown[] = [];
+  let waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void } | undefined;
+  let exited: Error | undefined;
+  child.on('message', (message) => {
+    if (waiting !== undefined) {
+      const w = waiting;
+      waiting = undefined;
+      const m = message as { type?: string; message?: string };
+      if (m.type === 'error') w.reject(new Error(`${file}: ${m.message}`));
+      else w.resolve(message);
+    } else inbox.push(message);
+  });
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    exited = new Error(`${file} exited (${code ?? signal}) before answering`);
+    waiting?.reject(exited);
+  });
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      if (inbox.length > 0) return resolve(inbox.shift() as T);
+      if (exited !== undefined) return reject(exited);
+      waiting = { resolve: resolve as (m: unknown) => void, reject };
+      return undefined;
+    });
+  const ready = await next<{ type: string; message?: string }>();
+  if (ready.type === 'error') throw new Error(`${file}: ${ready.message}`);
   return {
-    type: 'invoke',
-    name: 'adaptiveCard/action',
-    id: `bench-${n}`,
-    channelId: 'msteams',
-    serviceUrl,
-    from: { id: `29:${userId}`, aadObjectId: userId },
-    recipient: { id: '28:bot' },
-    conversation: { id: `a:${userId}`, conversationType: 'personal', tenantId: TENANT },
-    channelData: { tenant: { id: TENANT } },
-    replyToId: `card-${n}`,
-    value: { action: { type: 'Action.Execute', verb: 'respondAccept', data }, trigger: 'manual' },
+    process: child,
+    ready,
+    ask: <T>(message: unknown) => {
+      child.send(message as never);
+      return next<T>();
+    },
+    stop: async () => {
+      if (exited !== undefined) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      try {
+        child.send({ type: 'stop' });
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await gone;
+      clearTimeout(timer);
+    },
   };
 }
 
-/**
- * The clients, in a worker thread: their own event loop, so the load they make does not queue
- * behind the server's work (nor the server's behind theirs). Posts `bodies` with `clients`
- * concurrent clients and fails on any answer that is not a card.
- */
-const CLIENT_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { url, bodies, clients } = workerData;
-let next = 0;
-const client = async () => {
-  for (let i = next++; i < bodies.length; i = next++) {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] });
-    const text = await response.text();
-    if (response.status !== 200 || !text.includes('application/vnd.microsoft.card.adaptive')) {
-      throw new Error('invoke ' + i + ' answered ' + response.status + ': ' + text.slice(0, 200));
-    }
-  }
-};
-Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage({ ok: true }), (error) => parentPort.postMessage({ ok: false, message: String(error && error.message || error) }));
-`;
-
-async function load(url: string, bodies: readonly unknown[], clients = CLIENTS): Promise<void> {
-  const worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { url, bodies: bodies.map((b) => JSON.stringify(b)), clients } });
-  try {
-    const [result] = (await once(worker, 'message')) as [{ ok: boolean; message?: string }];
-    if (!result.ok) throw new Error(result.message);
-  } finally {
-    await worker.terminate();
-  }
+async function startServer(args: readonly string[]): Promise<Child & { readonly url: string }> {
+  const child = await startChild(SERVER, args);
+  const ready = child.ready as FromServer;
+  if (ready.type !== 'ready') throw new Error(`the server said ${ready.type} first`);
+  return Object.assign(child, { url: ready.url });
 }
 
-/** A bare teams-ai Application on the stock restify + CloudAdapter pattern, answering with a constant card. */
-async function startBareBot(observe: (ms: number) => void) {
-  const adapter = createAdapter({ credential: { kind: 'none' } });
-  const app = new Application<TurnState>({ adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false, turnStateFactory: () => new TurnState() });
-  const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Accepted' }] };
-  app.adaptiveCards.actionExecute('respondAccept', async () => card as never);
-  const server = restify.createServer();
-  server.pre((_req, res, next) => {
-    const started = performance.now();
-    res.once('close', () => observe(performance.now() - started));
-    next();
-  });
-  server.use(restify.plugins.bodyParser());
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, async (context) => {
-      await app.run(context);
+// ---- the fake Bot Connector --------------------------------------------------------------------
+
+/** Answers any Bot Connector call as the service would (200, an id), counting them: nothing leaves the machine. */
+async function startFakeConnector(): Promise<{ readonly serviceUrl: string; calls: number; close(): Promise<void> }> {
+  const state = { calls: 0 };
+  const server: Server = createServer((req, res) => {
+    state.calls += 1;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(req.method === 'POST' && req.url?.endsWith('/conversations') ? 201 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `fake-${state.calls}`, activityId: `fake-${state.calls}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    serviceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    get calls() {
+      return state.calls;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
-const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+// ---- PostgreSQL backend CPU --------------------------------------------------------------------
+
+/**
+ * The CPU of the bot's own PostgreSQL backends (found by their application_name), read from
+ * /proc/<pid>/schedstat (nanoseconds on CPU) every 250 ms while a run lasts, so a backend that
+ * appears mid-run counts from zero and one that goes keeps what it had used.
+ */
+function backendCpu(admin: pg.Client, applicationName: string) {
+  const seen = new Map<number, { first: number; last: number }>();
+  let timer: NodeJS.Timeout | undefined;
+  let note: string | undefined;
+  const cpuNs = (pid: number): number | undefined => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  const sample = async (initial: boolean) => {
+    const rows = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows;
+    for (const { pid } of rows) {
+      const ns = cpuNs(pid);
+      if (ns === undefined) {
+        note = `cannot read /proc/${pid}/schedstat (the PostgreSQL server is not on this machine, or no permission)`;
+        continue;
+      }
+      const entry = seen.get(pid);
+      if (entry === undefined) seen.set(pid, { first: initial ? ns : 0, last: ns });
+      else entry.last = ns;
+    }
+    if (rows.length === 0 && !initial) note = `no backend has application_name ${applicationName}`;
+  };
+  return {
+    async mark() {
+      seen.clear();
+      note = undefined;
+      await sample(true);
+      timer = setInterval(() => void sample(false).catch(() => undefined), 250);
+    },
+    /** Milliseconds of backend CPU since `mark`, with the number of backends seen; undefined when unreadable. */
+    async total(): Promise<{ ms: number | undefined; backends: number; note?: string }> {
+      clearInterval(timer);
+      await sample(false);
+      const ms = [...seen.values()].reduce((sum, e) => sum + (e.last - e.first), 0) / 1e6;
+      return { ms: note === undefined ? ms : undefined, backends: seen.size, ...(note !== undefined && { note }) };
+    },
+  };
+}
+
+// ---- activities --------------------------------------------------------------------------------
+
+/** An Action.Execute invoke as Teams sends it from a card in the person's 1:1 chat with the bot. */
+function invokeBody(serviceUrl: string, data: Record<string, unknown>, n: number): string {
+  return JSON.stringify({
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: `f:${randomUUID()}`,
+    timestamp: new Date().toISOString(),
+    localTimestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:1${BENCH_WORKER}`, name: 'Samira Haddad', aadObjectId: BENCH_WORKER },
+    recipient: { id: '28:resolve-bench-bot', name: 'Resolve' },
+    conversation: { id: `a:personal-${BENCH_WORKER}`, conversationType: 'personal', tenantId: BENCH_TENANT },
+    channelData: { tenant: { id: BENCH_TENANT }, source: { name: 'message' }, legacy: { replyToId: `card-${n}` } },
+    locale: 'en-GB',
+    replyToId: `card-${n}`,
+    value: { action: { type: 'Action.Execute', id: `action-${n}`, verb: 'respondAccept', data }, trigger: 'manual' },
+  });
+}
+
+// ---- scenarios ---------------------------------------------------------------------------------
+
+interface Scenario {
+  readonly name: string;
+  readonly label: string;
+  readonly plan: LoadPlan;
+  readonly count: number;
+}
+
+function scenarios(quick: boolean): Scenario[] {
+  const seconds = quick ? 3 : 20;
+  return [
+    { name: 'oneClient', label: 'closed, 1 client', plan: { mode: 'closed', clients: 1 }, count: quick ? 50 : 200 },
+    { name: 'closed50', label: 'closed, 50 clients', plan: { mode: 'closed', clients: 50 }, count: quick ? 300 : 2000 },
+    ...[25, 50, 100].map((perSecond): Scenario => ({ name: `open${perSecond}`, label: `open, ${perSecond}/s`, plan: { mode: 'open', perSecond }, count: perSecond * seconds })),
+  ];
+}
+
+interface SideFigures {
+  readonly invokes: number;
+  readonly failed: number;
+  readonly refused: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly maxMs: number | null;
+  /** Answers a second, over the run (first send or due time to last answer). */
+  readonly perSecond: number | null;
+  readonly offeredPerSecond?: number;
+  /** Open loop: the generator's own lateness in sending (should stay near 0). */
+  readonly sendLagMaxMs?: number | null;
+  readonly maxInFlight: number;
+  readonly nodeCpuMsPerInvoke: number | null;
+  readonly nodeCpuExcludingPgliteMsPerInvoke?: number | null;
+  /** PGlite: wall time per invoke the event loop spent inside PGlite (blocked for everyone else). */
+  readonly pgliteBlockedLoopMsPerInvoke?: number | null;
+  readonly dbCpuMsPerInvoke: number | null;
+  readonly statementsPerInvoke: number | null;
+  readonly roundTripsPerInvoke: number | null;
+  readonly eventLoopDelayP99Ms: number | null;
+  readonly eventLoopDelayMaxMs: number | null;
+  readonly eventLoopUtilization: number | null;
+  readonly failures?: readonly string[];
+}
+
+function figures(scenario: Scenario, load: LoadResult, server: ServerReport, dbMs: number | undefined): SideFigures {
+  const n = scenario.count;
+  const nodeMs = server.cpuUserMs + server.cpuSystemMs;
+  const pglite = server.pgliteDbMs;
+  return {
+    invokes: n,
+    failed: load.failed,
+    refused: load.refused,
+    p50Ms: round(percentile(load.latenciesMs, 50)),
+    p99Ms: round(percentile(load.latenciesMs, 99)),
+    maxMs: round(Math.max(...load.latenciesMs)),
+    perSecond: round((load.latenciesMs.length / load.spanMs) * 1000, 1),
+    ...(scenario.plan.mode === 'open' && { offeredPerSecond: scenario.plan.perSecond, sendLagMaxMs: round(Math.max(...load.sendLagMs)) }),
+    maxInFlight: load.maxInFlight,
+    nodeCpuMsPerInvoke: round(nodeMs / n, 3),
+    ...(pglite !== undefined && { nodeCpuExcludingPgliteMsPerInvoke: round((nodeMs - pglite) / n, 3), pgliteBlockedLoopMsPerInvoke: round((server.pgliteDbWallMs ?? Number.NaN) / n, 3) }),
+    dbCpuMsPerInvoke: pglite !== undefined ? round(pglite / n, 3) : dbMs !== undefined ? round(dbMs / n, 3) : null,
+    statementsPerInvoke: round(server.statements / n),
+    roundTripsPerInvoke: round(server.roundTrips / n),
+    eventLoopDelayP99Ms: round(server.eventLoopDelayP99Ms),
+    eventLoopDelayMaxMs: round(server.eventLoopDelayMaxMs),
+    eventLoopUtilization: round(server.eventLoopUtilization, 3),
+    ...(load.failures.length > 0 && { failures: load.failures }),
+  };
+}
+
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : round(a / b));
+
+interface DatabaseRun {
+  readonly scenarios: Record<string, { full: SideFigures; bare: SideFigures; p50Ratio: number | null; p99Ratio: number | null }>;
+  /** What one Accept sends to the database, from the open 50/s run: per statement, calls and milliseconds per invoke (and on PostgreSQL the p99 of one call). */
+  readonly statementsOfOneInvoke: readonly { sql: string; perInvoke: number | null; msPerInvoke: number | null; p99Ms?: number | null }[];
+  /** PostgreSQL, open 50/s run: waits for a pooled connection, and how long the audit head stayed locked after the append answered (until COMMIT answered), in ms. */
+  readonly poolWaitMs?: Spread;
+  readonly auditHeadHeldAfterAppendMs?: Spread;
+  readonly dbCpuSource: string;
+  /** Each server process's CPU when idle, in ms a second (already inside the per-invoke CPU figures: at 25/s, 1 ms/s adds 0.04 ms an invoke). */
+  readonly idleCpuMsPerSecond: { readonly full: number | null; readonly bare: number | null };
+  readonly outboundConnectorCalls: number;
+  readonly casesRaised: number;
+  readonly sampleFullAnswerBytes: number;
+}
+
+async function measureDatabase(settings: InvokeBenchSettings, kind: 'postgres' | 'pglite', bare: Child & { url: string }, load: Child, serviceUrl: string, connector: { calls: number }): Promise<DatabaseRun> {
+  const plan = scenarios(settings.quick);
+  const warmup = settings.quick ? 40 : 300;
+  const schema = `bench_invoke_${randomBytes(4).toString('hex')}`;
+  const applicationName = `resolve-bench-${schema}`;
+  let admin: pg.Client | undefined;
+  let full: (Child & { url: string }) | undefined;
+  try {
+    if (kind === 'postgres') {
+      admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+    }
+    const args = kind === 'postgres'
+      ? ['--side', 'full', '--db', 'postgres', '--url', `${POSTGRES_URL}?application_name=${applicationName}`, '--schema', schema]
+      : ['--side', 'full', '--db', 'pglite'];
+    settings.log(`invoke (${kind}): starting the full stack`);
+    full = await startServer(args);
+    const total = warmup + plan.reduce((sum, s) => sum + s.count, 0);
+    settings.log(`invoke (${kind}): raising ${total} cases (before the timed runs)`);
+    const t0 = Date.now();
+    const { keys } = await full.ask<{ keys: Record<string, unknown>[] }>({ type: 'prepare', count: total } satisfies ToServer);
+    settings.log(`invoke (${kind}): raised in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const { keys: bareKeys } = await bare.ask<{ keys: Record<string, unknown>[] }>({ type: 'prepare', count: total } satisfies ToServer);
+    let used = 0;
+    const take = (count: number) => {
+      const from = used;
+      used += count;
+      return { full: keys.slice(from, used).map((k, i) => invokeBody(serviceUrl, k, from + i)), bare: bareKeys.slice(from, used).map((k, i) => invokeBody(serviceUrl, k, from + i)) };
+    };
+    const cpu = admin !== undefined ? backendCpu(admin, applicationName) : undefined;
+
+    const runOne = async (server: Child & { url: string }, bodies: string[], scenario: Scenario, side: 'full' | 'bare') => {
+      await server.ask({ type: 'mark' } satisfies ToServer);
+      if (side === 'full') await cpu?.mark();
+      const result = await load.ask<LoadResult>({ type: 'run', url: server.url, bodies, plan: scenario.plan } satisfies ToLoad);
+      const report = await server.ask<ServerReport>({ type: 'report' } satisfies ToServer);
+      const db = side === 'full' ? await cpu?.total() : undefined;
+      if (db?.note !== undefined) settings.log(`invoke (${kind}): database CPU unavailable: ${db.note}`);
+      return { result, report, figures: figures(scenario, result, report, db?.ms) };
+    };
+
+    // Warm both up (JIT, connections, the actor's conversation reference), then measure.
+    const warm = take(warmup);
+    const warmScenario: Scenario = { name: 'warmup', label: 'warm-up', plan: { mode: 'closed', clients: 10 }, count: warmup };
+    await runOne(bare, warm.bare, warmScenario, 'bare');
+    const warmed = await runOne(full, warm.full, warmScenario, 'full');
+    if (warmed.result.failed > 0) throw new Error(`the warm-up failed: ${warmed.result.failures.join('; ')}`);
+
+    // Each server's CPU while nothing is asked of it (the event-loop monitor's timer, the SDKs' and the pool's timers): the floor under
+    // the per-invoke figures. The least of three 1 s windows, so that the warm-up's own tail (compilation, garbage collection) is left out.
+    const idle = async (server: Child) => {
+      const windows: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await server.ask({ type: 'mark' } satisfies ToServer);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const report = await server.ask<ServerReport>({ type: 'report' } satisfies ToServer);
+        windows.push(report.cpuUserMs + report.cpuSystemMs);
+      }
+      return round(Math.min(...windows), 2);
+    };
+    const idleCpuMsPerSecond = { full: await idle(full), bare: await idle(bare) };
+
+    const out: DatabaseRun['scenarios'] = {};
+    let breakdown: DatabaseRun['statementsOfOneInvoke'] = [];
+    let sampleBytes = 0;
+    let poolWaitMs: Spread | undefined;
+    let heldMs: Spread | undefined;
+    const connectorBefore = connector.calls;
+    for (const scenario of plan) {
+      const bodies = take(scenario.count);
+      settings.log(`invoke (${kind}): ${scenario.label}, ${scenario.count} invokes: bare, then full`);
+      const b = await runOne(bare, bodies.bare, scenario, 'bare');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const f = await runOne(full, bodies.full, scenario, 'full');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      out[scenario.name] = { full: f.figures, bare: b.figures, p50Ratio: ratio(f.figures.p50Ms, b.figures.p50Ms), p99Ratio: ratio(f.figures.p99Ms, b.figures.p99Ms) };
+      if (scenario.name === plan[0]!.name) settings.log(`invoke (${kind}): one answer of the full stack: ${f.result.sample.slice(0, 600)}`);
+      if (scenario.name === 'open50') {
+        breakdown = [...f.report.byStatement]
+          .sort((x, y) => y.ms - x.ms)
+          .map((s) => ({ sql: s.sql, perInvoke: round(s.calls / scenario.count), msPerInvoke: round(s.ms / scenario.count, 3), ...(s.p99Ms !== undefined && { p99Ms: round(s.p99Ms) }) }));
+        const rounded = (x: Spread | undefined) => (x === undefined ? undefined : { count: x.count, p50: round(x.p50) ?? Number.NaN, p99: round(x.p99) ?? Number.NaN, max: round(x.max) ?? Number.NaN });
+        poolWaitMs = rounded(f.report.poolWaitMs);
+        heldMs = rounded(f.report.auditHeadHeldAfterAppendMs);
+        sampleBytes = Buffer.byteLength(f.result.sample);
+      }
+    }
+    return {
+      scenarios: out,
+      idleCpuMsPerSecond,
+      statementsOfOneInvoke: breakdown,
+      ...(poolWaitMs !== undefined && { poolWaitMs }),
+      ...(heldMs !== undefined && { auditHeadHeldAfterAppendMs: heldMs }),
+      dbCpuSource: kind === 'postgres'
+        ? 'CPU of the bot\'s PostgreSQL backends, /proc/<pid>/schedstat (pg_stat_statements is not in shared_preload_libraries on the shared server, so total_exec_time is unavailable)'
+        : 'PGlite\'s synchronous WebAssembly calls on the bot\'s event loop (part of its Node CPU): per call the smaller of its wall time and the process CPU during it, sampled 1 in 8',
+      outboundConnectorCalls: connector.calls - connectorBefore,
+      casesRaised: total,
+      sampleFullAnswerBytes: sampleBytes,
+    };
+  } finally {
+    await full?.stop();
+    if (admin !== undefined) {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+    }
+  }
+}
+
+// ---- report ------------------------------------------------------------------------------------
+
+const TARGETS = { p99RatioAt50PerSecond: 3, roundTripsPerInvoke: 3, nodeCpuMsPerInvoke: 2, dbCpuMsPerInvoke: 1.5 } as const;
+
+function targetsOf(run: DatabaseRun) {
+  const at50 = run.scenarios.open50;
+  if (at50 === undefined) return {};
+  // Nothing is met by a run in which an invoke failed or was refused.
+  const clean = at50.full.failed === 0 && at50.full.refused === 0 && at50.bare.failed === 0;
+  const check = (value: number | null, target: number) => ({ value, target, met: clean && value !== null && value <= target });
+  return {
+    p99RatioAt50PerSecond: check(at50.p99Ratio, TARGETS.p99RatioAt50PerSecond),
+    roundTripsPerInvoke: check(at50.full.roundTripsPerInvoke, TARGETS.roundTripsPerInvoke),
+    nodeCpuMsPerInvoke: check(at50.full.nodeCpuMsPerInvoke, TARGETS.nodeCpuMsPerInvoke),
+    dbCpuMsPerInvoke: check(at50.full.dbCpuMsPerInvoke, TARGETS.dbCpuMsPerInvoke),
+  };
+}
+
+function printTable(log: (line: string) => void, kind: string, run: DatabaseRun): void {
+  const cell = (v: number | null | undefined, width: number) => (v === null || v === undefined ? '-' : String(v)).padStart(width);
+  log(`invoke (${kind}): client-side latency in ms; CPU in ms per invoke; statements and round trips per invoke`);
+  log(`  ${'scenario'.padEnd(20)}${'side'.padEnd(6)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}${'per s'.padStart(8)}${'node cpu'.padStart(10)}${'db cpu'.padStart(8)}${'stmts'.padStart(7)}${'trips'.padStart(7)}${'loop p99'.padStart(10)}${'late'.padStart(7)}${'  ratio p50 / p99'}`);
+  for (const [name, s] of Object.entries(run.scenarios)) {
+    const label = scenarios(false).find((x) => x.name === name)?.label ?? name;
+    for (const side of ['full', 'bare'] as const) {
+      const f = s[side];
+      const tail = side === 'full' ? `  ${cell(s.p50Ratio, 6)} / ${s.p99Ratio ?? '-'}` : '';
+      const bad = f.failed > 0 || f.refused > 0 ? `  (${f.failed} failed, ${f.refused} refused)` : '';
+      log(`  ${(side === 'full' ? label : '').padEnd(20)}${side.padEnd(6)}${cell(f.p50Ms, 9)}${cell(f.p99Ms, 9)}${cell(f.maxMs, 9)}${cell(f.perSecond, 8)}${cell(f.nodeCpuMsPerInvoke, 10)}${cell(f.dbCpuMsPerInvoke, 8)}${cell(f.statementsPerInvoke, 7)}${cell(f.roundTripsPerInvoke, 7)}${cell(f.eventLoopDelayP99Ms, 10)}${cell(f.sendLagMaxMs, 7)}${tail}${bad}`);
+    }
+  }
+  const at50 = run.scenarios.open50?.full;
+  if (at50?.pgliteBlockedLoopMsPerInvoke !== undefined) {
+    log(`  at 50/s PGlite held the event loop ${at50.pgliteBlockedLoopMsPerInvoke} ms per invoke (wall), of which ${at50.dbCpuMsPerInvoke} ms CPU; the rest of the Node CPU: ${at50.nodeCpuExcludingPgliteMsPerInvoke} ms`);
+  }
+  const spreadText = (x: Spread | undefined) => (x === undefined ? '-' : `p50 ${x.p50}, p99 ${x.p99}, max ${x.max}`);
+  if (run.poolWaitMs !== undefined) {
+    log(`  at 50/s, ms: waiting for a pooled connection ${spreadText(run.poolWaitMs)}; audit head still locked after the append answered ${spreadText(run.auditHeadHeldAfterAppendMs)}`);
+  }
+  const slowest = run.statementsOfOneInvoke.slice(0, 3).map((x) => `${x.sql.slice(0, 40)}... ${x.msPerInvoke} ms${x.p99Ms !== undefined ? ` (p99 ${x.p99Ms})` : ''}`);
+  log(`  at 50/s the costliest statements per invoke: ${slowest.join('; ')}`);
+  log(`  idle CPU, ms a second: full ${run.idleCpuMsPerSecond.full}, bare ${run.idleCpuMsPerSecond.bare}; outbound Bot Connector calls during the timed runs: ${run.outboundConnectorCalls}; cases raised beforehand: ${run.casesRaised}`);
+  for (const [name, t] of Object.entries(targetsOf(run))) {
+    log(`  target ${name}: ${t.value ?? '-'} (at most ${t.target}) ${t.met ? 'met' : 'NOT met'}`);
+  }
+}
 
 export async function run(settings: InvokeBenchSettings): Promise<Record<string, unknown>> {
-  const pglite = await measure(settings, { kind: 'pglite', dataDir: IN_MEMORY });
-  const schema = `bench_bot_${randomBytes(4).toString('hex')}`;
-  let postgres: Record<string, unknown>;
+  const loadAtStart = loadavg();
+  const connector = await startFakeConnector();
+  let load: Child | undefined;
+  let bare: (Child & { url: string }) | undefined;
+  const results: Record<string, unknown> = {};
   try {
-    postgres = await measure(settings, { kind: 'postgres', url: POSTGRES_URL, schema });
-  } catch (error) {
-    postgres = { error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect().then(() => admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(() => undefined);
-    await admin.end().catch(() => undefined);
-  }
-  return { pglite, postgres };
-}
-
-async function measure(settings: InvokeBenchSettings, database: DatabaseOptions): Promise<Record<string, unknown>> {
-  const requests = settings.quick ? 200 : 2000;
-  const warmup = 50;
-  // Then one client alone: the time an invoke takes when it does not queue behind others.
-  const alone = settings.quick ? 50 : 200;
-  const logger = createLogger({ level: 'silent' });
-  const db = await openDatabase(database);
-  const directory = createOrgFileDirectory(await loadOrganisationFile(ORG_FILE));
-  const policy = getPolicy('oxfordshire');
-  const flows = createCaseFlows({ db, clock: systemClock, calendar: createWorkingCalendar(), policies: [policy], directory, workers: await caseWorkers(directory), tenant: TENANT, logger });
-  const full: Timed[] = [];
-  const running = await startBot({
-    identity: { tenantId: TENANT, credential: { kind: 'none' } },
-    host: '127.0.0.1',
-    port: 0,
-    conversations: createStoredConversationReferences(db, systemClock),
-    flows: { ...flows, clock: async () => ({ message: 'not in the benchmark' }) },
-    readiness: async () => ({ ready: true, checks: {} }),
-    logger,
-    observe: (path, _status, ms) => {
-      if (path === '/api/messages') full.push(timed(ms));
-    },
-  });
-  const bare: Timed[] = [];
-  const baseline = await startBareBot((ms) => bare.push(timed(ms)));
-  let fullStats: Stats;
-  let bareStats: Stats;
-  let aloneStats: { fullStack: Stats; bareTeamsAi: Stats };
-  try {
-    settings.log(`bot (${database.kind}): raising ${requests + warmup + alone} cases`);
-    const keys: Record<string, unknown>[] = [];
-    for (let i = 0; i < requests + warmup + alone; i++) {
-      const raised = await flows.submitRaise(OFFICER, {
-        formId: `bench-${i}`, allocatedWorkerId: WORKER, caseReference: `LCS-${100000 + i}`, subjectInitials: 'A.B.', policyId: policy.id, alertTypeId: 'r_and_e',
-        issue: 'Benchmark issue.', impact: 'Benchmark impact.', resolutionSought: 'Benchmark resolution.', resolutionSoughtBy: '2099-12-31',
-      });
-      if (raised.kind !== 'raised') throw new Error(`bench raise refused: ${raised.kind === 'damaged' ? raised.message : 'the form came back with faults'}`);
-      keys.push({ caseId: `case-bench-${i}`, stageId: 'stage1', version: 1 });
+    load = await startChild(LOAD, []);
+    bare = await startServer(['--side', 'bare']);
+    for (const kind of ['postgres', 'pglite'] as const) {
+      try {
+        const measured = await measureDatabase(settings, kind, bare, load, connector.serviceUrl, connector);
+        printTable(settings.log, kind, measured);
+        results[kind] = { ...measured, targets: targetsOf(measured) };
+      } catch (error) {
+        settings.log(`invoke (${kind}) failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        results[kind] = { error: error instanceof Error ? error.message : String(error) };
+        process.exitCode = 1;
+      }
     }
-    const serviceUrl = 'http://127.0.0.1:9/';
-    const bodies = keys.map((data, n) => invoke(WORKER, data, serviceUrl, n));
-    settings.log(`bot: ${requests} Accept invokes through the whole stack, ${CLIENTS} clients`);
-    await load(`${running.server.url}/api/messages`, bodies.slice(0, warmup));
-    full.length = 0;
-    await load(`${running.server.url}/api/messages`, bodies.slice(warmup, warmup + requests));
-    fullStats = stats(full);
-    settings.log(`bot: ${requests} invokes on a bare teams-ai Application`);
-    const bareBodies = bodies.map((b, n) => ({ ...b, id: `bare-${n}` }));
-    await load(`${baseline.url}/api/messages`, bareBodies.slice(0, warmup));
-    bare.length = 0;
-    await load(`${baseline.url}/api/messages`, bareBodies.slice(warmup, warmup + requests));
-    bareStats = stats(bare);
-    settings.log(`bot: ${alone} invokes from one client, on each`);
-    full.length = 0;
-    bare.length = 0;
-    await load(`${running.server.url}/api/messages`, bodies.slice(warmup + requests), 1);
-    await load(`${baseline.url}/api/messages`, bareBodies.slice(warmup + requests), 1);
-    aloneStats = { fullStack: stats(full), bareTeamsAi: stats(bare) };
   } finally {
-    await baseline.close();
-    await running.server.close();
-    await db.close();
+    await bare?.stop();
+    await load?.stop();
+    await connector.close();
   }
-  return {
-    clients: CLIENTS,
-    fullStack: fullStats,
-    bareTeamsAi: bareStats,
-    p50Ratio: round(fullStats.p50Ms / bareStats.p50Ms),
-    p99Ratio: round(fullStats.p99Ms / bareStats.p99Ms),
-    oneClient: { ...aloneStats, p50Ratio: round(aloneStats.fullStack.p50Ms / aloneStats.bareTeamsAi.p50Ms), p99Ratio: round(aloneStats.fullStack.p99Ms / aloneStats.bareTeamsAi.p99Ms) },
-  };
+  // The machine is shared: its load says how much to trust the milliseconds (CPU and round trips are steadier).
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadAtStart.map((x) => round(x)), loadAverageAtEnd: loadavg().map((x) => round(x)) };
+  settings.log(`invoke: ${machine.cpus} CPUs; load average ${machine.loadAverageAtStart.join(' ')} at the start, ${machine.loadAverageAtEnd.join(' ')} at the end`);
+  return { targets: TARGETS, machine, ...results };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

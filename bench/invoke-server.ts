@@ -1,0 +1,377 @@
+/**
+ * One server process of the invoke benchmark (`bench/invoke-bench.ts` forks it, with an IPC
+ * channel): either the full stack or a bare teams-ai Application, both on restify.
+ *
+ * - `--side full`: Resolve as `bin/serve.ts` wires its request path: the store (PGlite in a data
+ *   folder, or a schema on the PostgreSQL server), the fictional sample organisation's directory,
+ *   the case flows (with the MRI lookup and the organisation's name), the local-mode training
+ *   clock, the stored conversation references, `startBot` (restify, CloudAdapter, the inbound
+ *   checks, the teams-ai Application), logging at `info` (to this process's stdout, which the
+ *   benchmark discards). The delivery worker and the deadline dispatcher are not started: what is
+ *   measured is the invoke, not the cards it later sends to others.
+ * - `--side bare`: a teams-ai Application on botbuilder's stock restify + CloudAdapter pattern,
+ *   answering every Action.Execute with the same constant card.
+ *
+ * Messages from the parent: `prepare` (raise cases for the invokes, before the timed run),
+ * `mark` (start counting), `report` (what was counted since `mark`), `stop`. Counted here: this
+ * process's CPU (`process.cpuUsage`), its event loop (delay and utilisation), and every SQL
+ * statement and round trip the store sends, by wrapping the drivers: `pg.Client.prototype.query`
+ * on PostgreSQL, PGlite's synchronous protocol entry on PGlite (whose time, spent on this event
+ * loop, is PGlite's database CPU).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import pg from 'pg';
+import restify from 'restify';
+import { createCaseFlows } from '../app/cases/flows.js';
+import { caseWorkers } from '../app/cases/raise-form.js';
+import { createStoredConversationReferences } from '../app/delivery/conversation-references.js';
+import { createLogger } from '../app/log.js';
+import { createTrainingFlows } from '../app/training.js';
+import { createAdapter } from '../bot/adapter.js';
+import { createMriLookup } from '../bot/conversations.js';
+import { databaseReadiness } from '../bot/readiness.js';
+import { startBot } from '../bot/runtime.js';
+import { DEFAULT_ORG_FILE } from '../bin/config.js';
+import { createWorkingCalendar } from '../domain/calendar/index.js';
+import { getPolicy } from '../domain/policies/index.js';
+import { createOrgFileDirectory, loadOrganisationFile } from '../graph/directory/index.js';
+import { AdjustableClock } from '../store/clock.js';
+import { openDatabase, type Db } from '../store/db.js';
+import { BENCH_OFFICER, BENCH_TENANT, BENCH_WORKER, type ServerReport, type ToServer } from './invoke-protocol.js';
+import { percentile } from './settings.js';
+
+const { values } = parseArgs({
+  options: {
+    side: { type: 'string' },
+    db: { type: 'string' },
+    url: { type: 'string' },
+    schema: { type: 'string' },
+  },
+});
+const side = values.side === 'full' ? 'full' : 'bare';
+
+// ---- counting SQL ------------------------------------------------------------------------------
+
+interface StatementTally {
+  calls: number;
+  ms: number;
+  /** PostgreSQL: each call's client-side wall time, for its percentiles. */
+  readonly each: number[];
+}
+const counters = {
+  statements: 0, roundTrips: 0, dbMs: 0, dbWallMs: 0, byStatement: new Map<string, StatementTally>(),
+  /** PostgreSQL: how long each checkout waited for a pooled connection. */
+  poolWaits: [] as number[],
+  /** PostgreSQL: from the audit append's answer to its COMMIT's answer, on the same connection (the audit head stays locked meanwhile). */
+  heldAfterAppend: [] as number[],
+};
+const resetCounters = () => {
+  counters.statements = 0;
+  counters.roundTrips = 0;
+  counters.dbMs = 0;
+  counters.dbWallMs = 0;
+  counters.byStatement.clear();
+  counters.poolWaits.length = 0;
+  counters.heldAfterAppend.length = 0;
+};
+const shortSql = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+const tally = (sql: string, ms: number, keep = false) => {
+  const key = shortSql(sql);
+  const entry = counters.byStatement.get(key) ?? { calls: 0, ms: 0, each: [] };
+  entry.calls += 1;
+  entry.ms += ms;
+  if (keep) entry.each.push(ms);
+  counters.byStatement.set(key, entry);
+};
+/** Top-level statements in one query text: semicolons outside quotes, comments and dollar quotes. */
+function statementsIn(sql: string): number {
+  let count = 0;
+  let pending = false;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1);
+      i = end < 0 ? sql.length : end;
+      pending = true;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+    } else if (c === '$') {
+      const tag = /^\$[A-Za-z_0-9]*\$/.exec(sql.slice(i));
+      if (tag !== null) {
+        const end = sql.indexOf(tag[0], i + tag[0].length);
+        i = end < 0 ? sql.length : end + tag[0].length - 1;
+      }
+      pending = true;
+    } else if (c === ';') {
+      if (pending) count += 1;
+      pending = false;
+    } else if (!/\s/.test(c)) pending = true;
+  }
+  return count + (pending ? 1 : 0);
+}
+
+/** The call's last argument wrapped to run `after` first when it is a callback; otherwise `after` runs when the returned promise settles. */
+function timeCall(original: (...a: unknown[]) => unknown, self: unknown, args: unknown[], after: () => void): unknown {
+  const last = args[args.length - 1];
+  if (typeof last === 'function') {
+    args[args.length - 1] = (...results: unknown[]) => {
+      after();
+      return (last as (...a: unknown[]) => unknown)(...results);
+    };
+    return original.apply(self, args);
+  }
+  const result = original.apply(self, args);
+  if (result instanceof Promise) result.then(after, after);
+  return result;
+}
+
+/**
+ * PostgreSQL: every `client.query` (the pool's too) is one round trip; its text holds one or more
+ * statements. Also timed: each statement (client-side, so it includes waiting for the event loop),
+ * each wait for a pooled connection, and how long the audit head stays locked after the append
+ * has answered (until the COMMIT on the same connection has).
+ */
+function countPgQueries(): void {
+  type Fn = (...args: unknown[]) => unknown;
+  const clientProto = pg.Client.prototype as unknown as { query: Fn };
+  const query = clientProto.query;
+  const appendedAt = new WeakMap<object, number>();
+  clientProto.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const sql = typeof first === 'string' ? first : typeof (first as { text?: unknown })?.text === 'string' ? (first as { text: string }).text : '';
+    counters.roundTrips += 1;
+    counters.statements += Math.max(1, statementsIn(sql));
+    const started = performance.now();
+    return timeCall(query, this, args, () => {
+      const now = performance.now();
+      tally(sql, now - started, true);
+      if (sql.includes('append_chained_events')) appendedAt.set(this, now);
+      else if (sql === 'COMMIT' || sql === 'ROLLBACK') {
+        const at = appendedAt.get(this);
+        if (at !== undefined) counters.heldAfterAppend.push(now - at);
+        appendedAt.delete(this);
+      }
+    });
+  };
+  const poolProto = pg.Pool.prototype as unknown as { connect: Fn };
+  const connect = poolProto.connect;
+  poolProto.connect = function (this: pg.Pool, ...args: unknown[]) {
+    const started = performance.now();
+    return timeCall(connect, this, args, () => counters.poolWaits.push(performance.now() - started));
+  };
+}
+
+/**
+ * PGlite: each query crosses into WebAssembly once per protocol message (Parse, Describe, Bind,
+ * Execute, Sync; or Query and Sync for a simple query), synchronously, on this event loop. A
+ * Parse is one statement, a Query holds one or more, and each Sync ends one round trip. The
+ * process CPU used inside those calls is the database's CPU (spent on the event loop); the wall
+ * time inside them is kept too (the event loop is blocked for that long). Node 20 has no
+ * per-thread CPU clock, so for each call both its wall time and the process CPU used during it
+ * are upper bounds of the main thread's CPU in it: the first counts time descheduled (a busy
+ * machine), the second V8's own threads working meanwhile (concurrent marking, compilation, on
+ * the other CPU). The call's database CPU is taken as the smaller of the two. `process.cpuUsage`
+ * costs about 1.7 µs a call here, and an Accept makes some 60 of these calls, so the CPU is
+ * measured on a random one call in CPU_SAMPLING and scaled up: an unbiased estimate over
+ * thousands of calls, at an eighth of the cost to the Node CPU being measured.
+ */
+const CPU_SAMPLING = 8;
+
+function countPgliteMessages(): void {
+  const proto = PGlite.prototype as unknown as { execProtocolRawSync: (this: PGlite, message: Uint8Array) => Uint8Array };
+  const original = proto.execProtocolRawSync;
+  let current = '';
+  const decoder = new TextDecoder();
+  const cstring = (message: Uint8Array, from: number) => {
+    const end = message.indexOf(0, from);
+    return { text: decoder.decode(message.subarray(from, end < 0 ? message.length : end)), next: end + 1 };
+  };
+  proto.execProtocolRawSync = function (this: PGlite, message: Uint8Array) {
+    const kind = message[0];
+    if (kind === 0x50 /* P */) {
+      current = cstring(message, cstring(message, 5).next).text;
+      counters.statements += 1;
+    } else if (kind === 0x51 /* Q */) {
+      current = cstring(message, 5).text;
+      counters.statements += Math.max(1, statementsIn(current));
+    } else if (kind === 0x53 /* S */) counters.roundTrips += 1;
+    const cpu = Math.random() * CPU_SAMPLING < 1 ? process.cpuUsage() : undefined;
+    const started = performance.now();
+    try {
+      return original.call(this, message);
+    } finally {
+      const wall = performance.now() - started;
+      const used = cpu === undefined ? undefined : process.cpuUsage(cpu);
+      const ms = used === undefined ? 0 : Math.min(wall, (used.user + used.system) / 1000) * CPU_SAMPLING;
+      counters.dbMs += ms;
+      counters.dbWallMs += wall;
+      if (kind === 0x50 || kind === 0x51) tally(current, ms);
+      else {
+        const entry = counters.byStatement.get(shortSql(current));
+        if (entry !== undefined) entry.ms += ms;
+      }
+    }
+  };
+}
+
+// ---- the servers -------------------------------------------------------------------------------
+
+interface Served {
+  readonly url: string;
+  prepare(count: number): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+async function startFull(): Promise<Served> {
+  let dataDir: string | undefined;
+  let db: Db;
+  if (values.db === 'postgres') {
+    countPgQueries();
+    db = await openDatabase({ kind: 'postgres', url: values.url!, schema: values.schema! });
+  } else {
+    countPgliteMessages();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'resolve-bench-invoke-'));
+    db = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+  }
+  const logger = createLogger({ level: 'info' });
+  const clock = new AdjustableClock();
+  const calendar = createWorkingCalendar();
+  const organisationFile = await loadOrganisationFile(DEFAULT_ORG_FILE);
+  const directory = createOrgFileDirectory(organisationFile);
+  const policy = getPolicy('oxfordshire');
+  const conversations = createStoredConversationReferences(db, clock);
+  const flows = createCaseFlows({
+    db, clock, calendar, policies: [policy], directory, workers: await caseWorkers(directory), logger, tenant: BENCH_TENANT,
+    mriOf: createMriLookup(conversations),
+    ...(organisationFile.organisation?.name !== undefined && { organisation: organisationFile.organisation.name }),
+  });
+  const running = await startBot({
+    identity: { tenantId: BENCH_TENANT, credential: { kind: 'none' } },
+    host: '127.0.0.1',
+    port: 0,
+    conversations,
+    flows: { ...flows, ...createTrainingFlows({ clock, calendar, logger }) },
+    readiness: databaseReadiness(() => db.migrationsApplied(), logger),
+    logger,
+  });
+  let raised = 0;
+  return {
+    url: `${running.server.url}/api/messages`,
+    // Fresh cases, raised through the same use case the raise form calls, before the timed run.
+    prepare: async (count) => {
+      const keys: Record<string, unknown>[] = [];
+      const raiseOne = async () => {
+        const n = raised++;
+        const outcome = await flows.submitRaise(BENCH_OFFICER, {
+          formId: `bench-${n}`, allocatedWorkerId: BENCH_WORKER, caseReference: `LCS-${100000 + n}`, subjectInitials: 'A.B.', policyId: policy.id, alertTypeId: 'r_and_e',
+          issue: 'Benchmark issue.', impact: 'Benchmark impact.', resolutionSought: 'Benchmark resolution.', resolutionSoughtBy: '2099-12-31',
+        });
+        if (outcome.kind !== 'raised') throw new Error(`bench raise refused: ${outcome.kind === 'damaged' ? outcome.message : outcome.kind}`);
+        keys.push({ caseId: `case-bench-${n}`, stageId: 'stage1', version: 1 });
+      };
+      // PostgreSQL raises with a few connections at once; PGlite has one connection anyway.
+      const lanes = db.kind === 'postgres' ? 4 : 1;
+      let left = count;
+      await Promise.all(Array.from({ length: lanes }, async () => {
+        while (left > 0) {
+          left -= 1;
+          await raiseOne();
+        }
+      }));
+      return keys;
+    },
+    close: async () => {
+      await running.server.close();
+      await db.close();
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startBare(): Promise<Served> {
+  const adapter = createAdapter({ credential: { kind: 'none' } });
+  const app = new Application<TurnState>({ adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false, turnStateFactory: () => new TurnState() });
+  const card = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body: [{ type: 'TextBlock', text: 'Accepted', wrap: true }] };
+  app.adaptiveCards.actionExecute('respondAccept', async () => card as never);
+  const server = restify.createServer({ name: 'bare', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, async (context) => {
+      await app.run(context);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  let n = 0;
+  return {
+    url: `http://127.0.0.1:${port}/api/messages`,
+    prepare: async (count) => Array.from({ length: count }, () => ({ caseId: `case-bare-${n++}`, stageId: 'stage1', version: 1 })),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// ---- the parent's messages ---------------------------------------------------------------------
+
+const served = side === 'full' ? await startFull() : await startBare();
+const send = (message: unknown) => process.send!(message);
+let cpuAtMark = process.cpuUsage();
+let eluAtMark: EventLoopUtilization = performance.eventLoopUtilization();
+// A coarse resolution: each sample is a timer wake-up, and at 5 ms they alone cost about 8 ms of CPU a second.
+const LOOP_RESOLUTION_MS = 50;
+const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+const spread = (xs: readonly number[]) => ({ count: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99), max: xs.length === 0 ? Number.NaN : Math.max(...xs) });
+
+process.on('message', (raw) => {
+  const message = raw as ToServer;
+  void (async () => {
+    try {
+      if (message.type === 'prepare') {
+        send({ type: 'prepared', keys: await served.prepare(message.count) });
+      } else if (message.type === 'mark') {
+        resetCounters();
+        delay.disable();
+        delay.reset();
+        delay.enable();
+        eluAtMark = performance.eventLoopUtilization();
+        cpuAtMark = process.cpuUsage();
+        send({ type: 'marked' });
+      } else if (message.type === 'report') {
+        const cpu = process.cpuUsage(cpuAtMark);
+        const elu = performance.eventLoopUtilization(eluAtMark);
+        delay.disable();
+        const report: ServerReport = {
+          type: 'report',
+          cpuUserMs: cpu.user / 1000,
+          cpuSystemMs: cpu.system / 1000,
+          statements: counters.statements,
+          roundTrips: counters.roundTrips,
+          pgliteDbMs: values.db === 'pglite' && side === 'full' ? counters.dbMs : undefined,
+          pgliteDbWallMs: values.db === 'pglite' && side === 'full' ? counters.dbWallMs : undefined,
+          eventLoopUtilization: elu.utilization,
+          // The histogram records each interval between its timer's runs: the delay is what exceeds the resolution.
+          eventLoopDelayP99Ms: Math.max(0, delay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
+          eventLoopDelayMaxMs: Math.max(0, delay.max / 1e6 - LOOP_RESOLUTION_MS),
+          byStatement: [...counters.byStatement].map(([sql, t]) => ({ sql, calls: t.calls, ms: t.ms, ...(t.each.length > 0 && { p99Ms: percentile(t.each, 99) }) })),
+          ...(values.db === 'postgres' && side === 'full' && { poolWaitMs: spread(counters.poolWaits), auditHeadHeldAfterAppendMs: spread(counters.heldAfterAppend) }),
+        };
+        send(report);
+      } else if (message.type === 'stop') {
+        await served.close();
+        send({ type: 'stopped' });
+        process.disconnect();
+        // Timers of the SDKs or the driver must not keep a finished benchmark alive.
+        setTimeout(() => process.exit(0), 200).unref();
+      }
+    } catch (error) {
+      send({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    }
+  })();
+});
+send({ type: 'ready', url: served.url });
