@@ -24,7 +24,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type DatabaseConfig =
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  /** `thread`: PGlite runs in a worker thread, so its statements do not hold up requests (PGLITE_THREAD). */
+  | { readonly kind: 'pglite'; readonly dataDir: string; readonly thread?: boolean }
   | { readonly kind: 'postgres'; readonly url: string };
 
 /** Who a review meeting is booked as: the series' reviewing officer (IRO, FIRO, FRO), or a shared reviews mailbox. */
@@ -186,6 +187,13 @@ const envSchema = z.object({
       .trim()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL; leave it unset to use the embedded PGlite database in DATA_DIR')
       .optional(),
+  ),
+  PGLITE_THREAD: z.preprocess(
+    (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+    z
+      .enum(['true', 'false', '1', '0'], { errorMap: () => ({ message: 'must be true or false (or 1 or 0): true runs the embedded PGlite database in a worker thread so long statements do not hold up requests; default true' }) })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
   ),
   MicrosoftAppId: guid('the Azure Bot / Entra app registration client id'),
   MicrosoftAppPassword: optionalText,
@@ -525,7 +533,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
     port: e.PORT,
     host,
     dataDir,
-    database: e.DATABASE_URL !== undefined ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    database: e.DATABASE_URL !== undefined ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite'), thread: e.PGLITE_THREAD },
     bot: {
       ...(appId !== undefined && { appId, appType: 'SingleTenant' as const, tenantId: e.MicrosoftAppTenantId }),
       credential,

@@ -1,6 +1,7 @@
 /**
  * One PostgreSQL dialect on two engines: PGlite (embedded, one connection, one process per data
- * folder) and a PostgreSQL server (a pool, any number of instances). Callers get a `Db`; a
+ * folder; in this thread, or with `thread: true` in a worker thread, store/pglite-remote.ts) and a
+ * PostgreSQL server (a pool, any number of instances). Callers get a `Db`; a
  * `Tx` is the same surface inside a transaction, so repository functions that need a lock or
  * several statements to commit together take a `Tx`, and the type says so.
  */
@@ -9,13 +10,19 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
 import { migrate, migrationStatus, type MigrationStatus } from './migrate.js';
+import { openPgliteThread } from './pglite-remote.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 export { DatabaseUnavailableError, isDatabaseUnavailable, withDatabaseDeadline } from './unavailable.js';
+export { EmbeddedDatabaseStoppedError } from './pglite-remote.js';
 
 export type DatabaseOptions =
-  /** `dataDir` is a folder, or `memory://` for a throwaway in-memory database (tests). */
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  /**
+   * `dataDir` is a folder, or `memory://` for a throwaway in-memory database (tests). `thread`
+   * runs PGlite in a worker thread (store/pglite-remote.ts), so its statements do not block this
+   * event loop; default false: in this thread, as tests want it.
+   */
+  | { readonly kind: 'pglite'; readonly dataDir: string; readonly thread?: boolean }
   /** `schema` confines every table to one schema (created when missing); default `public`. */
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
 
@@ -51,7 +58,7 @@ export interface Db extends Queryable {
 
 /** Opens the database, applies pending migrations in order, and returns it ready to use. */
 export async function openDatabase(options: DatabaseOptions): Promise<Db> {
-  const db = options.kind === 'pglite' ? await openPglite(options.dataDir) : await openPostgres(options);
+  const db = await openEngine(options);
   try {
     await migrate(db);
   } catch (error) {
@@ -59,6 +66,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     throw error;
   }
   return db;
+}
+
+function openEngine(options: DatabaseOptions): Promise<Db> {
+  if (options.kind === 'postgres') return openPostgres(options);
+  if (options.thread === true) return openPgliteThread(options.dataDir === IN_MEMORY ? undefined : options.dataDir);
+  return openPglite(options.dataDir);
 }
 
 /** The schema name must be a plain identifier: it goes into `search_path`. */

@@ -27,7 +27,7 @@ describe('bin/config loadConfig', () => {
     assert.equal(c.port, 3978);
     assert.equal(c.host, '127.0.0.1');
     assert.equal(c.dataDir, path.resolve('.data'));
-    assert.deepEqual(c.database, { kind: 'pglite', dataDir: path.join(path.resolve('.data'), 'pglite') });
+    assert.deepEqual(c.database, { kind: 'pglite', dataDir: path.join(path.resolve('.data'), 'pglite'), thread: true });
     assert.equal(c.graph.mode, 'local');
     assert.equal(c.directory.source, 'org-file');
     assert.equal(c.directory.orgFile, DEFAULT_ORG_FILE);
@@ -88,6 +88,16 @@ describe('bin/config loadConfig', () => {
     assert.match(problems.get('DATABASE_URL')!, /postgres:\/\/.*PGlite/);
     assert.match(problems.get('GRAPH_MODE')!, /"local".*"graph"/);
     assert.match(problems.get('PUBLIC_BASE_URL')!, /https/);
+  });
+
+  it('PGLITE_THREAD runs PGlite in a worker thread unless it is false or 0; any other value is named', () => {
+    const threaded = (value: string | undefined) => {
+      const { database } = loadConfig(value === undefined ? {} : { PGLITE_THREAD: value });
+      return database.kind === 'pglite' ? database.thread : undefined;
+    };
+    assert.deepEqual([undefined, '', 'true', '1', ' TRUE '].map(threaded), [true, true, true, true, true]);
+    assert.deepEqual(['false', '0', 'False'].map(threaded), [false, false, false]);
+    assert.match(problemsOf({ PGLITE_THREAD: 'yes' }).get('PGLITE_THREAD')!, /must be true or false \(or 1 or 0\)/);
   });
 
   it('AUTHORITY names a shipped ladder, written with a hyphen or an underscore; an unknown one lists the known ladders', () => {
