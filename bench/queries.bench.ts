@@ -17,12 +17,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { openCasesFor } from '../app/cases/summary.js';
 import { TestClock } from '../store/clock.js';
 import { IN_MEMORY, openDatabase, type Db, type Queryable } from '../store/db.js';
 import { createOutboxDeliverer, listEffects } from '../store/outbox.js';
-import { percentile, type BenchSettings } from './settings.js';
+import { dropBenchSchema, percentile, type BenchSettings } from './settings.js';
 
 const URL_ = 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = new Date('2026-03-02T09:00:00.000Z');
@@ -238,10 +237,7 @@ export async function run(settings: BenchSettings): Promise<Record<string, unkno
     postgres = await measure(db, cases, iterations, settings.log);
   } finally {
     await db.close();
-    const client = new pg.Client({ connectionString: URL_ });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    await dropBenchSchema(schema);
   }
   settings.log(`queries: PGlite (in memory), ${cases} cases`);
   const lite = await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY });

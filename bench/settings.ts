@@ -12,3 +12,18 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
+
+/** The tests' PostgreSQL server; each benchmark makes a schema of its own there and drops it after. */
+export const BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Drops a benchmark's schema and everything in it. */
+export async function dropBenchSchema(schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,13 +1,17 @@
 /**
- * One command, one transaction: load the stream, fold it, decide, then write the new events,
- * the read models, the deadlines the new state implies and the outbound effects together.
- * Generic over the model, so the store knows nothing of escalation rules.
+ * One command: load the stream, fold it, decide, then write the new events, the read models, the
+ * deadlines the new state implies and the outbound effects together, in one statement
+ * (`write_streams`, migration 0011). Generic over the model, so the store knows nothing of
+ * escalation rules.
  */
 import type { Clock } from './clock.js';
 import type { Db, Tx } from './db.js';
-import { readStreamAndDeadlines, syncDeadlines, type DeadlineDiff, type DesiredDeadline } from './deadlines.js';
-import { appendToLockedStream, ConcurrencyConflict, lockStream, readStream, type EventRecord, type StoredEvent } from './events.js';
-import { enqueueEffects, type OutboxEffect } from './outbox.js';
+import type { DeadlineDiff, DesiredDeadline } from './deadlines.js';
+import { ConcurrencyConflict, type StoredEvent, type StreamRecord } from './events.js';
+import type { OutboxEffect } from './outbox.js';
+import { planDeadlines, readForCommand, writeStreams, type LoadedStream, type Projection, type StreamWrite } from './stream-write.js';
+
+export type { LoadedStream } from './stream-write.js';
 
 export interface Refusal {
   readonly code: string;
@@ -24,8 +28,10 @@ export interface StreamModel<S, C, E extends StoredEvent> {
   deadlinesOf?(state: S, now: Date): readonly DesiredDeadline[];
   /** Outbound effects caused by these events; each has an idempotency key. */
   effectsOf?(change: StreamChange<S, E>): readonly OutboxEffect[];
-  /** Updates read models, in the same transaction. */
-  project?(tx: Tx, change: StreamChange<S, E>): Promise<void>;
+  /** Read model rows to write with the events (each by its `project_<name>` database function). */
+  projectionsOf?(change: StreamChange<S, E>): readonly Projection[];
+  /** The model's own error for a database refusal of its write (a read model's unique key), if it has one. */
+  writeError?(error: unknown, change: StreamChange<S, E>): Error | undefined;
 }
 
 export interface StreamChange<S, E> {
@@ -42,7 +48,8 @@ export type CommandOutcome<S, E extends StoredEvent> =
   | {
       readonly ok: true;
       readonly state: S | undefined;
-      readonly records: readonly EventRecord<E>[];
+      /** The events written, as the stream holds them (they join the audit chain at commit). */
+      readonly records: readonly StreamRecord<E>[];
       readonly version: number;
       readonly deadlines: DeadlineDiff;
       readonly attempts: number;
@@ -53,11 +60,48 @@ export function foldEvents<S, E>(evolve: (state: S | undefined, event: E) => S, 
   return events.reduce<S | undefined>((state, event) => evolve(state, event), from);
 }
 
+const NO_DEADLINE_CHANGE: DeadlineDiff = { added: [], moved: [], cancelled: [] };
+
+type Prepared<S, E extends StoredEvent> =
+  | { readonly done: CommandOutcome<S, E> }
+  | { readonly done?: undefined; readonly write: StreamWrite<E>; readonly change: StreamChange<S, E>; readonly deadlines: DeadlineDiff };
+
+/** Folds the loaded stream, decides, and works out the write: no I/O. */
+function prepare<S, C, E extends StoredEvent>(model: StreamModel<S, C, E>, streamId: string, command: C, now: Date, loaded: LoadedStream<E>): Prepared<S, E> {
+  const { version } = loaded;
+  const before = foldEvents(model.evolve, loaded.records.map((r) => r.event));
+  const decision = model.decide(before, command, now);
+  if (!decision.ok) return { done: { ok: false, refusal: decision.refusal, state: before, version, attempts: 1 } };
+  if (decision.events.length === 0) return { done: { ok: true, state: before, records: [], version, deadlines: NO_DEADLINE_CHANGE, attempts: 1 } };
+  const after = foldEvents(model.evolve, decision.events, before) as S;
+  const change: StreamChange<S, E> = { streamId, before, after, events: decision.events, version: version + decision.events.length, now };
+  const planned = model.deadlinesOf ? planDeadlines(streamId, loaded.deadlines, model.deadlinesOf(after, now)) : undefined;
+  const write: StreamWrite<E> = {
+    streamId,
+    expectedVersion: version,
+    events: decision.events,
+    now,
+    ...(planned !== undefined && { deadlines: planned.ops }),
+    ...(model.projectionsOf && { projections: model.projectionsOf(change) }),
+    ...(model.effectsOf && { effects: model.effectsOf(change) }),
+  };
+  return { write, change, deadlines: planned?.diff ?? NO_DEADLINE_CHANGE };
+}
+
+async function write<S, C, E extends StoredEvent>(q: Db | Tx, model: StreamModel<S, C, E>, prepared: Exclude<Prepared<S, E>, { done: CommandOutcome<S, E> }>): Promise<CommandOutcome<S, E>> {
+  let records: StreamRecord<E>[];
+  try {
+    [records = []] = await writeStreams(q, [prepared.write]);
+  } catch (error) {
+    throw model.writeError?.(error, prepared.change) ?? error;
+  }
+  return { ok: true, state: prepared.change.after, records, version: prepared.change.version, deadlines: prepared.deadlines, attempts: 1 };
+}
+
 /**
- * Runs the command inside `tx`, once. The stream's lock is taken before the stream is read, and
- * every writer of a stream takes it, so the decision is made on the version the events are
- * appended after. Should a writer ever skip the lock, the unique (stream, version) index refuses
- * the append as `ConcurrencyConflict`, and the caller retries the whole cycle.
+ * Runs the command inside `tx`, once, in two statements: the stream is read under its lock (every
+ * writer of a stream takes it), so the decision is made on the version the events are written
+ * after, then everything is written at once. The events join the audit chain when `tx` commits.
  */
 export async function handleCommandIn<S, C, E extends StoredEvent>(
   tx: Tx,
@@ -66,25 +110,8 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
   command: C,
   now: Date,
 ): Promise<CommandOutcome<S, E>> {
-  await lockStream(tx, streamId);
-  // With deadlines to keep, the stream and its deadlines come back in one statement.
-  const { version, records, deadlines: existing } = model.deadlinesOf
-    ? await readStreamAndDeadlines<E>(tx, streamId)
-    : { ...(await readStream<E>(tx, streamId)), deadlines: undefined };
-  const before = foldEvents(model.evolve, records.map((r) => r.event));
-  const decision = model.decide(before, command, now);
-  if (!decision.ok) return { ok: false, refusal: decision.refusal, state: before, version, attempts: 1 };
-  const none: DeadlineDiff = { added: [], moved: [], cancelled: [] };
-  if (decision.events.length === 0) return { ok: true, state: before, records: [], version, deadlines: none, attempts: 1 };
-
-  const after = foldEvents(model.evolve, decision.events, before) as S;
-  const change: StreamChange<S, E> = { streamId, before, after, events: decision.events, version: version + decision.events.length, now };
-  const deadlines = model.deadlinesOf ? await syncDeadlines(tx, streamId, model.deadlinesOf(after, now), now, { streamLocked: true, ...(existing !== undefined && { existing }) }) : none;
-  if (model.project) await model.project(tx, change);
-  if (model.effectsOf) await enqueueEffects(tx, model.effectsOf(change), { streamId, now });
-  // The append goes last: it holds the global audit-head lock until commit.
-  const written = await appendToLockedStream(tx, streamId, version, decision.events, now);
-  return { ok: true, state: after, records: written, version: change.version, deadlines, attempts: 1 };
+  const prepared = prepare(model, streamId, command, now, await readForCommand<E>(tx, streamId, { lock: true }));
+  return prepared.done ?? write(tx, model, prepared);
 }
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -104,17 +131,23 @@ export async function withConcurrencyRetry<T>(attempt: (n: number) => Promise<T>
   }
 }
 
-/** Runs the command in its own transaction, retrying the whole read-decide-write cycle on conflict. */
+/**
+ * Runs the command on its own: one read (or none, given the stream the caller has just read with
+ * `readForCommand`) and one write statement, which is its own transaction. The read takes no
+ * lock; the write checks the version under the stream's lock, and when another change landed
+ * first the whole read-decide-write cycle runs again on a fresh read.
+ */
 export async function handleCommand<S, C, E extends StoredEvent>(
   db: Db,
   model: StreamModel<S, C, E>,
   streamId: string,
   command: C,
-  options: { readonly clock: Clock; readonly maxAttempts?: number },
+  options: { readonly clock: Clock; readonly maxAttempts?: number; readonly loaded?: LoadedStream<E> },
 ): Promise<CommandOutcome<S, E>> {
-  const { value, attempts } = await withConcurrencyRetry(
-    () => db.transaction((tx) => handleCommandIn(tx, model, streamId, command, options.clock.now())),
-    options.maxAttempts,
-  );
+  const { value, attempts } = await withConcurrencyRetry(async (n) => {
+    const loaded = n === 1 && options.loaded !== undefined ? options.loaded : await readForCommand<E>(db, streamId, { lock: false });
+    const prepared = prepare(model, streamId, command, options.clock.now(), loaded);
+    return prepared.done ?? write(db, model, prepared);
+  }, options.maxAttempts);
   return { ...value, attempts };
 }

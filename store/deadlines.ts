@@ -7,7 +7,7 @@
 import type { Clock } from './clock.js';
 import { pollLoop, realSleep, type Sleep } from './poll-loop.js';
 import type { Db, Queryable, Tx } from './db.js';
-import { EVENT_COLUMNS, eventRecordFromRow, lockStream, type EventRecord, type EventRow, type StoredEvent } from './events.js';
+import { lockStream } from './events.js';
 
 export interface DesiredDeadline {
   /** Unique within the stream; the same key across decisions means the same deadline. */
@@ -94,23 +94,6 @@ function dueInstant(d: DesiredDeadline, streamId: string): Date {
 export async function listDeadlines(q: Queryable, streamId: string): Promise<DeadlineRecord[]> {
   const rows = await q.query<DeadlineRow>('SELECT * FROM deadlines WHERE stream_id = $1 ORDER BY due_at, key', [streamId]);
   return rows.map(toRecord);
-}
-
-/**
- * The stream's events and its deadlines, read in one statement (one snapshot). Read under the
- * stream's lock, the deadlines can go to `syncDeadlines` as `existing`.
- */
-export async function readStreamAndDeadlines<E extends StoredEvent>(
-  q: Queryable,
-  streamId: string,
-): Promise<{ version: number; records: EventRecord<E>[]; deadlines: DeadlineRecord[] }> {
-  const [row] = await q.query<{ events: EventRow[]; deadlines: DeadlineRow[] }>(
-    `SELECT (SELECT coalesce(json_agg(e ORDER BY e.version), '[]') FROM (SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1) AS e) AS events,
-            (SELECT coalesce(json_agg(d ORDER BY d.due_at, d.key), '[]') FROM deadlines AS d WHERE d.stream_id = $1) AS deadlines`,
-    [streamId],
-  );
-  const records = (row?.events ?? []).map((r) => eventRecordFromRow<E>(r));
-  return { version: records.at(-1)?.version ?? 0, records, deadlines: (row?.deadlines ?? []).map(toRecord) };
 }
 
 /**

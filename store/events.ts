@@ -13,14 +13,19 @@ export interface StoredEvent {
   readonly at: string;
 }
 
-export interface EventRecord<E extends StoredEvent = StoredEvent> {
-  readonly seq: number;
+/** An event as its stream holds it. */
+export interface StreamRecord<E extends StoredEvent = StoredEvent> {
   readonly streamId: string;
   readonly version: number;
   readonly type: string;
   readonly occurredAt: string;
   readonly recordedAt: string;
   readonly event: E;
+}
+
+/** A chained event: its place in the audit trail and the hashes that link it there. */
+export interface EventRecord<E extends StoredEvent = StoredEvent> extends StreamRecord<E> {
+  readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;
 }
@@ -34,8 +39,10 @@ export class ConcurrencyConflict extends Error {
     readonly streamId: string,
     readonly expectedVersion: number,
     readonly actualVersion: number,
+    /** What moved, when it was not the stream's version (a deadline changed since it was read). */
+    detail?: string,
   ) {
-    super(`Stream ${streamId} is at version ${actualVersion}, not ${expectedVersion}: another change landed first; reload and try again.`);
+    super(`${detail ?? `Stream ${streamId} is at version ${actualVersion}, not ${expectedVersion}`}: another change landed first; reload and try again.`);
   }
 }
 
@@ -54,19 +61,24 @@ export interface EventRow {
 
 export const EVENT_COLUMNS = 'seq, stream_id, version, type, occurred_at, recorded_at, event, prev_hash, hash';
 const COLUMNS = EVENT_COLUMNS;
+const STREAM_COLUMNS = 'stream_id, version, type, occurred_at, recorded_at, event';
 
-export function eventRecordFromRow<E extends StoredEvent>(row: EventRow): EventRecord<E> {
+/** A stream's row as the command reads return it: chained or staged, so without its place in the chain. */
+export type StreamRow = Omit<EventRow, 'seq' | 'prev_hash' | 'hash'>;
+
+export function streamRecordFromRow<E extends StoredEvent>(row: StreamRow): StreamRecord<E> {
   return {
-    seq: row.seq,
     streamId: row.stream_id,
     version: row.version,
     type: row.type,
     occurredAt: new Date(row.occurred_at).toISOString(),
     recordedAt: new Date(row.recorded_at).toISOString(),
     event: row.event as E,
-    prevHash: row.prev_hash,
-    hash: row.hash,
   };
+}
+
+export function eventRecordFromRow<E extends StoredEvent>(row: EventRow): EventRecord<E> {
+  return { seq: row.seq, ...streamRecordFromRow<E>(row), prevHash: row.prev_hash, hash: row.hash };
 }
 
 /** SHA-256 of the previous hash followed by the canonical JSON of everything stored in the row. */
@@ -91,15 +103,24 @@ export async function lockStream(tx: Tx, streamId: string): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('resolve:stream'), hashtext($1))`, [streamId]);
 }
 
-/** The number of events in the stream (0 when it does not exist). */
+/** The number of events in the stream (0 when it does not exist), counting those this transaction has staged. */
 export async function streamVersion(q: Queryable, streamId: string): Promise<number> {
-  const [row] = await q.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1', [streamId]);
+  const [row] = await q.query<{ version: number }>('SELECT stream_version($1) AS version', [streamId]);
   return row?.version ?? 0;
 }
 
-export async function readStream<E extends StoredEvent>(q: Queryable, streamId: string): Promise<{ version: number; records: EventRecord<E>[] }> {
-  const rows = await q.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version`, [streamId]);
-  const records = rows.map((r) => eventRecordFromRow<E>(r));
+/**
+ * The stream's events in order. Inside a transaction that has written to the stream, they include
+ * the events it staged (migration 0011), which join the audit chain when it commits.
+ */
+export async function readStream<E extends StoredEvent>(q: Queryable, streamId: string): Promise<{ version: number; records: StreamRecord<E>[] }> {
+  const rows = await q.query<StreamRow>(
+    `SELECT ${STREAM_COLUMNS} FROM events WHERE stream_id = $1
+     UNION ALL SELECT ${STREAM_COLUMNS} FROM event_staging WHERE stream_id = $1
+     ORDER BY version`,
+    [streamId],
+  );
+  const records = rows.map((r) => streamRecordFromRow<E>(r));
   return { version: records.at(-1)?.version ?? 0, records };
 }
 
@@ -156,6 +177,37 @@ export async function appendToStream<E extends StoredEvent>(
 }
 
 /**
+ * Each event as it will be stored after `expectedVersion`, with its canonical JSON split around
+ * the sequence number, which only the chaining in the database knows: hash = SHA-256(previous
+ * hash || before || seq || after) is exactly `chainHash`. Checks every event first.
+ */
+export function chainBodies<E extends StoredEvent>(
+  streamId: string,
+  expectedVersion: number,
+  events: readonly E[],
+  recordedAt: Date,
+): { readonly record: StreamRecord<E>; readonly before: string; readonly after: string }[] {
+  const occurred = events.map((e) => checkEvent(e, streamId));
+  const recorded = recordedAt.toISOString();
+  return events.map((event, i) => {
+    const record: StreamRecord<E> = {
+      streamId,
+      version: expectedVersion + i + 1,
+      type: event.type,
+      occurredAt: occurred[i]!,
+      recordedAt: recorded,
+      event: JSON.parse(JSON.stringify(event)) as E,
+    };
+    // The canonical JSON sorts keys, so `seq` falls between recordedAt and streamId.
+    return {
+      record,
+      before: `${canonicalJson({ event: record.event, occurredAt: record.occurredAt, recordedAt: record.recordedAt }).slice(0, -1)},"seq":`,
+      after: `,${canonicalJson({ streamId: record.streamId, type: record.type, version: record.version }).slice(1)}`,
+    };
+  });
+}
+
+/**
  * The append itself, for a caller that has already taken `lockStream` in this transaction and
  * seen the stream at `expectedVersion` under that lock (as `handleCommandIn` does), so the
  * lock and the version check are not repeated. The audit head is held by one statement
@@ -169,22 +221,8 @@ export async function appendToLockedStream<E extends StoredEvent>(
   events: readonly E[],
   recordedAt: Date,
 ): Promise<EventRecord<E>[]> {
-  const occurred = events.map((e) => checkEvent(e, streamId));
   if (events.length === 0) return [];
-  const recorded = recordedAt.toISOString();
-  const bodies = events.map((event, i) => ({
-    streamId,
-    version: expectedVersion + i + 1,
-    type: event.type,
-    occurredAt: occurred[i]!,
-    recordedAt: recorded,
-    event: JSON.parse(JSON.stringify(event)) as E,
-  }));
-  // The canonical JSON sorts keys, so `seq` falls between recordedAt and streamId.
-  const split = bodies.map((b) => ({
-    before: `${canonicalJson({ event: b.event, occurredAt: b.occurredAt, recordedAt: b.recordedAt }).slice(0, -1)},"seq":`,
-    after: `,${canonicalJson({ streamId: b.streamId, type: b.type, version: b.version }).slice(1)}`,
-  }));
+  const bodies = chainBodies(streamId, expectedVersion, events, recordedAt);
 
   let rows: { appended_seq: number; appended_prev_hash: string; appended_hash: string }[];
   try {
@@ -193,19 +231,19 @@ export async function appendToLockedStream<E extends StoredEvent>(
       [
         streamId,
         expectedVersion + 1,
-        bodies.map((b) => b.type),
-        bodies.map((b) => b.occurredAt),
-        recorded,
-        bodies.map((b) => JSON.stringify(b.event)),
-        split.map((p) => p.before),
-        split.map((p) => p.after),
+        bodies.map((b) => b.record.type),
+        bodies.map((b) => b.record.occurredAt),
+        recordedAt.toISOString(),
+        bodies.map((b) => JSON.stringify(b.record.event)),
+        bodies.map((b) => b.before),
+        bodies.map((b) => b.after),
       ],
     );
   } catch (error) {
     if ((error as { code?: string }).code === '23505') throw new ConcurrencyConflict(streamId, expectedVersion, await streamVersion(tx, streamId).catch(() => -1));
     throw error;
   }
-  return bodies.map((body, i) => {
+  return bodies.map(({ record: body }, i) => {
     const row = rows[i];
     const record = row && { seq: row.appended_seq, ...body, prevHash: row.appended_prev_hash, hash: row.appended_hash };
     if (!record || chainHash(record.prevHash, record) !== record.hash || (i > 0 && record.prevHash !== rows[i - 1]!.appended_hash)) {

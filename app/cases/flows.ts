@@ -25,7 +25,7 @@ import type { MessageLocation } from '../delivery/messages.js';
 import type { RaiseOutcome, Reply } from '../replies.js';
 import { commandFor, isMovingAction, raiseCommandFor } from './commands.js';
 import { createCaseComposer, type CaseComposer } from './compose.js';
-import { caseDeadlineHandler, caseDeliveryRecorder, caseModel, findCaseByReference, handleCaseCommand, loadCase, policyLookup, type CaseStoreOptions } from './model.js';
+import { caseDeadlineHandler, caseDeliveryRecorder, caseModel, findCaseByReference, handleCaseCommand, loadCase, loadCaseForCommand, policyLookup, type CaseStoreOptions } from './model.js';
 import { checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from './raise-form.js';
 import { createCaseRouting } from './routing.js';
 import { caseView, outcomeView, statusCardView } from './views.js';
@@ -194,7 +194,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     // A review task's "Mark done" belongs to the reviews (the bot routes it there); a case never sees one.
     if (action.verb === 'reviewTaskDone') return { message: NOT_YOURS };
 
-    const { state, records } = await loadCase(db, action.data.caseId);
+    const { state, records, loaded } = await loadCaseForCommand(db, action.data.caseId);
     if (state === undefined || !hasPart(state, actorId)) return { message: NOT_YOURS };
     const events = records.map((r) => r.event);
     if (!isMovingAction(action)) return { card: (await composer.cardFor(state, actorId, { events })).card };
@@ -209,7 +209,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       defaultEscalationReason: isResponseOverdue(state, clock.now()) ? ONE_CLICK_ESCALATION_REASON : undefined,
       people: target === undefined ? { to: [], cc: [], actionConfirmers: [], managers: {}, limitWatchers: [] } : await routing.stagePeople(state, policy, target),
     });
-    const outcome = await handleCaseCommand(store, command);
+    // The case as just read: the command reads it again only if another change landed meanwhile.
+    const outcome = await handleCaseCommand(store, command, loaded);
     // AMB-20: the stage needs the Director briefing note first: its form, to complete and escalate in one submit.
     if (!outcome.ok && outcome.refusal.code === 'briefing-required' && target !== undefined && (command.type === 'escalate' || command.type === 'bypass')) {
       return briefings.formFor(actorId, outcome.state ?? state, {

@@ -20,12 +20,13 @@ import {
 } from '../../domain/escalation/index.js';
 import { notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
 import { emailHeading, getPolicy, nextStage, type Policy } from '../../domain/policies/index.js';
-import { findCaseSummary, upsertCaseSummary, type CaseSummaryRow } from './summary.js';
+import { caseSummaryProjection, duplicateReferenceOf, findCaseSummary, type CaseSummaryRow } from './summary.js';
 import type { Clock } from '../../store/clock.js';
-import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type StreamModel } from '../../store/command.js';
+import { foldEvents, handleCommand, handleCommandIn, type CommandOutcome, type LoadedStream, type StreamModel } from '../../store/command.js';
+import { readForCommand } from '../../store/stream-write.js';
 import type { Db, Queryable, Tx } from '../../store/db.js';
 import type { DeadlineHandler } from '../../store/deadlines.js';
-import { readStream, type EventRecord } from '../../store/events.js';
+import { readStream, type StreamRecord } from '../../store/events.js';
 import type { OutboxEffect, OutboxRecord } from '../../store/outbox.js';
 import { z } from 'zod';
 import { EFFECT_KINDS, parseReceipt, type EmailEffectPayload, type TeamsEffectPayload } from '../delivery/messages.js';
@@ -121,14 +122,16 @@ export function caseModel(ctx: CaseStoreContext): StreamModel<CaseState, CaseCom
         notificationsFor({ before: change.before, after: change.after, events: change.events }), change.after, ctx.tenant, emailHeading(policyOf(change.after), change.after.alertTypeId),
       );
     },
-    async project(tx, change) {
-      const summary = summarise(change.after, change.now);
+    projectionsOf(change) {
       const state = change.after;
-      await upsertCaseSummary(tx, summary, {
-        isOpen: state.status === 'open' || state.status === 'referred',
-        awaitingResponseBy: state.status === 'open' && state.stage.response === null ? state.stage.responseDueAt : null,
-      });
+      return [
+        caseSummaryProjection(summarise(state, change.now), {
+          isOpen: state.status === 'open' || state.status === 'referred',
+          awaitingResponseBy: state.status === 'open' && state.stage.response === null ? state.stage.responseDueAt : null,
+        }),
+      ];
     },
+    writeError: (error, change) => duplicateReferenceOf(error, change.after.reference),
   };
 }
 
@@ -139,8 +142,10 @@ export interface CaseStoreOptions extends CaseStoreContext {
 }
 
 /** Runs a person's command on a case; the case's stream id is its case id. */
-export function handleCaseCommand(options: CaseStoreOptions, command: CaseCommand): Promise<CommandOutcome<CaseState, CaseEvent>> {
-  return handleCommand(options.db, caseModel(options), command.caseId, command, { clock: options.clock, ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }) });
+export function handleCaseCommand(options: CaseStoreOptions, command: CaseCommand, loaded?: LoadedStream<CaseEvent>): Promise<CommandOutcome<CaseState, CaseEvent>> {
+  return handleCommand(options.db, caseModel(options), command.caseId, command, {
+    clock: options.clock, ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }), ...(loaded !== undefined && { loaded }),
+  });
 }
 
 /** The deadline dispatcher's handler for cases: a `deadline-reached` command from the system. */
@@ -187,9 +192,19 @@ export function caseDeliveryRecorder(ctx: CaseStoreContext, clock: Clock): (tx: 
   };
 }
 
-export async function loadCase(q: Queryable, caseId: string): Promise<{ state: CaseState | undefined; version: number; records: EventRecord<CaseEvent>[] }> {
+export async function loadCase(q: Queryable, caseId: string): Promise<{ state: CaseState | undefined; version: number; records: StreamRecord<CaseEvent>[] }> {
   const { version, records } = await readStream<CaseEvent>(q, caseId);
   return { state: foldEvents(evolve, records.map((r) => r.event)), version, records };
+}
+
+/**
+ * The case as a command will need it: its events and its deadlines in one statement. Give
+ * `loaded` to `handleCaseCommand` and the command reads nothing more unless another change lands
+ * first.
+ */
+export async function loadCaseForCommand(q: Queryable, caseId: string): Promise<{ state: CaseState | undefined; records: readonly StreamRecord<CaseEvent>[]; loaded: LoadedStream<CaseEvent> }> {
+  const loaded = await readForCommand<CaseEvent>(q, caseId, { lock: false });
+  return { state: foldEvents(evolve, loaded.records.map((r) => r.event)), records: loaded.records, loaded };
 }
 
 export function findCaseByReference(q: Queryable, reference: string): Promise<CaseSummaryRow<CaseSummary> | undefined> {

@@ -3,6 +3,7 @@
  * case's events, for "open cases by person", "cases at a stage" and "overdue" queries.
  */
 import type { Queryable, Tx } from '../../store/db.js';
+import type { Projection } from '../../store/stream-write.js';
 
 /** The summary as the store keeps it; the domain's `CaseSummary` fits this shape. */
 export interface CaseSummaryInput {
@@ -68,52 +69,57 @@ function toRow<S extends CaseSummaryInput>(r: Row): CaseSummaryRow<S> {
 
 const COLUMNS = 'case_id, reference, status, is_open, stage_id, response_due_at, version, summary';
 
+/** What the case's row says besides the summary: whether it still needs people, and until when a response is awaited. */
+export interface CaseSummaryState {
+  readonly isOpen: boolean;
+  readonly awaitingResponseBy: string | null;
+}
+
 /**
- * Writes the case's row. `isOpen` says whether the case still needs people; `awaitingResponseBy`
- * is the response due time while a response is still awaited (it drives the overdue query).
+ * The case's row as the store writes it with the case's events (`project_case_summary`,
+ * migration 0011). `isOpen` says whether the case still needs people; `awaitingResponseBy` is
+ * the response due time while a response is still awaited (it drives the overdue query). The row
+ * is written only when no other case holds the reference; otherwise the write is refused as a
+ * unique violation (`duplicateReferenceOf` names it).
  */
-export async function upsertCaseSummary(tx: Tx, summary: CaseSummaryInput, state: { readonly isOpen: boolean; readonly awaitingResponseBy: string | null }): Promise<void> {
-  // One statement: the row is written only when no other case holds the reference. A race with
-  // another case taking it at the same moment ends on the unique index, reported the same way.
-  let written: unknown[];
+export function caseSummaryProjection(summary: CaseSummaryInput, state: CaseSummaryState): Projection {
+  return {
+    fn: 'project_case_summary',
+    row: {
+      caseId: summary.caseId,
+      reference: summary.reference,
+      policyId: summary.policyId,
+      kind: summary.kind,
+      status: summary.status,
+      isOpen: state.isOpen,
+      stageId: summary.stageId,
+      stageLabel: summary.stageLabel,
+      raisedBy: summary.raisedBy,
+      addressees: summary.addressees,
+      copied: summary.copied,
+      responseDueAt: state.awaitingResponseBy,
+      overallLimitAt: summary.overallLimitAt,
+      updatedAt: summary.updatedAt,
+      version: summary.version,
+      summary,
+    },
+  };
+}
+
+/** The reference clash a refused summary write was, if it was one. */
+export function duplicateReferenceOf(error: unknown, reference: string): DuplicateReferenceError | undefined {
+  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'case_summary_reference_key' ? new DuplicateReferenceError(reference) : undefined;
+}
+
+/** Writes the case's row on its own (tests, repairs); commands write it with their events. */
+export async function upsertCaseSummary(tx: Tx, summary: CaseSummaryInput, state: CaseSummaryState): Promise<void> {
+  const { row } = caseSummaryProjection(summary, state);
   try {
-    written = await tx.query(
-      `INSERT INTO case_summary (case_id, reference, policy_id, kind, status, is_open, stage_id, stage_label, raised_by, addressees, copied,
-                                 response_due_at, overall_limit_at, updated_at, version, summary)
-       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::text, $8::text, $9::text, $10::jsonb, $11::jsonb,
-              $12::timestamptz, $13::timestamptz, $14::timestamptz, $15::integer, $16::jsonb
-        WHERE NOT EXISTS (SELECT 1 FROM case_summary WHERE reference = $2::text AND case_id <> $1::text)
-       ON CONFLICT (case_id) DO UPDATE SET
-         reference = excluded.reference, policy_id = excluded.policy_id, kind = excluded.kind, status = excluded.status,
-         is_open = excluded.is_open, stage_id = excluded.stage_id, stage_label = excluded.stage_label, raised_by = excluded.raised_by,
-         addressees = excluded.addressees, copied = excluded.copied, response_due_at = excluded.response_due_at,
-         overall_limit_at = excluded.overall_limit_at, updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary
-       RETURNING case_id`,
-      [
-        summary.caseId,
-        summary.reference,
-        summary.policyId,
-        summary.kind,
-        summary.status,
-        state.isOpen,
-        summary.stageId,
-        summary.stageLabel,
-        summary.raisedBy,
-        JSON.stringify(summary.addressees),
-        JSON.stringify(summary.copied),
-        state.awaitingResponseBy,
-        summary.overallLimitAt,
-        summary.updatedAt,
-        summary.version,
-        JSON.stringify(summary),
-      ],
-    );
+    await tx.query('SELECT project_case_summary($1::jsonb)', [JSON.stringify(row)]);
   } catch (error) {
-    const { code, constraint } = error as { code?: string; constraint?: string };
-    if (code === '23505' && constraint === 'case_summary_reference_key') throw new DuplicateReferenceError(summary.reference);
-    throw error;
+    throw duplicateReferenceOf(error, summary.reference) ?? error;
   }
-  if (written.length === 0) throw new DuplicateReferenceError(summary.reference);
 }
 
 export async function findCaseSummary<S extends CaseSummaryInput>(q: Queryable, by: { readonly reference: string } | { readonly caseId: string }): Promise<CaseSummaryRow<S> | undefined> {

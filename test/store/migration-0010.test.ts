@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openCasesFor, upsertCaseSummary, type CaseSummaryInput } from '../../app/cases/summary.js';
-import { openDatabase, type Db, type DatabaseOptions, type Queryable, type Tx } from '../../store/db.js';
+import { openCasesFor, type CaseSummaryInput } from '../../app/cases/summary.js';
+import { openDatabase, type Db, type DatabaseOptions, type Queryable } from '../../store/db.js';
 import { loadMigrations } from '../../store/migrate.js';
 import { createOutboxDeliverer, enqueueEffects, listEffects } from '../../store/outbox.js';
 import { TestClock } from '../../store/clock.js';
@@ -75,6 +75,17 @@ function summary(n: number, people: { raisedBy: string; to: string[]; cc: string
   };
 }
 
+/** The case's row as a database before 0011 was written (project_case_summary did not exist yet). */
+async function insertSummary(q: Queryable, s: CaseSummaryInput, state: { isOpen: boolean; awaitingResponseBy: string | null }): Promise<void> {
+  await q.query(
+    `INSERT INTO case_summary (case_id, reference, policy_id, kind, status, is_open, stage_id, stage_label, raised_by, addressees, copied,
+                               response_due_at, overall_limit_at, updated_at, version, summary)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15, $16::jsonb)`,
+    [s.caseId, s.reference, s.policyId, s.kind, s.status, state.isOpen, s.stageId, s.stageLabel, s.raisedBy, JSON.stringify(s.addressees),
+      JSON.stringify(s.copied), state.awaitingResponseBy, s.overallLimitAt, s.updatedAt, s.version, JSON.stringify(s)],
+  );
+}
+
 for (const engine of ENGINES) {
   describe(`store: migration 0010 upgrades a database populated before it [${engine}]`, function () {
     this.timeout(60_000);
@@ -87,11 +98,11 @@ for (const engine of ENGINES) {
 
     it('indexes the rows already there: my cases, the outbox by stream and the claim answer from the new indexes, as they did before', async () => {
       old = await databaseAt0009(engine);
-      const tx = { ...old.q, inTransaction: true } as Tx;
-      await upsertCaseSummary(tx, summary(1, { raisedBy: 'iro-1', to: ['sw-1'], cc: ['tm-1', 'hos-1'], actionOwners: ['sw-2'] }), { isOpen: true, awaitingResponseBy: null });
-      await upsertCaseSummary(tx, summary(2, { raisedBy: 'iro-2', to: ['sw-2'], cc: ['tm-1'] }), { isOpen: true, awaitingResponseBy: null });
-      await upsertCaseSummary(tx, summary(3, { raisedBy: 'iro-1', to: ['sw-3'], cc: [] }), { isOpen: false, awaitingResponseBy: null });
-      await upsertCaseSummary(tx, summary(4, { raisedBy: 'iro-3', to: ['iro-1'], cc: [], actionOwners: [] }), { isOpen: true, awaitingResponseBy: null });
+      const tx = old.q;
+      await insertSummary(tx, summary(1, { raisedBy: 'iro-1', to: ['sw-1'], cc: ['tm-1', 'hos-1'], actionOwners: ['sw-2'] }), { isOpen: true, awaitingResponseBy: null });
+      await insertSummary(tx, summary(2, { raisedBy: 'iro-2', to: ['sw-2'], cc: ['tm-1'] }), { isOpen: true, awaitingResponseBy: null });
+      await insertSummary(tx, summary(3, { raisedBy: 'iro-1', to: ['sw-3'], cc: [] }), { isOpen: false, awaitingResponseBy: null });
+      await insertSummary(tx, summary(4, { raisedBy: 'iro-3', to: ['iro-1'], cc: [], actionOwners: [] }), { isOpen: true, awaitingResponseBy: null });
       const card = (key: string, destination: string) => ({ idempotencyKey: key, destination, kind: 'teams.card', payload: { key } });
       await enqueueEffects(old.q, [card('c1/a', 'teams:sw-1'), card('c1/b', 'teams:tm-1')], { streamId: 'case-1', now: NOW });
       await enqueueEffects(old.q, [card('c2/a', 'teams:sw-2'), card('c2/b', 'teams:sw-1')], { streamId: 'case-2', now: NOW });
@@ -122,7 +133,7 @@ for (const engine of ENGINES) {
 
       db = await openDatabase(old.options);
       const applied = (await db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).map((r) => r.id);
-      assert.equal(applied.at(-1), '0010_queries_that_do_not_grow');
+      assert.ok(applied.includes('0010_queries_that_do_not_grow'), 'opening applied 0010 and every migration after it');
       assert.ok((await db.migrationsApplied()).ok);
       const indexes = await db.query<{ name: string; valid: boolean }>(
         `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

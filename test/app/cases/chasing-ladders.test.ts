@@ -31,7 +31,7 @@ import { createOrgFileDirectory, loadOrganisationFile, type Directory } from '..
 import { TestClock } from '../../../store/clock.js';
 import type { Db } from '../../../store/db.js';
 import { createDeadlineDispatcher, listDeadlines, type DeadlineDispatcher } from '../../../store/deadlines.js';
-import type { EventRecord } from '../../../store/events.js';
+import type { StreamRecord } from '../../../store/events.js';
 import { listEffects, type OutboxRecord } from '../../../store/outbox.js';
 import { describeOnEngines } from '../../store/engines.js';
 import { completeBriefingAnswers } from '../../domain/escalation/briefing-answers.js';
@@ -210,7 +210,7 @@ class Ladder {
   }
 
   /** Everything this case gained since the last look: its events and its outbox effects. */
-  async #drain(): Promise<{ records: EventRecord<CaseEvent>[]; effects: OutboxRecord[] }> {
+  async #drain(): Promise<{ records: StreamRecord<CaseEvent>[]; effects: OutboxRecord[] }> {
     const { records } = await loadCase(this.db, this.caseId);
     const fresh = records.filter((r) => r.version > this.#seenVersion);
     this.#seenVersion = records.at(-1)?.version ?? this.#seenVersion;

@@ -1,0 +1,205 @@
+/**
+ * Issue 11: a command in at most two statements of its own, and the audit chain taken at COMMIT
+ * (migration 0011), so that no connection holds the audit head while it waits for Node.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { TestClock } from '../../store/clock.js';
+import { handleCommand, handleCommandIn } from '../../store/command.js';
+import type { Db, Queryable } from '../../store/db.js';
+import { listDeadlines } from '../../store/deadlines.js';
+import { readStream, verifyChain } from '../../store/events.js';
+import { planDeadlines, readForCommand, writeStreams, type SeenDeadline } from '../../store/stream-write.js';
+import { describeOnEngines, TEST_DATABASE_URL } from './engines.js';
+import { REMINDER_VIEW_DDL, reminderModel, type ReminderEvent } from './fixtures/reminder-model.js';
+
+const actor = 'user-priya-okonjo';
+
+/** The database, counting the statements sent through it. */
+function counting(db: Db): { db: Db; statements: () => number } {
+  let n = 0;
+  const counted: Db = {
+    ...db,
+    query: (sql, params) => {
+      n += 1;
+      return db.query(sql, params);
+    },
+    exec: (sql) => {
+      n += 1;
+      return db.exec(sql);
+    },
+    transaction: db.transaction.bind(db),
+    migrationsApplied: db.migrationsApplied.bind(db),
+    close: db.close.bind(db),
+  };
+  return { db: counted, statements: () => n };
+}
+
+async function stagedRows(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM event_staging');
+  return row!.n;
+}
+
+describeOnEngines('store: a command in one read and one write (issue 11)', (ctx) => {
+  const clock = new TestClock('2026-04-06T08:00:00.000Z');
+  before(async () => {
+    await ctx.db.exec(REMINDER_VIEW_DDL);
+  });
+
+  it('reads a stream\'s events and deadlines in one statement, as reading them apart does (dates, versions, payloads, status)', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    await handleCommand(ctx.db, model, caseId, { type: 'reschedule', actor, dueAt: '2026-04-20T16:00:00.000Z' }, { clock });
+    const together = await readForCommand<ReminderEvent>(ctx.db, caseId, { lock: false });
+    assert.deepEqual({ version: together.version, records: together.records }, await readStream<ReminderEvent>(ctx.db, caseId));
+    assert.deepEqual(together.deadlines, (await listDeadlines(ctx.db, caseId)).map((d) => ({ id: d.id, key: d.key, kind: d.kind, dueAt: d.dueAt, data: d.data, status: d.status })));
+    assert.equal(together.version, 2);
+    assert.deepEqual(await readForCommand(ctx.db, `case-${randomUUID()}`, { lock: false }), { version: 0, records: [], deadlines: [] });
+  });
+
+  it('runs a command on its own in two statements: the read, and the write that is its own transaction', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    const { db, statements } = counting(ctx.db);
+    const outcome = await handleCommand(db, model, caseId, { type: 'reschedule', actor, dueAt: '2026-04-14T16:00:00.000Z' }, { clock });
+    assert.ok(outcome.ok);
+    assert.equal(statements(), 2);
+    assert.deepEqual(outcome.deadlines, { added: [], moved: ['chase-1'], cancelled: [] });
+    const [deadline] = await listDeadlines(ctx.db, caseId);
+    assert.equal(deadline!.dueAt.toISOString(), '2026-04-14T16:00:00.000Z');
+    const [view] = await ctx.db.query<{ version: number }>('SELECT version FROM reminder_view WHERE case_id = $1', [caseId]);
+    assert.equal(view!.version, 2, 'the read model was written by the same statement');
+  });
+
+  it('runs a command in one statement when given the stream the caller has just read', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    const loaded = await readForCommand<ReminderEvent>(ctx.db, caseId, { lock: false });
+    const { db, statements } = counting(ctx.db);
+    const outcome = await handleCommand(db, model, caseId, { type: 'reschedule', actor, dueAt: '2026-04-15T16:00:00.000Z' }, { clock, loaded });
+    assert.ok(outcome.ok);
+    assert.equal(statements(), 1);
+    assert.equal(outcome.version, 2);
+  });
+
+  it('decides again on a fresh read when the stream it was given has moved on, and loses nothing', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    const stale = await readForCommand<ReminderEvent>(ctx.db, caseId, { lock: false });
+    await handleCommand(ctx.db, model, caseId, { type: 'reschedule', actor, dueAt: '2026-04-16T16:00:00.000Z' }, { clock });
+    const outcome = await handleCommand(ctx.db, model, caseId, { type: 'reschedule', actor, dueAt: '2026-04-17T16:00:00.000Z' }, { clock, loaded: stale });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.attempts, 2);
+    const { records } = await readStream<ReminderEvent>(ctx.db, caseId);
+    assert.deepEqual(records.map((r) => r.version), [1, 2, 3]);
+  });
+
+  it('refuses a write whose deadline changed since it was read, as a conflict, with nothing written', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    const [row] = await listDeadlines(ctx.db, caseId);
+    const seen: SeenDeadline = { id: row!.id, key: row!.key, kind: row!.kind, dueAt: row!.dueAt, data: row!.data, status: 'scheduled' };
+    // A dispatcher fired it meanwhile (it writes the deadline under the stream's lock, with no event of its own).
+    await ctx.db.query(`UPDATE deadlines SET status = 'fired', fired_at = now() WHERE id = $1`, [row!.id]);
+    const { ops } = planDeadlines(caseId, [seen], [{ key: seen.key, kind: seen.kind, dueAt: seen.dueAt, data: { chase: 99 } }]);
+    await assert.rejects(
+      writeStreams(ctx.db, [{ streamId: caseId, expectedVersion: 1, events: [{ type: 'rescheduled', at: clock.now().toISOString(), dueAt: '2026-04-13T16:00:00.000Z' }], deadlines: ops, now: clock.now() }]),
+      (error: Error) => error.name === 'ConcurrencyConflict' && /deadline of stream .* changed since it was read/.test(error.message),
+    );
+    assert.equal((await readStream(ctx.db, caseId)).version, 1);
+    assert.equal((await listDeadlines(ctx.db, caseId))[0]!.status, 'fired', 'the fired deadline was not re-armed');
+  });
+
+  it('stages a transaction\'s events where only it can read them, and chains them gap-free when it commits', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await ctx.db.transaction(async (tx) => {
+      await handleCommandIn(tx, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, clock.now());
+      await handleCommandIn(tx, model, caseId, { type: 'reschedule', actor, dueAt: '2026-04-20T16:00:00.000Z' }, clock.now());
+      // The second command decided on the first one's staged event.
+      assert.deepEqual((await readStream(tx, caseId)).records.map((r) => r.version), [1, 2]);
+      assert.equal(await stagedRows(tx), 2);
+      const [chained] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE stream_id = $1', [caseId]);
+      assert.equal(chained!.n, 0, 'nothing is chained before the commit');
+    });
+    assert.equal(await stagedRows(ctx.db), 0);
+    const rows = await ctx.db.query<{ seq: number; version: number }>('SELECT seq, version FROM events WHERE stream_id = $1 ORDER BY version', [caseId]);
+    assert.deepEqual(rows.map((r) => r.version), [1, 2]);
+    assert.equal(rows[1]!.seq, rows[0]!.seq + 1);
+    const check = await verifyChain(ctx.db);
+    assert.ok(check.ok, JSON.stringify(check));
+  });
+
+  it('leaves no trace of a rolled-back transaction\'s events: no sequence number used, the chain still whole', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    const [head] = await ctx.db.query<{ seq: number }>('SELECT seq FROM audit_head');
+    await assert.rejects(
+      ctx.db.transaction(async (tx) => {
+        await handleCommandIn(tx, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, clock.now());
+        throw new Error('the handler failed after the command');
+      }),
+      /the handler failed/,
+    );
+    const [after] = await ctx.db.query<{ seq: number }>('SELECT seq FROM audit_head');
+    assert.equal(after!.seq, head!.seq);
+    assert.equal((await readStream(ctx.db, caseId)).version, 0);
+    assert.equal(await stagedRows(ctx.db), 0);
+    assert.ok((await verifyChain(ctx.db)).ok);
+  });
+
+  it('lets concurrent transactions on one stream each decide on the version it writes after, first time (the lock comes before the read)', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const model = reminderModel(caseId);
+    await handleCommand(ctx.db, model, caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    const dueTimes = Array.from({ length: 6 }, (_, i) => `2026-05-0${i + 1}T16:00:00.000Z`);
+    await Promise.all(dueTimes.map((dueAt) => ctx.db.transaction((tx) => handleCommandIn(tx, model, caseId, { type: 'reschedule', actor, dueAt }, clock.now()))));
+    const { records } = await readStream<ReminderEvent>(ctx.db, caseId);
+    assert.deepEqual(records.map((r) => r.version), [1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('store: no connection holds the audit head while it waits for Node (issue 11) [postgres]', function () {
+  this.timeout(30_000);
+  let db: Db | undefined;
+  let schema: string;
+  before(async () => {
+    const { openTestDatabase } = await import('./engines.js');
+    const opened = await openTestDatabase('postgres');
+    db = opened.db;
+    schema = (opened.options as { schema: string }).schema;
+    after(() => opened.dispose());
+    await db.exec(REMINDER_VIEW_DDL);
+  });
+
+  it('leaves the audit head free while a transaction that has written events is still open, and others append meanwhile', async () => {
+    const clock = new TestClock('2026-04-06T08:00:00.000Z');
+    const held = `case-${randomUUID()}`;
+    const other = `case-${randomUUID()}`;
+    const probe = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+    await probe.connect();
+    try {
+      await db!.transaction(async (tx) => {
+        await handleCommandIn(tx, reminderModel(held), held, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, clock.now());
+        // The transaction is open and waiting for Node: the head row is not locked...
+        await probe.query('BEGIN');
+        await probe.query('SELECT seq FROM audit_head WHERE id FOR UPDATE NOWAIT');
+        await probe.query('ROLLBACK');
+        // ...and another command on another stream commits its events meanwhile.
+        const outcome = await handleCommand(db!, reminderModel(other), other, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+        assert.ok(outcome.ok);
+      });
+    } finally {
+      await probe.end();
+    }
+    const rows = await db!.query<{ stream_id: string; seq: number }>('SELECT stream_id, seq FROM events WHERE stream_id = ANY($1) ORDER BY seq', [[held, other]]);
+    assert.deepEqual(rows.map((r) => r.stream_id), [other, held], 'the chain follows the order of commits');
+    assert.ok((await verifyChain(db!)).ok);
+  });
+});
