@@ -81,9 +81,10 @@ async function run(message: ToLoad): Promise<LoadResult> {
   if (plan.mode === 'closed') {
     let next = 0;
     first = performance.now();
+    const until = plan.seconds === undefined ? Infinity : first + plan.seconds * 1000;
     await Promise.all(
       Array.from({ length: plan.clients }, async () => {
-        for (let i = next++; i < bodies.length; i = next++) await post(bodies[i]!, performance.now());
+        for (let i = next++; i < bodies.length && performance.now() < until; i = next++) await post(bodies[i]!, performance.now());
       }),
     );
   } else {

@@ -9,7 +9,19 @@ export const BENCH_OFFICER = 'ff53a46f-5ead-403a-84c4-b877678537a3';
 /** Samira Haddad, a fictional social worker: the allocated worker, who accepts at stage 1. */
 export const BENCH_WORKER = '3c3ae353-fb14-428e-90b4-01a6c1cc0aff';
 
-export type ToServer = { readonly type: 'prepare'; readonly count: number } | { readonly type: 'mark' } | { readonly type: 'report' } | { readonly type: 'stop' };
+export type ToServer =
+  | { readonly type: 'prepare'; readonly count: number }
+  | { readonly type: 'mark' }
+  | { readonly type: 'report' }
+  /** The full stack: how many responses the benchmark's cases hold, and how many cases hold more than one. */
+  | { readonly type: 'verify' }
+  | { readonly type: 'stop' };
+
+export interface VerifyReport {
+  readonly type: 'verified';
+  readonly responses: number;
+  readonly casesWithMoreThanOne: number;
+}
 
 export interface ServerReport {
   readonly type: 'report';
@@ -22,7 +34,8 @@ export interface ServerReport {
   /** PGlite only: process CPU milliseconds used inside its synchronous WebAssembly calls (its CPU, on the event loop). */
   readonly pgliteDbMs: number | undefined;
   /** PGlite only: wall milliseconds inside those calls (the event loop blocked by the database). */
-  readonly pgliteDbWallMs: number | undefined;
+  /** PGlite: how many threads the opening of the database added (its worker's: 1). */
+  readonly pgliteThreadTasks: number | undefined;
   readonly eventLoopUtilization: number;
   readonly eventLoopDelayP99Ms: number;
   readonly eventLoopDelayMaxMs: number;
@@ -45,13 +58,15 @@ export type FromServer =
   | { readonly type: 'ready'; readonly url: string }
   | { readonly type: 'prepared'; readonly keys: readonly Record<string, unknown>[] }
   | { readonly type: 'marked' }
+  | VerifyReport
   | ServerReport
   | { readonly type: 'stopped' }
   | { readonly type: 'error'; readonly message: string };
 
 export type LoadPlan =
   /** `clients` clients, each sending its next request when its last is answered. */
-  | { readonly mode: 'closed'; readonly clients: number }
+  /** `seconds`: each client stops sending once this long has passed since the start (or when the bodies run out). */
+  | { readonly mode: 'closed'; readonly clients: number; readonly seconds?: number }
   /** Requests sent on a fixed schedule, `perSecond` evenly spaced, whether or not earlier ones were answered. */
   | { readonly mode: 'open'; readonly perSecond: number };
 

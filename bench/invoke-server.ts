@@ -15,16 +15,15 @@
  * Messages from the parent: `prepare` (raise cases for the invokes, before the timed run),
  * `mark` (start counting), `report` (what was counted since `mark`), `stop`. Counted here: this
  * process's CPU (`process.cpuUsage`), its event loop (delay and utilisation), and every SQL
- * statement and round trip the store sends, by wrapping the drivers: `pg.Client.prototype.query`
- * on PostgreSQL, PGlite's synchronous protocol entry on PGlite (whose time, spent on this event
- * loop, is PGlite's database CPU).
+ * statement and round trip the store sends: by wrapping `pg.Client.prototype.query` on
+ * PostgreSQL, and the `Db` on PGlite, which runs in its worker thread as the server runs it (its
+ * thread's CPU is PGlite's database CPU).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import pg from 'pg';
 import restify from 'restify';
@@ -65,7 +64,7 @@ interface StatementTally {
   readonly each: number[];
 }
 const counters = {
-  statements: 0, roundTrips: 0, dbMs: 0, dbWallMs: 0, byStatement: new Map<string, StatementTally>(),
+  statements: 0, roundTrips: 0, byStatement: new Map<string, StatementTally>(),
   /** PostgreSQL: how long each checkout waited for a pooled connection. */
   poolWaits: [] as number[],
   /** PostgreSQL: from the audit append's answer to its COMMIT's answer, on the same connection (the audit head stays locked meanwhile). */
@@ -74,8 +73,6 @@ const counters = {
 const resetCounters = () => {
   counters.statements = 0;
   counters.roundTrips = 0;
-  counters.dbMs = 0;
-  counters.dbWallMs = 0;
   counters.byStatement.clear();
   counters.poolWaits.length = 0;
   counters.heldAfterAppend.length = 0;
@@ -169,56 +166,63 @@ function countPgQueries(): void {
 }
 
 /**
- * PGlite: each query crosses into WebAssembly once per protocol message (Parse, Describe, Bind,
- * Execute, Sync; or Query and Sync for a simple query), synchronously, on this event loop. A
- * Parse is one statement, a Query holds one or more, and each Sync ends one round trip. The
- * process CPU used inside those calls is the database's CPU (spent on the event loop); the wall
- * time inside them is kept too (the event loop is blocked for that long). Node 20 has no
- * per-thread CPU clock, so for each call both its wall time and the process CPU used during it
- * are upper bounds of the main thread's CPU in it: the first counts time descheduled (a busy
- * machine), the second V8's own threads working meanwhile (concurrent marking, compilation, on
- * the other CPU). The call's database CPU is taken as the smaller of the two. `process.cpuUsage`
- * costs about 1.7 µs a call here, and an Accept makes some 60 of these calls, so the CPU is
- * measured on a random one call in CPU_SAMPLING and scaled up: an unbiased estimate over
- * thousands of calls, at an eighth of the cost to the Node CPU being measured.
+ * PGlite runs in its worker thread, as `bin/serve.ts` runs it (PGLITE_THREAD, default true): each
+ * `query` or `exec` is one statement and one round trip to that thread, a transaction two more
+ * (its begin and its commit). The thread's CPU is read from Linux's per-thread accounting
+ * (`/proc/<pid>/task/<tid>/schedstat`, nanoseconds on the CPU): the worker's thread is the one the
+ * opening of the database added to this process. That is PGlite's database CPU; none of it is on
+ * this event loop.
  */
-const CPU_SAMPLING = 8;
-
-function countPgliteMessages(): void {
-  const proto = PGlite.prototype as unknown as { execProtocolRawSync: (this: PGlite, message: Uint8Array) => Uint8Array };
-  const original = proto.execProtocolRawSync;
-  let current = '';
-  const decoder = new TextDecoder();
-  const cstring = (message: Uint8Array, from: number) => {
-    const end = message.indexOf(0, from);
-    return { text: decoder.decode(message.subarray(from, end < 0 ? message.length : end)), next: end + 1 };
+function countingThreadDb(db: Db): Db {
+  const counted = (sql: string, started: number) => {
+    counters.statements += 1;
+    counters.roundTrips += 1;
+    tally(sql, performance.now() - started, true);
   };
-  proto.execProtocolRawSync = function (this: PGlite, message: Uint8Array) {
-    const kind = message[0];
-    if (kind === 0x50 /* P */) {
-      current = cstring(message, cstring(message, 5).next).text;
-      counters.statements += 1;
-    } else if (kind === 0x51 /* Q */) {
-      current = cstring(message, 5).text;
-      counters.statements += Math.max(1, statementsIn(current));
-    } else if (kind === 0x53 /* S */) counters.roundTrips += 1;
-    const cpu = Math.random() * CPU_SAMPLING < 1 ? process.cpuUsage() : undefined;
-    const started = performance.now();
-    try {
-      return original.call(this, message);
-    } finally {
-      const wall = performance.now() - started;
-      const used = cpu === undefined ? undefined : process.cpuUsage(cpu);
-      const ms = used === undefined ? 0 : Math.min(wall, (used.user + used.system) / 1000) * CPU_SAMPLING;
-      counters.dbMs += ms;
-      counters.dbWallMs += wall;
-      if (kind === 0x50 || kind === 0x51) tally(current, ms);
-      else {
-        const entry = counters.byStatement.get(shortSql(current));
-        if (entry !== undefined) entry.ms += ms;
+  const wrap = <Q extends Pick<Db, 'query' | 'exec'>>(q: Q): Pick<Db, 'query' | 'exec'> => ({
+    async query(sql, params) {
+      const started = performance.now();
+      try {
+        return await q.query(sql, params);
+      } finally {
+        counted(sql, started);
       }
-    }
+    },
+    async exec(sql) {
+      const started = performance.now();
+      try {
+        await q.exec(sql);
+      } finally {
+        counted(sql, started);
+      }
+    },
+  });
+  return {
+    ...db,
+    ...wrap(db),
+    transaction(fn) {
+      counters.roundTrips += 2;
+      counters.statements += 2;
+      return db.transaction((tx) => fn({ ...tx, ...wrap(tx) }));
+    },
+    migrationsApplied: () => db.migrationsApplied(),
+    close: () => db.close(),
   };
+}
+
+const taskIds = () => new Set(readdirSync(`/proc/${process.pid}/task`));
+let pgliteThreadTasks: string[] = [];
+/** Nanoseconds the PGlite worker's thread has been on a CPU. */
+function pgliteThreadCpuNs(): number {
+  let ns = 0;
+  for (const tid of pgliteThreadTasks) {
+    try {
+      ns += Number(readFileSync(`/proc/${process.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      /* the thread has ended */
+    }
+  }
+  return ns;
 }
 
 // ---- the servers -------------------------------------------------------------------------------
@@ -226,6 +230,7 @@ function countPgliteMessages(): void {
 interface Served {
   readonly url: string;
   prepare(count: number): Promise<Record<string, unknown>[]>;
+  verify?(): Promise<{ responses: number; casesWithMoreThanOne: number }>;
   close(): Promise<void>;
 }
 
@@ -236,9 +241,10 @@ async function startFull(): Promise<Served> {
     countPgQueries();
     db = await openDatabase({ kind: 'postgres', url: values.url!, schema: values.schema! });
   } else {
-    countPgliteMessages();
     dataDir = mkdtempSync(path.join(tmpdir(), 'resolve-bench-invoke-'));
-    db = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+    const before = taskIds();
+    db = countingThreadDb(await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite'), thread: true }));
+    pgliteThreadTasks = [...taskIds()].filter((tid) => !before.has(tid));
   }
   const logger = createLogger({ level: 'info' });
   const clock = new AdjustableClock();
@@ -287,6 +293,13 @@ async function startFull(): Promise<Served> {
       }));
       return keys;
     },
+    verify: async () => {
+      const [row] = await db.query<{ responses: number; doubled: number }>(
+        `SELECT coalesce(sum(n), 0)::int AS responses, count(*) FILTER (WHERE n > 1)::int AS doubled
+           FROM (SELECT stream_id, count(*) AS n FROM events WHERE type = 'ResponseRecorded' AND stream_id LIKE 'case-bench-%' GROUP BY stream_id) AS per_case`,
+      );
+      return { responses: row?.responses ?? 0, casesWithMoreThanOne: row?.doubled ?? 0 };
+    },
     close: async () => {
       await running.server.close();
       await db.close();
@@ -322,6 +335,7 @@ async function startBare(): Promise<Served> {
 const served = side === 'full' ? await startFull() : await startBare();
 const send = (message: unknown) => process.send!(message);
 let cpuAtMark = process.cpuUsage();
+let pgliteCpuAtMark = 0;
 let eluAtMark: EventLoopUtilization = performance.eventLoopUtilization();
 // A coarse resolution: each sample is a timer wake-up, and at 5 ms they alone cost about 8 ms of CPU a second.
 const LOOP_RESOLUTION_MS = 50;
@@ -341,6 +355,7 @@ process.on('message', (raw) => {
         delay.enable();
         eluAtMark = performance.eventLoopUtilization();
         cpuAtMark = process.cpuUsage();
+        pgliteCpuAtMark = pgliteThreadCpuNs();
         send({ type: 'marked' });
       } else if (message.type === 'report') {
         const cpu = process.cpuUsage(cpuAtMark);
@@ -352,8 +367,8 @@ process.on('message', (raw) => {
           cpuSystemMs: cpu.system / 1000,
           statements: counters.statements,
           roundTrips: counters.roundTrips,
-          pgliteDbMs: values.db === 'pglite' && side === 'full' ? counters.dbMs : undefined,
-          pgliteDbWallMs: values.db === 'pglite' && side === 'full' ? counters.dbWallMs : undefined,
+          pgliteDbMs: values.db === 'pglite' && side === 'full' ? (pgliteThreadCpuNs() - pgliteCpuAtMark) / 1e6 : undefined,
+          pgliteThreadTasks: values.db === 'pglite' && side === 'full' ? pgliteThreadTasks.length : undefined,
           eventLoopUtilization: elu.utilization,
           // The histogram records each interval between its timer's runs: the delay is what exceeds the resolution.
           eventLoopDelayP99Ms: Math.max(0, delay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
@@ -362,6 +377,10 @@ process.on('message', (raw) => {
           ...(values.db === 'postgres' && side === 'full' && { poolWaitMs: spread(counters.poolWaits), auditHeadHeldAfterAppendMs: spread(counters.heldAfterAppend) }),
         };
         send(report);
+      } else if (message.type === 'verify') {
+        const counted = await served.verify?.();
+        if (counted === undefined) throw new Error('only the full stack keeps cases');
+        send({ type: 'verified', ...counted });
       } else if (message.type === 'stop') {
         await served.close();
         send({ type: 'stopped' });

@@ -109,8 +109,10 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
   streamId: string,
   command: C,
   now: Date,
+  /** The stream as `tx` has just read it under its lock (`readForCommand` with `lock`): not read again. */
+  lockedRead?: LoadedStream<E>,
 ): Promise<CommandOutcome<S, E>> {
-  const prepared = prepare(model, streamId, command, now, await readForCommand<E>(tx, streamId, { lock: true }));
+  const prepared = prepare(model, streamId, command, now, lockedRead ?? (await readForCommand<E>(tx, streamId, { lock: true })));
   return prepared.done ?? write(tx, model, prepared);
 }
 

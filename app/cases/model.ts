@@ -152,20 +152,20 @@ export function handleCaseCommand(options: CaseStoreOptions, command: CaseComman
 export function caseDeadlineHandler(ctx: CaseStoreContext, options: { readonly routing?: Pick<CaseRouting, 'stagePeople'> } = {}): DeadlineHandler {
   const model = caseModel(ctx);
   return async (tx, deadline, { now }) => {
-    const escalateTo = await automaticEscalationPeople(tx, deadline.streamId, deadline.key);
+    // One read under the case's lock serves both the choice of who the next stage goes to and the command.
+    const loaded = await readForCommand<CaseEvent>(tx, deadline.streamId, { lock: true });
+    const escalateTo = await automaticEscalationPeople(foldEvents(evolve, loaded.records.map((r) => r.event)), deadline.key);
     await handleCommandIn(tx, model, deadline.streamId, {
       type: 'deadline-reached', caseId: deadline.streamId, actor: SYSTEM_ACTOR, key: deadline.key, ...(escalateTo !== undefined && { escalateTo }),
-    }, now);
+    }, now, loaded);
   };
 
   /**
    * §8.4: on a ladder that escalates automatically when a response is overdue, who the next stage
    * goes to, found before the overdue response is recorded; the domain decides whether it escalates.
    */
-  async function automaticEscalationPeople(tx: Tx, caseId: string, key: string) {
-    if (!key.startsWith(deadlineKey.responseDue('')) || options.routing === undefined) return undefined;
-    const { state } = await loadCase(tx, caseId);
-    if (state === undefined) return undefined;
+  async function automaticEscalationPeople(state: CaseState | undefined, key: string) {
+    if (!key.startsWith(deadlineKey.responseDue('')) || options.routing === undefined || state === undefined) return undefined;
     const policy = ctx.policyFor(state.policyId);
     const next = nextStage(policy, state.stage.stageId);
     if (policy.chasing.whenOverdue !== 'escalate-automatically' || next === undefined) return undefined;
