@@ -24,12 +24,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { backendCpu } from './backend-cpu.js';
 import {
   BENCH_TENANT, BENCH_WORKER, type FromServer, type LoadPlan, type LoadResult, type ServerReport, type Spread, type ToLoad, type ToServer, type VerifyReport,
 } from './invoke-protocol.js';
@@ -65,7 +65,9 @@ process.once('exit', () => {
 
 async function startChild(file: string, args: readonly string[]): Promise<Child> {
   // stdout is discarded (the bot logs there, as in production); stderr is shown.
-  const child = fork(file, [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF_DIR: each server writes a V8 CPU profile there when it stops (to see where the time goes).
+  const profile = file === SERVER && process.env.BENCH_CPU_PROF_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = fork(file, [...args], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.add(child);
   const inbox: unknown[] = [];
   let waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void } | undefined;
@@ -151,52 +153,6 @@ async function startFakeConnector(): Promise<{ readonly serviceUrl: string; call
 
 // ---- PostgreSQL backend CPU --------------------------------------------------------------------
 
-/**
- * The CPU of the bot's own PostgreSQL backends (found by their application_name), read from
- * /proc/<pid>/schedstat (nanoseconds on CPU) every 250 ms while a run lasts, so a backend that
- * appears mid-run counts from zero and one that goes keeps what it had used.
- */
-function backendCpu(admin: pg.Client, applicationName: string) {
-  const seen = new Map<number, { first: number; last: number }>();
-  let timer: NodeJS.Timeout | undefined;
-  let note: string | undefined;
-  const cpuNs = (pid: number): number | undefined => {
-    try {
-      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      return undefined;
-    }
-  };
-  const sample = async (initial: boolean) => {
-    const rows = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows;
-    for (const { pid } of rows) {
-      const ns = cpuNs(pid);
-      if (ns === undefined) {
-        note = `cannot read /proc/${pid}/schedstat (the PostgreSQL server is not on this machine, or no permission)`;
-        continue;
-      }
-      const entry = seen.get(pid);
-      if (entry === undefined) seen.set(pid, { first: initial ? ns : 0, last: ns });
-      else entry.last = ns;
-    }
-    if (rows.length === 0 && !initial) note = `no backend has application_name ${applicationName}`;
-  };
-  return {
-    async mark() {
-      seen.clear();
-      note = undefined;
-      await sample(true);
-      timer = setInterval(() => void sample(false).catch(() => undefined), 250);
-    },
-    /** Milliseconds of backend CPU since `mark`, with the number of backends seen; undefined when unreadable. */
-    async total(): Promise<{ ms: number | undefined; backends: number; note?: string }> {
-      clearInterval(timer);
-      await sample(false);
-      const ms = [...seen.values()].reduce((sum, e) => sum + (e.last - e.first), 0) / 1e6;
-      return { ms: note === undefined ? ms : undefined, backends: seen.size, ...(note !== undefined && { note }) };
-    },
-  };
-}
 
 // ---- activities --------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 /**
  * Durable deadlines. The domain says which deadlines a case should have; `syncDeadlines` makes
  * the table agree, in the transaction that appends the case's events. A dispatcher claims due
- * rows under a lease with a fencing token and fires each one in a transaction that also runs
- * the handler (the domain's `deadline-reached` decision), so a deadline fires exactly once.
+ * rows in batches under a lease with a fencing token, and fires a batch in one transaction that
+ * also runs the handlers (the domain's `deadline-reached` decision), so a deadline fires exactly
+ * once; it claims the next batch while one fires.
  */
 import type { Clock } from './clock.js';
 import { pollLoop, realSleep, type Sleep } from './poll-loop.js';
@@ -61,6 +62,11 @@ interface DeadlineRow {
   fired_at: Date | string | null;
   fired_by: string | null;
 }
+
+/** The columns a `DeadlineRecord` is made of, qualified by `d`. */
+const DEADLINE_COLUMNS = ['id', 'stream_id', 'key', 'kind', 'due_at', 'data', 'status', 'claimed_by', 'lease_until', 'fencing_token', 'attempts', 'last_error', 'fired_at', 'fired_by']
+  .map((c) => `d.${c}`)
+  .join(', ');
 
 const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
@@ -181,10 +187,27 @@ export async function claimDueDeadlines(
               LIMIT $4
               FOR UPDATE SKIP LOCKED) due
       WHERE d.id = due.id
-      RETURNING d.*`,
+      RETURNING ${DEADLINE_COLUMNS}`,
     [options.workerId, options.now.toISOString(), new Date(options.now.getTime() + options.leaseMs).toISOString(), options.limit],
   );
   return rows.map(toRecord).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()) as ClaimedDeadline[];
+}
+
+/**
+ * Lets go of claims that were never fired (a batch claimed ahead when the dispatcher stops), so
+ * another worker can take them at once instead of waiting out the lease. A claim that no longer
+ * holds (taken over, moved, cancelled, fired) is left alone. Returns how many were let go.
+ */
+export async function releaseClaims(db: Queryable, claims: readonly ClaimedDeadline[], now: Date): Promise<number> {
+  if (claims.length === 0) return 0;
+  const rows = await db.query(
+    `UPDATE deadlines d SET claimed_by = NULL, lease_until = NULL, attempts = greatest(d.attempts - 1, 0), updated_at = $3
+       FROM unnest($1::bigint[], $2::bigint[]) AS c(id, token)
+      WHERE d.id = c.id AND d.fencing_token = c.token AND d.status = 'scheduled'
+      RETURNING d.id`,
+    [claims.map((c) => c.id), claims.map((c) => c.fencingToken), now.toISOString()],
+  );
+  return rows.length;
 }
 
 /** The claim was taken over, moved, cancelled, or its lease ran out: the work is not this worker's any more. */
@@ -223,14 +246,26 @@ class HandlerFailed extends Error {
   }
 }
 
+/** What `fireParts` did: every claim settled, or the claims left unsettled when a transaction itself failed. */
+interface FiredParts {
+  readonly outcomes: FireOutcome[];
+  readonly interrupted?: { readonly claims: readonly ClaimedDeadline[]; readonly error: unknown };
+}
+
 /**
- * Fires claimed deadlines in one transaction. It locks every stream involved in one fixed order
- * (so it can never deadlock with a command or another dispatcher) and the deadline rows (so other
- * dispatchers skip them), marks fired each deadline whose fencing token still holds, and runs the
- * handlers. If a handler fails, the transaction is undone and tried again without that deadline,
- * which is reported failed; handlers must therefore only write through `tx`. If the lease runs out
- * before the commit, everything is undone and reported stale: a paused worker cannot complete
- * stale work.
+ * Fires claimed deadlines, as one transaction when it can. The transaction locks every stream
+ * involved in one statement, in one fixed order (so it can never deadlock with a command or
+ * another dispatcher), then marks fired, in one statement, each deadline whose fencing token
+ * still holds (locking those rows, so no other worker can fire them), and runs the handlers; the
+ * handlers' own statements are the only ones per deadline. If the lease runs out before the
+ * commit, everything is undone and reported stale: a paused worker cannot complete stale work.
+ *
+ * A batch takes more than one transaction in two cases. A handler that fails undoes the
+ * transaction; the deadlines before it are fired again in a transaction of their own, then the
+ * ones after it, so no handler runs more than twice for one failure; the failing one is reported
+ * failed (handlers must therefore only write through `tx`). And a batch whose handlers have used
+ * half of what is left of the lease commits what is done and fires the rest in a new transaction,
+ * so slow handlers still make progress under a short lease.
  */
 export async function fireClaimedDeadlines(
   db: Db,
@@ -239,38 +274,61 @@ export async function fireClaimedDeadlines(
   clock: Clock,
   idleLimitMs?: number,
 ): Promise<FireOutcome[]> {
-  const settled: FireOutcome[] = [];
-  let pending: ClaimedDeadline[] = [];
-  const start = clock.now().getTime();
-  for (const claim of claims) {
-    if (start >= claim.leaseUntil.getTime()) settled.push({ claim, result: 'stale', reason: 'the lease expired before it started' });
-    else pending.push(claim);
-  }
-  while (pending.length > 0) {
-    try {
-      const outcomes = await db.transaction((tx) => fireInOneTransaction(tx, pending, handler, clock, idleLimitMs));
-      return [...settled, ...outcomes];
-    } catch (error) {
-      if (error instanceof LeaseRanOut) {
-        return [...settled, ...pending.map((claim): FireOutcome => ({ claim, result: 'stale', reason: 'the lease expired while it was being handled' }))];
-      }
-      if (!(error instanceof HandlerFailed)) throw error;
-      settled.push({ claim: error.claim, result: 'failed', error: error.error });
-      pending = pending.filter((c) => c !== error.claim);
-    }
-  }
-  return settled;
+  const { outcomes, interrupted } = await fireParts(db, claims, handler, clock, idleLimitMs);
+  // The transaction itself failed (connection lost, session ended): what it held was undone.
+  if (interrupted !== undefined) throw interrupted.error;
+  return outcomes;
 }
 
-async function fireInOneTransaction(tx: Tx, claims: readonly ClaimedDeadline[], handler: DeadlineHandler, clock: Clock, idleLimitMs?: number): Promise<FireOutcome[]> {
-  if (idleLimitMs !== undefined) {
-    // A worker frozen mid-transaction must not hold its locks for ever: the server ends its session.
-    await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [`${Math.max(1, Math.round(idleLimitMs))}ms`]);
+async function fireParts(db: Db, claims: readonly ClaimedDeadline[], handler: DeadlineHandler, clock: Clock, idleLimitMs?: number): Promise<FiredParts> {
+  const outcomes: FireOutcome[] = [];
+  // Each part is fired in one transaction; a part that stops early puts what is left in front.
+  const parts: ClaimedDeadline[][] = claims.length > 0 ? [[...claims]] : [];
+  while (parts.length > 0) {
+    const part = parts.shift()!;
+    const start = clock.now().getTime();
+    const live: ClaimedDeadline[] = [];
+    for (const claim of part) {
+      if (start >= claim.leaseUntil.getTime()) outcomes.push({ claim, result: 'stale', reason: 'the lease expired before it started' });
+      else live.push(claim);
+    }
+    if (live.length === 0) continue;
+    try {
+      const done = await db.transaction((tx) => fireInOneTransaction(tx, live, handler, clock, idleLimitMs));
+      outcomes.push(...done.outcomes);
+      if (done.deferred.length > 0) parts.unshift(done.deferred);
+    } catch (error) {
+      if (error instanceof LeaseRanOut) {
+        outcomes.push(...live.map((claim): FireOutcome => ({ claim, result: 'stale', reason: 'the lease expired while it was being handled' })));
+      } else if (error instanceof HandlerFailed) {
+        outcomes.push({ claim: error.claim, result: 'failed', error: error.error });
+        const at = live.indexOf(error.claim);
+        const after = live.slice(at + 1);
+        if (after.length > 0) parts.unshift(after);
+        if (at > 0) parts.unshift(live.slice(0, at));
+      } else {
+        return { outcomes, interrupted: { claims: [...live, ...parts.flat()], error } };
+      }
+    }
   }
+  return { outcomes };
+}
+
+async function fireInOneTransaction(
+  tx: Tx,
+  claims: readonly ClaimedDeadline[],
+  handler: DeadlineHandler,
+  clock: Clock,
+  idleLimitMs?: number,
+): Promise<{ outcomes: FireOutcome[]; deferred: ClaimedDeadline[] }> {
+  const begun = clock.now().getTime();
+  // A worker frozen mid-transaction must not hold its locks for ever: the server ends its session.
+  const idle = idleLimitMs === undefined ? null : `${Math.max(1, Math.round(idleLimitMs))}ms`;
   await tx.query(
-    `SELECT pg_advisory_xact_lock(hashtext('resolve:stream'), k)
-       FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS ordered`,
-    [[...new Set(claims.map((c) => c.streamId))]],
+    `SELECT CASE WHEN $2::text IS NULL THEN NULL ELSE set_config('idle_in_transaction_session_timeout', $2::text, true) END AS idle,
+            (SELECT count(pg_advisory_xact_lock(hashtext('resolve:stream'), k))
+               FROM (SELECT DISTINCT hashtext(s) AS k FROM unnest($1::text[]) AS s ORDER BY 1) AS ordered) AS locked`,
+    [[...new Set(claims.map((c) => c.streamId))], idle],
   );
   const now = clock.now();
   const marked = await tx.query<{ id: number }>(
@@ -282,10 +340,18 @@ async function fireInOneTransaction(tx: Tx, claims: readonly ClaimedDeadline[], 
     [claims.map((c) => c.id), claims.map((c) => c.fencingToken), now.toISOString(), claims[0]!.claimedBy],
   );
   const held = new Set(marked.map((r) => r.id));
+  // Past half of what is left of the shortest lease, commit what is done and go on in a new transaction.
+  const windUpAt = begun + (claims.reduce((first, c) => Math.min(first, c.leaseUntil.getTime()), Infinity) - begun) / 2;
   const outcomes: FireOutcome[] = [];
+  const deferred: ClaimedDeadline[] = [];
+  let handled = 0;
   for (const claim of claims) {
     if (!held.has(claim.id)) {
       outcomes.push({ claim, result: 'stale', reason: 'another claim replaced it, or it was moved, cancelled or fired' });
+      continue;
+    }
+    if (deferred.length > 0 || (handled > 0 && clock.now().getTime() >= windUpAt)) {
+      deferred.push(claim);
       continue;
     }
     try {
@@ -293,11 +359,25 @@ async function fireInOneTransaction(tx: Tx, claims: readonly ClaimedDeadline[], 
     } catch (error) {
       throw new HandlerFailed(claim, error);
     }
+    handled += 1;
     outcomes.push({ claim, result: 'fired' });
   }
   const end = clock.now().getTime();
   if (outcomes.some((o) => o.result === 'fired' && end >= o.claim.leaseUntil.getTime())) throw new LeaseRanOut();
-  return outcomes;
+  if (deferred.length > 0) {
+    // Marked fired above but not handled: back to claimed, as they were, for the next transaction.
+    await tx.query(
+      `UPDATE deadlines d
+          SET status = 'scheduled', fired_at = NULL, fired_by = NULL, claimed_by = c.worker, lease_until = c.lease, last_error = c.error, updated_at = $6
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::text[]) AS c(id, token, worker, lease, error)
+        WHERE d.id = c.id AND d.fencing_token = c.token AND d.status = 'fired'`,
+      [
+        deferred.map((c) => c.id), deferred.map((c) => c.fencingToken), deferred.map((c) => c.claimedBy), deferred.map((c) => c.leaseUntil.toISOString()),
+        deferred.map((c) => c.lastError), now.toISOString(),
+      ],
+    );
+  }
+  return { outcomes, deferred };
 }
 
 /** Fires one claimed deadline; throws `StaleClaim` when the claim no longer holds, or the handler's error. */
@@ -330,12 +410,28 @@ export interface DeadlineDispatcherOptions {
   readonly clock: Clock;
   readonly workerId: string;
   readonly handler: DeadlineHandler;
+  /**
+   * Deadlines claimed at once and fired in one transaction; default 100. Each stream in a batch
+   * is one advisory lock held until the commit, from PostgreSQL's shared lock table
+   * (max_locks_per_transaction x max_connections entries), so keep batch x concurrency x
+   * instances well below it.
+   */
   readonly batchSize?: number;
   readonly leaseMs?: number;
-  /** Transactions in flight at once (1 on PGlite, which has one connection). */
+  /**
+   * Batches firing at once, each in its own transaction, while `start()` works through a backlog;
+   * default 4, and 1 on PGlite, which has one connection. The pool needs one connection more,
+   * for claiming ahead.
+   */
   readonly concurrency?: number;
-  /** Deadlines fired per transaction (each under its own savepoint). */
+  /** At most this many deadlines in one transaction: a batch is then fired in chunks, one after another. Default: the whole batch. */
   readonly chunkSize?: number;
+  /**
+   * Claim the next batch while one fires, when a batch came back full (so more may be due): at
+   * most one batch claimed ahead. Default on; always off on PGlite, whose one connection would
+   * only queue the claim behind the firing.
+   */
+  readonly prefetch?: boolean;
   /** Delay before a deadline whose handler failed is tried again; grows with each attempt. */
   readonly retryBaseMs?: number;
   readonly idleMs?: number;
@@ -348,34 +444,51 @@ export interface DeadlineDispatcherOptions {
 }
 
 export interface DeadlineDispatcher {
-  /** Claims one batch of due deadlines and works through it. */
+  /**
+   * Fires one batch of due deadlines: the batch claimed ahead by the previous call if there is
+   * one (its claims that expired meanwhile are reported stale), else one it claims now. When the
+   * batch is full it claims the next one while this one fires, and resolves once both are done.
+   */
   runOnce(): Promise<DispatchReport>;
-  /** Repeats `runOnce` until `stop()`, resting `idleMs` whenever nothing was due, backing off when a pass fails. */
+  /**
+   * Repeats `runOnce` until `stop()`: while batches come back full, `concurrency` of them fire at
+   * once; it rests `idleMs` whenever nothing was due, and backs off when a pass fails.
+   */
   start(): Promise<void>;
+  /** Ends the loop after the batches firing now, and lets go of a batch claimed ahead. */
   stop(): Promise<void>;
   readonly totals: Readonly<DispatchReport>;
 }
 
+const emptyReport = (): DispatchReport => ({ claimed: 0, fired: 0, stale: 0, failed: 0 });
+
+function addReport(to: DispatchReport, from: Readonly<DispatchReport>): void {
+  for (const k of Object.keys(to) as (keyof DispatchReport)[]) to[k] += from[k];
+}
+
 export function createDeadlineDispatcher(options: DeadlineDispatcherOptions): DeadlineDispatcher {
   const { db, clock, workerId, handler } = options;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = Math.max(1, options.batchSize ?? 100);
   const leaseMs = options.leaseMs ?? 30_000;
-  const concurrency = options.db.kind === 'pglite' ? 1 : (options.concurrency ?? 4);
+  const concurrency = db.kind === 'pglite' ? 1 : Math.max(1, options.concurrency ?? 4);
+  const prefetch = db.kind === 'pglite' ? false : (options.prefetch ?? true);
   const retryBaseMs = options.retryBaseMs ?? 60_000;
-  const chunkSize = Math.max(1, options.chunkSize ?? 25);
+  const chunkSize = Math.max(1, options.chunkSize ?? batchSize);
   const sleep = options.sleep ?? realSleep;
-  const totals: DispatchReport = { claimed: 0, fired: 0, stale: 0, failed: 0 };
+  const totals = emptyReport();
+  /** The one batch claimed ahead (or being claimed), for the next `runOnce`. */
+  let ahead: Promise<ClaimedDeadline[]> | undefined;
+  let stopping = false;
+
+  const claim = () => claimDueDeadlines(db, { workerId, now: clock.now(), leaseMs, limit: batchSize });
 
   async function fireChunk(chunk: readonly ClaimedDeadline[], report: DispatchReport): Promise<void> {
-    let outcomes: FireOutcome[];
-    try {
-      outcomes = await fireClaimedDeadlines(db, chunk, handler, clock, db.kind === 'postgres' ? leaseMs : undefined);
-    } catch (error) {
+    const { outcomes, interrupted } = await fireParts(db, chunk, handler, clock, db.kind === 'postgres' ? leaseMs : undefined);
+    if (interrupted !== undefined) {
       // The transaction itself failed (connection lost, session ended): nothing in it happened;
       // the claims expire with their lease and are taken again.
-      report.failed += chunk.length;
-      for (const claim of chunk) options.onError?.(error, claim);
-      return;
+      report.failed += interrupted.claims.length;
+      for (const claim of interrupted.claims) options.onError?.(interrupted.error, claim);
     }
     for (const outcome of outcomes) {
       if (outcome.result !== 'failed') {
@@ -390,27 +503,93 @@ export function createDeadlineDispatcher(options: DeadlineDispatcherOptions): De
     }
   }
 
-  async function runOnce(): Promise<DispatchReport> {
-    const claims = await claimDueDeadlines(db, { workerId, now: clock.now(), leaseMs, limit: batchSize });
-    const report: DispatchReport = { claimed: claims.length, fired: 0, stale: 0, failed: 0 };
-    const chunks: ClaimedDeadline[][] = [];
-    for (let i = 0; i < claims.length; i += chunkSize) chunks.push(claims.slice(i, i + chunkSize));
-    let next = 0;
-    const lane = async () => {
-      while (next < chunks.length) await fireChunk(chunks[next++]!, report);
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, lane));
-    for (const k of Object.keys(totals) as (keyof DispatchReport)[]) totals[k] += report[k];
+  /** One batch; `onClaimed` is told, before it fires, whether the batch came back full. */
+  async function runBatch(onClaimed?: (full: boolean) => void): Promise<DispatchReport> {
+    const taken = ahead;
+    ahead = undefined;
+    const claims = taken !== undefined ? await taken : await claim();
+    const full = claims.length >= batchSize;
+    let claimingAhead: Promise<void> | undefined;
+    if (prefetch && !stopping && full && ahead === undefined) {
+      const next = claim();
+      ahead = next;
+      // A failed claim ahead fails the batch that takes it, not this one.
+      claimingAhead = next.then(() => undefined, () => undefined);
+    }
+    onClaimed?.(full);
+    const report: DispatchReport = { ...emptyReport(), claimed: claims.length };
+    for (let i = 0; i < claims.length; i += chunkSize) await fireChunk(claims.slice(i, i + chunkSize), report);
+    await claimingAhead;
+    addReport(totals, report);
     return report;
   }
 
+  /**
+   * One pass: a batch; if it comes back full, the other lanes start at once, and all
+   * `concurrency` of them go on while batches come back full.
+   */
+  async function pass(): Promise<DispatchReport> {
+    const report = emptyReport();
+    let backlog = false;
+    const failures: unknown[] = [];
+    // A lane that fails stops the others after their batch; the pass ends when all have, and fails.
+    const guarded = async (work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        failures.push(error);
+        backlog = false;
+      }
+    };
+    const lanes: Promise<void>[] = [];
+    const lane = () =>
+      guarded(async () => {
+        while (backlog && !stopping) {
+          const next = await runBatch();
+          addReport(report, next);
+          if (next.claimed < batchSize) backlog = false;
+        }
+      });
+    await guarded(async () => {
+      const first = await runBatch((full) => {
+        backlog = full;
+        if (full) for (let i = 1; i < concurrency; i++) lanes.push(lane());
+      });
+      addReport(report, first);
+      if (first.claimed < batchSize) backlog = false;
+    });
+    lanes.push(lane());
+    await Promise.all(lanes);
+    if (failures.length > 0) throw failures[0];
+    return report;
+  }
+
+  async function letGoOfAhead(): Promise<void> {
+    const held = ahead;
+    ahead = undefined;
+    if (held === undefined) return;
+    const claims = await held.catch((): ClaimedDeadline[] => []);
+    // When this fails too, the claims simply expire with their lease.
+    await releaseClaims(db, claims, clock.now()).catch(() => undefined);
+  }
+
+  const loop = pollLoop(pass, (report) => report.claimed === 0, (signal) => sleep(options.idleMs ?? 1000, signal), {
+    sleep,
+    ...(options.onLoopError !== undefined && { onError: options.onLoopError }),
+    ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }),
+  });
+
   return {
-    runOnce,
+    runOnce: () => runBatch(),
     totals,
-    ...pollLoop(runOnce, (report) => report.claimed === 0, (signal) => sleep(options.idleMs ?? 1000, signal), {
-      sleep,
-      ...(options.onLoopError !== undefined && { onError: options.onLoopError }),
-      ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }),
-    }),
+    start() {
+      stopping = false;
+      return loop.start();
+    },
+    async stop() {
+      stopping = true;
+      await loop.stop();
+      await letGoOfAhead();
+    },
   };
 }

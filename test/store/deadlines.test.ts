@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { TestClock } from '../../store/clock.js';
+import { systemClock, TestClock } from '../../store/clock.js';
 import { handleCommand, handleCommandIn } from '../../store/command.js';
-import type { Db, Tx } from '../../store/db.js';
+import { openDatabase, type Db, type Tx } from '../../store/db.js';
 import {
   claimDueDeadlines,
   createDeadlineDispatcher,
@@ -15,7 +15,7 @@ import {
 } from '../../store/deadlines.js';
 import { readStream } from '../../store/events.js';
 import { listEffects } from '../../store/outbox.js';
-import { describeOnEngines } from './engines.js';
+import { describeOnEngines, openTestDatabase } from './engines.js';
 import { MAX_CHASES, REMINDER_VIEW_DDL, reminderModel, type ReminderEvent } from './fixtures/reminder-model.js';
 
 const HOUR = 3_600_000;
@@ -273,3 +273,222 @@ describeOnEngines('store: syncing several deadlines in one call', (ctx) => {
   });
 });
 
+/** `count` deadlines due at `dueAt`, one per stream `${prefix}-1` .. `${prefix}-<count>`. */
+async function seedDue(db: Db, prefix: string, count: number, dueAt: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO deadlines (stream_id, key, kind, due_at, created_at, updated_at)
+     SELECT $1 || '-' || n, 'respond', 'response-due', $3, $3, $3 FROM generate_series(1, $2::int) AS n`,
+    [prefix, count, dueAt.toISOString()],
+  );
+}
+
+/** The same database, counting the statements sent outside and inside transactions, and the transactions. */
+function counting(db: Db): { db: Db; counts: { outside: number; inside: number; transactions: number } } {
+  const counts = { outside: 0, inside: 0, transactions: 0 };
+  const wrapped: Db = {
+    ...db,
+    query: (sql, params) => {
+      counts.outside += 1;
+      return db.query(sql, params);
+    },
+    transaction: (fn) =>
+      db.transaction((tx) => {
+        counts.transactions += 1;
+        return fn({ ...tx, query: (sql, params) => ((counts.inside += 1), tx.query(sql, params)) });
+      }),
+  };
+  return { db: wrapped, counts };
+}
+
+const LOG_DDL = 'CREATE TABLE IF NOT EXISTS dispatch_log (deadline_id bigint NOT NULL, stream_id text NOT NULL, worker text NOT NULL)';
+const logFiring: DeadlineHandler = async (tx, deadline, { workerId }) => {
+  await tx.query('INSERT INTO dispatch_log (deadline_id, stream_id, worker) VALUES ($1, $2, $3)', [deadline.id, deadline.streamId, workerId]);
+};
+const logged = async (db: Db, prefix: string) =>
+  (await db.query<{ stream_id: string }>('SELECT stream_id FROM dispatch_log WHERE starts_with(stream_id, $1) ORDER BY stream_id', [`${prefix}-`])).map((r) => r.stream_id);
+
+describeOnEngines('store: the dispatcher fires a claimed batch in one transaction', (ctx) => {
+  const start = new Date('2026-01-05T09:00:00.000Z');
+  let era = 0;
+  const clockForTest = () => new TestClock(new Date(start.getTime() - era++ * 5 * 365 * DAY));
+
+  before(async () => {
+    await ctx.db.exec(LOG_DDL);
+  });
+
+  it('one transaction per batch, and a fixed number of the dispatcher\'s own statements whatever the batch size: one claim, one to lock every stream, one to mark all fired', async () => {
+    for (const size of [3, 60]) {
+      const clock = clockForTest();
+      const prefix = `batch-${randomUUID()}`;
+      await seedDue(ctx.db, prefix, size, clock.now());
+      const { db, counts } = counting(ctx.db);
+      const dispatcher = createDeadlineDispatcher({ db, clock, workerId: 'w-batch', handler: async () => undefined, batchSize: 100 });
+      assert.deepEqual(await dispatcher.runOnce(), { claimed: size, fired: size, stale: 0, failed: 0 });
+      assert.deepEqual(counts, { outside: 1, inside: 2, transactions: 1 }, `${size} due`);
+      const rows = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deadlines WHERE starts_with(stream_id, $1) AND status = 'fired'`, [`${prefix}-`]);
+      assert.equal(rows[0]!.n, size);
+    }
+  });
+
+  it('a failing handler in a batch: the deadlines before it fire again in a transaction of their own and those after it in the next, so no handler runs more than twice', async () => {
+    const clock = clockForTest();
+    const prefix = `poison-${randomUUID()}`;
+    await seedDue(ctx.db, prefix, 5, clock.now());
+    const calls: string[] = [];
+    const handler: DeadlineHandler = async (tx, deadline, fire) => {
+      calls.push(deadline.streamId);
+      await logFiring(tx, deadline, fire);
+      if (deadline.streamId === `${prefix}-3`) throw new Error('the domain failed on this one');
+    };
+    const { db, counts } = counting(ctx.db);
+    const report = await createDeadlineDispatcher({ db, clock, workerId: 'w-poison', handler, retryBaseMs: 60_000 }).runOnce();
+    assert.deepEqual(report, { claimed: 5, fired: 4, stale: 0, failed: 1 });
+    const before = calls.slice(0, calls.indexOf(`${prefix}-3`));
+    const runs = (stream: string) => calls.filter((c) => c === stream).length;
+    for (let n = 1; n <= 5; n++) {
+      const stream = `${prefix}-${n}`;
+      assert.equal(runs(stream), before.includes(stream) ? 2 : 1, `${stream} ran ${runs(stream)} times`);
+    }
+    assert.equal(counts.transactions, before.length > 0 ? 3 : 2, 'the failed transaction, then the ones before and after it');
+    assert.deepEqual(await logged(ctx.db, prefix), [1, 2, 4, 5].map((n) => `${prefix}-${n}`));
+  });
+
+  it('a batch whose handlers have used half of what is left of the lease commits what is done and fires the rest in a new transaction', async () => {
+    const clock = clockForTest();
+    const prefix = `slow-${randomUUID()}`;
+    const t0 = clock.now().getTime();
+    await seedDue(ctx.db, prefix, 6, clock.now());
+    const slow: DeadlineHandler = async (tx, deadline, fire) => {
+      await logFiring(tx, deadline, fire);
+      clock.advance(4_000);
+    };
+    const { db, counts } = counting(ctx.db);
+    const dispatcher = createDeadlineDispatcher({ db, clock, workerId: 'w-slow', handler: slow, leaseMs: 30_000 });
+    // Lease to t+30 s: the first transaction winds up at t+15 s (after 4 handlers, at t+16 s), the second
+    // fires the other 2 with 14 s left, each within its lease.
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 6, fired: 6, stale: 0, failed: 0 });
+    assert.equal(counts.transactions, 2);
+    assert.equal((await logged(ctx.db, prefix)).length, 6, 'each handler ran once');
+    const fired = await ctx.db.query<{ fired_at: Date }>(`SELECT fired_at FROM deadlines WHERE starts_with(stream_id, $1) AND status = 'fired' ORDER BY fired_at`, [`${prefix}-`]);
+    assert.deepEqual(fired.map((r) => (new Date(r.fired_at).getTime() - t0) / 1000), [0, 0, 0, 0, 16, 16]);
+  });
+});
+
+describe('store: the dispatcher claims the next batch while one fires [postgres]', function () {
+  this.timeout(60_000);
+  let opened: Awaited<ReturnType<typeof openTestDatabase>>;
+  let db: Db;
+  before(async () => {
+    opened = await openTestDatabase('postgres');
+    db = opened.db;
+    await db.exec(LOG_DDL);
+  });
+  after(async () => {
+    await opened.dispose();
+  });
+  const claimedBy = async (worker: string, prefix: string) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deadlines WHERE starts_with(stream_id, $1) AND claimed_by = $2 AND status = 'scheduled'`, [`${prefix}-`, worker]))[0]!.n;
+
+  it('the next batch is claimed before the current one has committed: with a handler held mid-batch, both batches are claimed and none is fired yet', async () => {
+    const clock = new TestClock('2026-03-02T09:00:00.000Z');
+    const prefix = `ahead-${randomUUID()}`;
+    await seedDue(db, prefix, 6, clock.now());
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tokens = new Map<number, number>();
+    const handler: DeadlineHandler = async (tx, deadline, fire) => {
+      tokens.set(deadline.id, deadline.fencingToken);
+      entered();
+      await gate;
+      await logFiring(tx, deadline, fire);
+    };
+    const { db: counted, counts } = counting(db);
+    const dispatcher = createDeadlineDispatcher({ db: counted, clock, workerId: 'w-ahead', handler, batchSize: 3 });
+    const first = dispatcher.runOnce();
+    await inHandler;
+    const until = Date.now() + 10_000;
+    while ((await claimedBy('w-ahead', prefix)) < 6 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(await claimedBy('w-ahead', prefix), 6, 'the batch firing (not committed) and the batch claimed ahead');
+    assert.equal(counts.outside, 2, 'two claims');
+    assert.deepEqual(await logged(db, prefix), [], 'nothing committed while the handler is held');
+    release();
+    assert.deepEqual(await first, { claimed: 3, fired: 3, stale: 0, failed: 0 });
+    const aheadRows = await db.query<{ id: number; fencing_token: number }>(
+      `SELECT id, fencing_token FROM deadlines WHERE starts_with(stream_id, $1) AND status = 'scheduled' AND claimed_by = 'w-ahead'`, [`${prefix}-`]);
+    assert.equal(aheadRows.length, 3);
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 3, fired: 3, stale: 0, failed: 0 });
+    for (const row of aheadRows) assert.equal(tokens.get(row.id), row.fencing_token, 'the second batch fired on the claim made ahead');
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 0, fired: 0, stale: 0, failed: 0 });
+    assert.equal((await logged(db, prefix)).length, 6);
+  });
+
+  it('a batch claimed ahead whose lease ran out before it fired is reported stale and not fired; claimed again, it fires once', async () => {
+    const clock = new TestClock('2026-03-03T09:00:00.000Z');
+    const prefix = `expired-${randomUUID()}`;
+    await seedDue(db, prefix, 4, clock.now());
+    const ran: string[] = [];
+    const handler: DeadlineHandler = async (tx, deadline, fire) => {
+      ran.push(deadline.streamId);
+      await logFiring(tx, deadline, fire);
+    };
+    const dispatcher = createDeadlineDispatcher({ db, clock, workerId: 'w-expired', handler, batchSize: 2, leaseMs: 30_000 });
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 2, fired: 2, stale: 0, failed: 0 });
+    assert.equal(await claimedBy('w-expired', prefix), 2, 'the next batch is held');
+    clock.advance(30_000); // the worker stalls: the batch held ahead outlives its lease
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 2, fired: 0, stale: 2, failed: 0 });
+    assert.equal(ran.length, 2, 'no handler ran for the expired claims');
+    assert.deepEqual(await dispatcher.runOnce(), { claimed: 2, fired: 2, stale: 0, failed: 0 });
+    assert.deepEqual([...ran].sort(), [1, 2, 3, 4].map((n) => `${prefix}-${n}`));
+    assert.deepEqual(await logged(db, prefix), [1, 2, 3, 4].map((n) => `${prefix}-${n}`));
+  });
+
+  it('stop() lets go of the batch claimed ahead, so another worker fires it without waiting out the lease', async () => {
+    const clock = new TestClock('2026-03-04T09:00:00.000Z');
+    const prefix = `letgo-${randomUUID()}`;
+    await seedDue(db, prefix, 4, clock.now());
+    const first = createDeadlineDispatcher({ db, clock, workerId: 'w-first', handler: logFiring, batchSize: 2 });
+    assert.equal((await first.runOnce()).fired, 2);
+    assert.equal(await claimedBy('w-first', prefix), 2);
+    await first.stop();
+    assert.equal(await claimedBy('w-first', prefix), 0);
+    const second = createDeadlineDispatcher({ db, clock, workerId: 'w-second', handler: logFiring, batchSize: 2 });
+    assert.deepEqual(await second.runOnce(), { claimed: 2, fired: 2, stale: 0, failed: 0 });
+    assert.equal((await logged(db, prefix)).length, 4);
+  });
+
+  it('exactly once with two dispatchers claiming ahead, each with its own pool and 3 batches in flight: every deadline fires once, and none is left claimed', async () => {
+    const prefix = `two-${randomUUID()}`;
+    const count = 1_500;
+    await seedDue(db, prefix, count, new Date(Date.now() - 1_000));
+    const other = await openDatabase(opened.options);
+    try {
+      const jittery: DeadlineHandler = async (tx, deadline, fire) => {
+        await logFiring(tx, deadline, fire);
+        if (deadline.id % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      };
+      const make = (workerId: string, on: Db) => createDeadlineDispatcher({ db: on, clock: systemClock, workerId, handler: jittery, batchSize: 25, concurrency: 3, idleMs: 20 });
+      const dispatchers = [make('instance-a', db), make('instance-b', other)];
+      const running = dispatchers.map((d) => d.start());
+      const until = Date.now() + 40_000;
+      while ((await logged(db, prefix)).length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      await Promise.all(dispatchers.map((d) => d.stop()));
+      await Promise.all(running);
+      const rows = await db.query<{ firings: number; deadlines: number; fired: number; held: number }>(
+        `SELECT (SELECT count(*)::int FROM dispatch_log WHERE starts_with(stream_id, $1)) AS firings,
+                (SELECT count(DISTINCT deadline_id)::int FROM dispatch_log WHERE starts_with(stream_id, $1)) AS deadlines,
+                (SELECT count(*)::int FROM deadlines WHERE starts_with(stream_id, $1) AND status = 'fired') AS fired,
+                (SELECT count(*)::int FROM deadlines WHERE starts_with(stream_id, $1) AND claimed_by IS NOT NULL) AS held`,
+        [`${prefix}-`],
+      );
+      assert.deepEqual(rows[0], { firings: count, deadlines: count, fired: count, held: 0 });
+      const totals = dispatchers.map((d) => d.totals);
+      assert.equal(totals[0]!.fired + totals[1]!.fired, count);
+      assert.ok(totals.every((t) => t.fired > 0), `both took a share: ${totals.map((t) => t.fired).join(', ')}`);
+      assert.equal(totals[0]!.failed + totals[1]!.failed, 0);
+    } finally {
+      await other.close();
+    }
+  });
+});
