@@ -67,9 +67,9 @@ type Prepared<S, E extends StoredEvent> =
   | { readonly done?: undefined; readonly write: StreamWrite<E>; readonly change: StreamChange<S, E>; readonly deadlines: DeadlineDiff };
 
 /** Folds the loaded stream, decides, and works out the write: no I/O. */
-function prepare<S, C, E extends StoredEvent>(model: StreamModel<S, C, E>, streamId: string, command: C, now: Date, loaded: LoadedStream<E>): Prepared<S, E> {
+function prepare<S, C, E extends StoredEvent>(model: StreamModel<S, C, E>, streamId: string, command: C, now: Date, loaded: LoadedStream<E>, folded?: { readonly state: S | undefined }): Prepared<S, E> {
   const { version } = loaded;
-  const before = foldEvents(model.evolve, loaded.records.map((r) => r.event));
+  const before = folded !== undefined ? folded.state : foldEvents(model.evolve, loaded.records.map((r) => r.event));
   const decision = model.decide(before, command, now);
   if (!decision.ok) return { done: { ok: false, refusal: decision.refusal, state: before, version, attempts: 1 } };
   if (decision.events.length === 0) return { done: { ok: true, state: before, records: [], version, deadlines: NO_DEADLINE_CHANGE, attempts: 1 } };
@@ -144,11 +144,18 @@ export async function handleCommand<S, C, E extends StoredEvent>(
   model: StreamModel<S, C, E>,
   streamId: string,
   command: C,
-  options: { readonly clock: Clock; readonly maxAttempts?: number; readonly loaded?: LoadedStream<E> },
+  options: {
+    readonly clock: Clock;
+    readonly maxAttempts?: number;
+    readonly loaded?: LoadedStream<E>;
+    /** `loaded` as the caller has already folded it with this model's `evolve`: not folded again. */
+    readonly loadedState?: { readonly state: S | undefined };
+  },
 ): Promise<CommandOutcome<S, E>> {
   const { value, attempts } = await withConcurrencyRetry(async (n) => {
-    const loaded = n === 1 && options.loaded !== undefined ? options.loaded : await readForCommand<E>(db, streamId, { lock: false });
-    const prepared = prepare(model, streamId, command, options.clock.now(), loaded);
+    const given = n === 1 && options.loaded !== undefined;
+    const loaded = given ? options.loaded! : await readForCommand<E>(db, streamId, { lock: false });
+    const prepared = prepare(model, streamId, command, options.clock.now(), loaded, given ? options.loadedState : undefined);
     return prepared.done ?? write(db, model, prepared);
   }, options.maxAttempts);
   return { ...value, attempts };

@@ -209,8 +209,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       defaultEscalationReason: isResponseOverdue(state, clock.now()) ? ONE_CLICK_ESCALATION_REASON : undefined,
       people: target === undefined ? { to: [], cc: [], actionConfirmers: [], managers: {}, limitWatchers: [] } : await routing.stagePeople(state, policy, target),
     });
-    // The case as just read: the command reads it again only if another change landed meanwhile.
-    const outcome = await handleCaseCommand(store, command, loaded);
+    // The case as just read and folded: the command reads it again only if another change landed meanwhile.
+    const outcome = await handleCaseCommand(store, command, { loaded, state });
     // AMB-20: the stage needs the Director briefing note first: its form, to complete and escalate in one submit.
     if (!outcome.ok && outcome.refusal.code === 'briefing-required' && target !== undefined && (command.type === 'escalate' || command.type === 'bypass')) {
       return briefings.formFor(actorId, outcome.state ?? state, {

@@ -142,9 +142,15 @@ export interface CaseStoreOptions extends CaseStoreContext {
 }
 
 /** Runs a person's command on a case; the case's stream id is its case id. */
-export function handleCaseCommand(options: CaseStoreOptions, command: CaseCommand, loaded?: LoadedStream<CaseEvent>): Promise<CommandOutcome<CaseState, CaseEvent>> {
+export function handleCaseCommand(
+  options: CaseStoreOptions,
+  command: CaseCommand,
+  /** The case as `loadCaseForCommand` returned it: the command neither reads nor folds it again. */
+  read?: { readonly loaded: LoadedStream<CaseEvent>; readonly state: CaseState | undefined },
+): Promise<CommandOutcome<CaseState, CaseEvent>> {
   return handleCommand(options.db, caseModel(options), command.caseId, command, {
-    clock: options.clock, ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }), ...(loaded !== undefined && { loaded }),
+    clock: options.clock, ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    ...(read !== undefined && { loaded: read.loaded, loadedState: { state: read.state } }),
   });
 }
 
