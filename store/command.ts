@@ -109,10 +109,14 @@ export async function handleCommandIn<S, C, E extends StoredEvent>(
   streamId: string,
   command: C,
   now: Date,
-  /** The stream as `tx` has just read it under its lock (`readForCommand` with `lock`): not read again. */
-  lockedRead?: LoadedStream<E>,
+  /**
+   * The stream as `tx` has just read it under its lock (`readForCommand` with `lock`), and if the
+   * caller folded it with this model's `evolve`, the state: neither is done again.
+   */
+  lockedRead?: { readonly loaded: LoadedStream<E>; readonly folded?: { readonly state: S | undefined } },
 ): Promise<CommandOutcome<S, E>> {
-  const prepared = prepare(model, streamId, command, now, lockedRead ?? (await readForCommand<E>(tx, streamId, { lock: true })));
+  const loaded = lockedRead?.loaded ?? (await readForCommand<E>(tx, streamId, { lock: true }));
+  const prepared = prepare(model, streamId, command, now, loaded, lockedRead?.folded);
   return prepared.done ?? write(tx, model, prepared);
 }
 

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { pollLoop, realSleep, type Sleep } from './poll-loop.js';
 import type { Db, Queryable, Tx } from './db.js';
 import { lockStream } from './events.js';
+import { planDeadlines } from './stream-write.js';
 
 export interface DesiredDeadline {
   /** Unique within the stream; the same key across decisions means the same deadline. */
@@ -89,14 +90,6 @@ function toRecord(row: DeadlineRow): DeadlineRecord {
   };
 }
 
-function dueInstant(d: DesiredDeadline, streamId: string): Date {
-  const due = new Date(d.dueAt);
-  if (Number.isNaN(due.getTime())) {
-    throw new TypeError(`Deadline ${d.key} of stream ${streamId} has no valid due time: give dueAt as an ISO 8601 date-time.`);
-  }
-  return due;
-}
-
 export async function listDeadlines(q: Queryable, streamId: string): Promise<DeadlineRecord[]> {
   const rows = await q.query<DeadlineRow>('SELECT * FROM deadlines WHERE stream_id = $1 ORDER BY due_at, key', [streamId]);
   return rows.map(toRecord);
@@ -117,55 +110,32 @@ export async function syncDeadlines(
   now: Date,
   options: { readonly streamLocked?: boolean; readonly existing?: readonly DeadlineRecord[] } = {},
 ): Promise<DeadlineDiff> {
-  const keys = new Set<string>();
-  for (const d of desired) {
-    if (keys.has(d.key)) throw new TypeError(`Deadline key ${d.key} appears twice for stream ${streamId}: keys must be unique within a stream.`);
-    keys.add(d.key);
-  }
   if (options.streamLocked !== true) await lockStream(tx, streamId);
-  const existing = new Map((options.existing ?? (await listDeadlines(tx, streamId))).map((r) => [r.key, r]));
-  const diff: DeadlineDiff = { added: [], moved: [], cancelled: [] };
+  // The same decisions as a command's write (planDeadlines), applied a statement at a time.
+  const { ops, diff } = planDeadlines(streamId, options.existing ?? (await listDeadlines(tx, streamId)), desired);
   const at = now.toISOString();
-  const added: { key: string; kind: string; due: string; data: string }[] = [];
-
-  for (const d of desired) {
-    const due = dueInstant(d, streamId);
-    const data = JSON.stringify(d.data ?? {});
-    const row = existing.get(d.key);
-    if (row === undefined) {
-      added.push({ key: d.key, kind: d.kind, due: due.toISOString(), data });
-      diff.added.push(d.key);
-      continue;
-    }
-    const sameTime = row.dueAt.getTime() === due.getTime();
-    const sameBody = row.kind === d.kind && JSON.stringify(row.data) === JSON.stringify(JSON.parse(data));
-    if (row.status === 'fired' && sameTime) continue;
-    if (row.status === 'scheduled' && sameTime && sameBody) continue;
+  for (const u of ops.update) {
     await tx.query(
       `UPDATE deadlines SET kind = $2, due_at = $3, data = $4::jsonb, status = 'scheduled', claimed_by = NULL, lease_until = NULL,
          fencing_token = nextval('deadline_fencing_token'), attempts = 0, last_error = NULL, fired_at = NULL, fired_by = NULL, updated_at = $5
        WHERE id = $1`,
-      [row.id, d.kind, due.toISOString(), data, at],
+      [u.id, u.kind, u.due, JSON.stringify(u.data), at],
     );
-    if (row.status === 'scheduled' && !sameTime) diff.moved.push(d.key);
-    else if (row.status !== 'scheduled') diff.added.push(d.key);
   }
-  if (added.length > 0) {
+  if (ops.insert.length > 0) {
     await tx.query(
       `INSERT INTO deadlines (stream_id, key, kind, due_at, data, created_at, updated_at)
        SELECT $1, a.key, a.kind, a.due, a.data::jsonb, $6, $6
          FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS a(key, kind, due, data)`,
-      [streamId, added.map((a) => a.key), added.map((a) => a.kind), added.map((a) => a.due), added.map((a) => a.data), at],
+      [streamId, ops.insert.map((a) => a.key), ops.insert.map((a) => a.kind), ops.insert.map((a) => a.due), ops.insert.map((a) => JSON.stringify(a.data)), at],
     );
   }
-  const cancelled = [...existing.values()].filter((row) => row.status === 'scheduled' && !keys.has(row.key));
-  if (cancelled.length > 0) {
+  if (ops.cancel.length > 0) {
     await tx.query(
       `UPDATE deadlines SET status = 'cancelled', claimed_by = NULL, lease_until = NULL, fencing_token = nextval('deadline_fencing_token'), updated_at = $2
         WHERE id = ANY($1::bigint[])`,
-      [cancelled.map((row) => row.id), at],
+      [ops.cancel, at],
     );
-    diff.cancelled.push(...cancelled.map((row) => row.key));
   }
   return diff;
 }

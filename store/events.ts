@@ -208,9 +208,10 @@ export function chainBodies<E extends StoredEvent>(
 }
 
 /**
- * The append itself, for a caller that has already taken `lockStream` in this transaction and
- * seen the stream at `expectedVersion` under that lock (as `handleCommandIn` does), so the
- * lock and the version check are not repeated. The audit head is held by one statement
+ * The append itself, chained at once (not staged), for a caller that has already taken
+ * `lockStream` in this transaction and seen the stream at `expectedVersion` under that lock, so
+ * the lock and the version check are not repeated. Commands stage their events instead
+ * (`write_streams`, migration 0011). The audit head is held by one statement
  * (`append_chained_events`, migration 0006): everything else is prepared before it, and every
  * hash it returns is checked against `chainHash` before the transaction may commit.
  */

@@ -80,8 +80,8 @@ const sameData = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 /**
  * What it takes for the stream's deadlines to match `desired`: new keys are added, changed due
  * times or bodies written, scheduled deadlines no longer wanted cancelled. A fired deadline stays
- * fired unless it is wanted again at a different time (re-armed). Pure: the same rules as
- * `syncDeadlines`, decided in Node so that the write is one statement.
+ * fired unless it is wanted again at a different time (re-armed). Pure: a command's write
+ * (`write_streams`) and `syncDeadlines` both apply what it decides.
  */
 export function planDeadlines(streamId: string, existing: readonly SeenDeadline[], desired: readonly DesiredDeadline[]): { readonly ops: DeadlineOps; readonly diff: DeadlineDiff } {
   const keys = new Set<string>();

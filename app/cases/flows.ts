@@ -194,9 +194,9 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     // A review task's "Mark done" belongs to the reviews (the bot routes it there); a case never sees one.
     if (action.verb === 'reviewTaskDone') return { message: NOT_YOURS };
 
-    const { state, records, loaded } = await loadCaseForCommand(db, action.data.caseId);
+    const { state, loaded } = await loadCaseForCommand(db, action.data.caseId);
     if (state === undefined || !hasPart(state, actorId)) return { message: NOT_YOURS };
-    const events = records.map((r) => r.event);
+    const events = loaded.records.map((r) => r.event);
     if (!isMovingAction(action)) return { card: (await composer.cardFor(state, actorId, { events })).card };
 
     const policy = policies.find((p) => p.id === state.policyId);

@@ -160,10 +160,11 @@ export function caseDeadlineHandler(ctx: CaseStoreContext, options: { readonly r
   return async (tx, deadline, { now }) => {
     // One read under the case's lock serves both the choice of who the next stage goes to and the command.
     const loaded = await readForCommand<CaseEvent>(tx, deadline.streamId, { lock: true });
-    const escalateTo = await automaticEscalationPeople(foldEvents(evolve, loaded.records.map((r) => r.event)), deadline.key);
+    const state = foldEvents(evolve, loaded.records.map((r) => r.event));
+    const escalateTo = await automaticEscalationPeople(state, deadline.key);
     await handleCommandIn(tx, model, deadline.streamId, {
       type: 'deadline-reached', caseId: deadline.streamId, actor: SYSTEM_ACTOR, key: deadline.key, ...(escalateTo !== undefined && { escalateTo }),
-    }, now, loaded);
+    }, now, { loaded, folded: { state } });
   };
 
   /**
@@ -208,9 +209,9 @@ export async function loadCase(q: Queryable, caseId: string): Promise<{ state: C
  * `loaded` to `handleCaseCommand` and the command reads nothing more unless another change lands
  * first.
  */
-export async function loadCaseForCommand(q: Queryable, caseId: string): Promise<{ state: CaseState | undefined; records: readonly StreamRecord<CaseEvent>[]; loaded: LoadedStream<CaseEvent> }> {
+export async function loadCaseForCommand(q: Queryable, caseId: string): Promise<{ state: CaseState | undefined; loaded: LoadedStream<CaseEvent> }> {
   const loaded = await readForCommand<CaseEvent>(q, caseId, { lock: false });
-  return { state: foldEvents(evolve, loaded.records.map((r) => r.event)), records: loaded.records, loaded };
+  return { state: foldEvents(evolve, loaded.records.map((r) => r.event)), loaded };
 }
 
 export function findCaseByReference(q: Queryable, reference: string): Promise<CaseSummaryRow<CaseSummary> | undefined> {
