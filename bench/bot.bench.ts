@@ -7,9 +7,9 @@
  * `bench/invoke-bench.ts` (with `invoke-server.ts`, `invoke-load.ts`); how to read it is in
  * `bench/README.md`.
  */
-import { run as runInvokeBench } from './invoke-bench.js';
+import { focusFromEnv, run as runInvokeBench } from './invoke-bench.js';
 import type { BenchSettings } from './settings.js';
 
 export function run(settings: BenchSettings): Promise<Record<string, unknown>> {
-  return runInvokeBench(settings);
+  return runInvokeBench({ ...settings, ...focusFromEnv(process.env) });
 }

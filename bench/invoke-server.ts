@@ -23,6 +23,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import pg from 'pg';
@@ -33,7 +35,7 @@ import { createStoredConversationReferences } from '../app/delivery/conversation
 import { createLogger } from '../app/log.js';
 import { createTrainingFlows } from '../app/training.js';
 import { createAdapter } from '../bot/adapter.js';
-import { createMriLookup } from '../bot/conversations.js';
+import { rememberingMris } from '../bot/conversations.js';
 import { databaseReadiness } from '../bot/readiness.js';
 import { startBot } from '../bot/runtime.js';
 import { DEFAULT_ORG_FILE } from '../bin/config.js';
@@ -252,10 +254,10 @@ async function startFull(): Promise<Served> {
   const organisationFile = await loadOrganisationFile(DEFAULT_ORG_FILE);
   const directory = createOrgFileDirectory(organisationFile);
   const policy = getPolicy('oxfordshire');
-  const conversations = createStoredConversationReferences(db, clock);
+  const { conversations, mriOf } = rememberingMris(createStoredConversationReferences(db, clock));
   const flows = createCaseFlows({
     db, clock, calendar, policies: [policy], directory, workers: await caseWorkers(directory), logger, tenant: BENCH_TENANT,
-    mriOf: createMriLookup(conversations),
+    mriOf,
     ...(organisationFile.organisation?.name !== undefined && { organisation: organisationFile.organisation.name }),
   });
   const running = await startBot({
@@ -342,6 +344,16 @@ const LOOP_RESOLUTION_MS = 50;
 const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 const spread = (xs: readonly number[]) => ({ count: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99), max: xs.length === 0 ? Number.NaN : Math.max(...xs) });
 
+// BENCH_CPU_PROF_DIR: a V8 CPU profile of each window between `mark` and `report` (the timed runs, not the raising of cases),
+// written there as <side>-<n>.cpuprofile, to see where an invoke's time goes.
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
+const profiler = PROFILE_DIR === undefined ? undefined : new Session();
+let profiles = 0;
+if (profiler !== undefined) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+}
+
 process.on('message', (raw) => {
   const message = raw as ToServer;
   void (async () => {
@@ -356,11 +368,17 @@ process.on('message', (raw) => {
         eluAtMark = performance.eventLoopUtilization();
         cpuAtMark = process.cpuUsage();
         pgliteCpuAtMark = pgliteThreadCpuNs();
+        await profiler?.post('Profiler.start');
         send({ type: 'marked' });
       } else if (message.type === 'report') {
         const cpu = process.cpuUsage(cpuAtMark);
         const elu = performance.eventLoopUtilization(eluAtMark);
         delay.disable();
+        if (profiler !== undefined) {
+          const { profile } = await profiler.post('Profiler.stop');
+          profiles += 1;
+          writeFileSync(path.join(PROFILE_DIR!, `${side}-${values.db ?? 'none'}-${profiles}.cpuprofile`), JSON.stringify(profile));
+        }
         const report: ServerReport = {
           type: 'report',
           cpuUserMs: cpu.user / 1000,
