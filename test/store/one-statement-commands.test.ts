@@ -59,18 +59,24 @@ describeOnEngines('store: a command in one read and one write (issue 11)', (ctx)
     assert.deepEqual(await readForCommand(ctx.db, `case-${randomUUID()}`, { lock: false }), { version: 0, records: [], deadlines: [] });
   });
 
-  it('plans each statement of the command functions for the call, never on a plan kept from when the tables were small (migration 0014)', async () => {
+  it('plans the command functions\' statements for the call on PGlite, which never gathers statistics; keeps generic plans on a server, whose autovacuum does (migrations 0014, 0015)', async () => {
     const rows = await ctx.db.query<{ name: string; config: string[] | null }>(
       `SELECT p.proname AS name, p.proconfig AS config FROM pg_proc p
         WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = ANY($1) ORDER BY 1`,
       [['chain_staged_event', 'project_case_summary', 'read_stream_for_command', 'write_streams']],
     );
     assert.deepEqual(rows.map((r) => [r.name, r.config]), [
-      ['chain_staged_event', ['plan_cache_mode=force_custom_plan']],
-      ['project_case_summary', ['plan_cache_mode=force_custom_plan']],
-      ['read_stream_for_command', ['plan_cache_mode=force_custom_plan']],
-      ['write_streams', ['plan_cache_mode=force_custom_plan']],
-    ]);
+      ['chain_staged_event', null], ['project_case_summary', null], ['read_stream_for_command', null], ['write_streams', null],
+    ], 'no function fixes its own plan_cache_mode any more');
+    const [mode] = await ctx.db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+    assert.equal(mode?.plan_cache_mode, ctx.db.kind === 'pglite' ? 'force_custom_plan' : 'auto');
+    // A transaction that rolls back leaves the connection's setting as it was.
+    await ctx.db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      throw new Error('roll back');
+    }).catch(() => undefined);
+    const [after] = await ctx.db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+    assert.equal(after?.plan_cache_mode, mode?.plan_cache_mode);
   });
 
   it('runs a command on its own in two statements: the read, and the write that is its own transaction', async () => {

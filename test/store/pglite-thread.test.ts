@@ -59,6 +59,10 @@ describe('store: PGlite in a worker thread', function () {
     assert.deepEqual(await migrate(db), [], 'a second run applies nothing');
   });
 
+  it('plans the command functions\' statements for each call on its one connection, as in-process PGlite does (no statistics: migration 0015)', async () => {
+    assert.deepEqual(await db.query('SHOW plan_cache_mode'), [{ plan_cache_mode: 'force_custom_plan' }]);
+  });
+
   it('runs a query with parameters and returns its rows', async () => {
     await db.query('INSERT INTO pt_items (id, name) VALUES ($1, $2), ($3, $4)', [1, 'one', 2, 'two']);
     assert.deepEqual(await db.query('SELECT id, name FROM pt_items WHERE id >= $1 ORDER BY id', [1]), [
