@@ -14,7 +14,7 @@ import { createDeliveryWorker } from '../app/delivery/worker.js';
 import { createLogger, errorFields, logLevelFrom, type Logger } from '../app/log.js';
 import type { BotCredentialMaterial, BotIdentity } from '../bot/adapter.js';
 import { createStoredConversationReferences } from '../app/delivery/conversation-references.js';
-import { createMriLookup } from '../bot/conversations.js';
+import { rememberingMris } from '../bot/conversations.js';
 import { createTeamsDelivery } from '../bot/delivery.js';
 import { databaseReadiness } from '../bot/readiness.js';
 import { startBot } from '../bot/runtime.js';
@@ -106,13 +106,14 @@ async function main(): Promise<void> {
     credential: await credentialMaterial(config),
   };
   const tenant = config.bot.tenantId;
-  const conversations = createStoredConversationReferences(db, clock);
+  // Every reference this process saves or finds tells it that person's MRI, which their own cards need.
+  const { conversations, mriOf } = rememberingMris(createStoredConversationReferences(db, clock));
   const organisation = config.directory.source === 'org-file' ? (await loadOrganisationFile(config.directory.orgFile)).organisation?.name : undefined;
   const flows = createCaseFlows({
     db, clock, calendar, policies, directory: graph.directory, workers, logger,
     // Local mode: "Export as Word" on a briefing note writes it here for the case record.
     ...(config.mode === 'local' && { briefingsDir: path.join(config.dataDir, 'briefings') }),
-    mriOf: createMriLookup(conversations),
+    mriOf,
     ...(tenant !== undefined && { tenant }),
     ...(organisation !== undefined && { organisation }),
   });

@@ -46,13 +46,53 @@ export function createVolatileConversationReferences(): ConversationReferences {
   };
 }
 
+/** How many people's MRIs one process keeps: a council's staff many times over; past it, the first remembered is forgotten first. */
+const MRIS_KEPT = 50_000;
+
+/** The Teams user MRI (`29:...`) a reference addresses, when it is one. */
+const mriIn = (reference: StoredConversationReference | undefined): string | undefined => {
+  const id = (reference?.user as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' && id.startsWith('29:') ? id : undefined;
+};
+
 /**
- * A person's Teams user MRI (`29:...`), from the reference kept when they last talked to the bot;
- * undefined when Resolve has none (it then leaves `refresh.userIds` out of their 1:1 cards).
+ * People's Teams user MRIs (`29:...`), for `refresh.userIds` on their 1:1 cards; undefined for
+ * someone Resolve has never talked with (their cards then leave `refresh.userIds` out).
+ *
+ * A person's MRI for this bot never changes, so this process remembers each one it sees: from every
+ * reference saved (each time someone talks to the bot, before their turn is handled) and every one
+ * found. The card that answers a person's click is drawn for them, so it needs no query for their
+ * MRI. Only the MRI is remembered: the rest of a reference (its conversation, its service URL) can
+ * change under another instance, so delivery always reads it from the store.
  */
-export function createMriLookup(conversations: ConversationReferences): (userId: string) => Promise<string | undefined> {
-  return async (userId) => {
-    const user = (await conversations.find(userId))?.user as { id?: unknown } | undefined;
-    return typeof user?.id === 'string' && user.id.startsWith('29:') ? user.id : undefined;
+export function rememberingMris(conversations: ConversationReferences, kept = MRIS_KEPT): { readonly conversations: ConversationReferences; mriOf(userId: string): Promise<string | undefined> } {
+  const known = new Map<string, string>();
+  const remember = (userId: string, mri: string | undefined) => {
+    if (mri === undefined) return;
+    const key = userId.toLowerCase();
+    if (known.get(key) === mri) return;
+    known.delete(key);
+    known.set(key, mri);
+    if (known.size > kept) known.delete(known.keys().next().value as string);
+  };
+  return {
+    conversations: {
+      save: async (userId, reference) => {
+        await conversations.save(userId, reference);
+        remember(userId, mriIn(reference));
+      },
+      find: async (userId) => {
+        const reference = await conversations.find(userId);
+        remember(userId, mriIn(reference));
+        return reference;
+      },
+    },
+    mriOf: async (userId) => {
+      const mri = known.get(userId.toLowerCase());
+      if (mri !== undefined) return mri;
+      const found = mriIn(await conversations.find(userId));
+      remember(userId, found);
+      return found;
+    },
   };
 }

@@ -32,7 +32,7 @@ import type { BotFlows } from '../../bot/app.js';
 import { parseActionData, raiseFormValuesFrom } from '../../cards/index.js';
 import { getPolicy, type Policy } from '../../domain/policies/index.js';
 import { createStoredConversationReferences } from '../../app/delivery/conversation-references.js';
-import { createMriLookup, createVolatileConversationReferences, type ConversationReferences } from '../../bot/conversations.js';
+import { createVolatileConversationReferences, rememberingMris, type ConversationReferences } from '../../bot/conversations.js';
 import { createLogger } from '../../app/log.js';
 import { databaseReadiness } from '../../bot/readiness.js';
 import { startBot, type RunningBot } from '../../bot/runtime.js';
@@ -194,7 +194,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     : undefined;
   const clock = new TestClock(HARNESS_START);
   // In the store when there is one (as in production), else in memory.
-  const conversations = db !== undefined ? createStoredConversationReferences(db, clock) : createVolatileConversationReferences();
+  const { conversations, mriOf } = rememberingMris(db !== undefined ? createStoredConversationReferences(db, clock) : createVolatileConversationReferences());
   const mails: MailMessage[] = [];
   const installs: string[] = [];
   const mail: MailSender = {
@@ -228,7 +228,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     db !== undefined && directory !== undefined
       ? createCaseFlows({
           db, clock, calendar: createWorkingCalendar(), policies, directory, workers, tenant: TEST_TENANT_ID, logger,
-          mriOf: createMriLookup(conversations), organisation: 'Northmoor Borough Council',
+          mriOf, organisation: 'Northmoor Borough Council',
         })
       : undefined;
   // Reviews in Outlook: the file calendar in a scratch folder (busy times from its calendars/ folder).
