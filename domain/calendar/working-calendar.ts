@@ -1,6 +1,7 @@
-import { TZDate, tz } from '@date-fns/tz';
+import { TZDate } from '@date-fns/tz';
 import { InvalidInputError } from '../errors.js';
 import { englandAndWalesBankHolidays, type Holiday } from './bank-holidays.js';
+import { wallClockOf } from './zone.js';
 import {
   addCalendarDays,
   isoWeekday,
@@ -72,6 +73,8 @@ function assertCount(days: number, what: string): void {
 
 /** A guard against runaway walks: no statutory deadline spans more than a few years. */
 const MAX_SPAN_DAYS = 366 * 20;
+/** Answers a calendar remembers (steps of working days, ends of working days); past it, it starts again. */
+const ANSWERS_KEPT = 20_000;
 
 export function createWorkingCalendar(options: CalendarOptions = {}): WorkingCalendar {
   const timeZone = options.timeZone ?? 'Europe/London';
@@ -107,7 +110,22 @@ export function createWorkingCalendar(options: CalendarOptions = {}): WorkingCal
 
   const isWorkingDay = (date: LocalDate): boolean => nonWorkingReason(date) === undefined;
 
+  // Deadlines are counted from the same few dates again and again (each command recomputes its
+  // case's deadlines, and cases raised on one day share them), so each answer is remembered.
+  const steps = new Map<string, LocalDate>();
+  const endsOfDay = new Map<LocalDate, number>();
+  const remember = <K, V>(memory: Map<K, V>, key: K, value: V): V => {
+    if (memory.size >= ANSWERS_KEPT) memory.clear();
+    memory.set(key, value);
+    return value;
+  };
+
   function step(date: LocalDate, days: number, direction: 1 | -1): LocalDate {
+    const key = `${date}${direction > 0 ? '+' : '-'}${days}`;
+    return steps.get(key) ?? remember(steps, key, walk(date, days, direction));
+  }
+
+  function walk(date: LocalDate, days: number, direction: 1 | -1): LocalDate {
     let current = date;
     let remaining = days;
     let walked = 0;
@@ -122,8 +140,10 @@ export function createWorkingCalendar(options: CalendarOptions = {}): WorkingCal
   }
 
   function endOfWorkingDay(date: LocalDate): Date {
+    const known = endsOfDay.get(date);
+    if (known !== undefined) return new Date(known);
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    return new Date(new TZDate(y, m - 1, d, endHour, endMinute, 0, timeZone).getTime());
+    return new Date(remember(endsOfDay, date, new TZDate(y, m - 1, d, endHour, endMinute, 0, timeZone).getTime()));
   }
 
   return {
@@ -170,11 +190,8 @@ export function createWorkingCalendar(options: CalendarOptions = {}): WorkingCal
       if (Number.isNaN(instant.getTime())) {
         throw new InvalidInputError('the instant is not a valid time', 'instant');
       }
-      const inZone = tz(timeZone)(instant);
-      const y = inZone.getFullYear();
-      const m = String(inZone.getMonth() + 1).padStart(2, '0');
-      const d = String(inZone.getDate()).padStart(2, '0');
-      return `${y}-${m}-${d}` as LocalDate;
+      const { year, month, day } = wallClockOf(timeZone, instant);
+      return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as LocalDate;
     },
   };
 }
