@@ -12,10 +12,15 @@ export const MAX_CARD_BYTES = 26 * 1024;
 export const SHORTENED_MARK = '… (shortened to fit the card)';
 const CLIP_STEPS = [1000, 400, 150] as const;
 
-const encoder = new TextEncoder();
-
+/** The card's size as Teams counts it: its JSON in UTF-8. */
 export function cardBytes(card: AdaptiveCardJson): number {
-  return encoder.encode(JSON.stringify(card)).length;
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** Whether the card is within budget. A JSON text is at most 3 UTF-8 bytes per UTF-16 unit, so a short one needs no counting. */
+function fits(card: AdaptiveCardJson): boolean {
+  const json = JSON.stringify(card);
+  return json.length * 3 <= MAX_CARD_BYTES || Buffer.byteLength(json, 'utf8') <= MAX_CARD_BYTES;
 }
 
 export function clip(value: string, limit: number): string {
@@ -47,7 +52,7 @@ export function clipCaseView<V extends CaseView>(view: V, limit: number): V {
 export function fitCard<V extends CaseView>(view: V, draw: (view: V) => AdaptiveCardJson): AdaptiveCardJson {
   let card = draw(view);
   for (const limit of CLIP_STEPS) {
-    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
+    if (fits(card)) return card;
     card = draw(clipCaseView(view, limit));
   }
   return card;

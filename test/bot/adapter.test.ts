@@ -1,0 +1,32 @@
+/**
+ * The adapter keeps one ConnectorClient per bot, audience and service URL instead of botbuilder's
+ * one per turn (issue 11, Node CPU per invoke): every turn that calls the same service URL shares it.
+ */
+import assert from 'node:assert/strict';
+import type { Activity } from 'botbuilder';
+import { createAdapter } from '../../bot/adapter.js';
+
+const activity = (serviceUrl: string) => ({ type: 'invoke', channelId: 'msteams', serviceUrl, from: { id: '29:1a' }, recipient: { id: '28:bot' }, conversation: { id: 'a:1' } }) as Partial<Activity> as Activity;
+const EMEA = 'https://smba.trafficmanager.net/emea/';
+const UK = 'https://smba.trafficmanager.net/uk/';
+
+describe('bot: one Bot Connector client per service URL, shared by turns (issue 11)', () => {
+  it('gives two turns from the same service URL the same client, and a turn from another service URL its own', async () => {
+    const adapter = createAdapter({ credential: { kind: 'none' } });
+    const first = await adapter.authenticate(activity(UK), '');
+    const second = await adapter.authenticate(activity(UK), '');
+    const third = await adapter.authenticate(activity(EMEA), '');
+    const [a, b, c] = await Promise.all([first.connectorFactory!.create(UK), second.connectorFactory!.create(UK), third.connectorFactory!.create(EMEA)]);
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+    assert.equal((a as unknown as { baseUri?: string }).baseUri, UK, 'the client calls the service URL it was made for');
+    assert.equal((c as unknown as { baseUri?: string }).baseUri, EMEA);
+  });
+
+  it('keeps apart clients for different audiences at one service URL', async () => {
+    const adapter = createAdapter({ credential: { kind: 'none' } });
+    const turn = await adapter.authenticate(activity(UK), '');
+    const [a, b] = await Promise.all([turn.connectorFactory!.create(UK, 'https://api.botframework.com'), turn.connectorFactory!.create(UK, 'https://other.example')]);
+    assert.notEqual(a, b);
+  });
+});
