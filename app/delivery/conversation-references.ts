@@ -5,7 +5,6 @@
  * reference changes (a new chat, another region's service URL). This process remembers what it
  * last stored per person, so chatting with the bot writes nothing most of the time.
  */
-import { canonicalJson } from '../../store/canonical-json.js';
 import type { Clock } from '../../store/clock.js';
 import { findConversationReference, saveConversationReference } from '../../store/conversation-references.js';
 import type { Db } from '../../store/db.js';
@@ -20,17 +19,25 @@ export interface ConversationReferences {
   find(userId: string): Promise<StoredConversationReference | undefined>;
 }
 
-export function createStoredConversationReferences(db: Db, clock: Clock): ConversationReferences {
-  /** What this process last saw stored per person, so an unchanged reference costs no query. */
+/** People whose last stored reference one process remembers; past it, the first remembered is forgotten first. */
+const REFERENCES_KEPT = 50_000;
+
+export function createStoredConversationReferences(db: Db, clock: Clock, kept = REFERENCES_KEPT): ConversationReferences {
+  /**
+   * What this process last saw stored per person, as JSON text, so an unchanged reference costs
+   * no query. The text is not canonical: the same reference with its keys in another order only
+   * costs an upsert, which writes nothing when the stored reference is the same (jsonb equality).
+   */
   const seen = new Map<string, string>();
   return {
     save: async (userId, reference) => {
       const key = userId.toLowerCase();
-      const text = canonicalJson(reference);
+      const text = JSON.stringify(reference);
       if (seen.get(key) === text) return;
-      // The upsert writes nothing when the stored reference is the same.
       await saveConversationReference(db, userId, reference, clock.now());
+      seen.delete(key);
       seen.set(key, text);
+      if (seen.size > kept) seen.delete(seen.keys().next().value as string);
     },
     find: async (userId) => (await findConversationReference<StoredConversationReference>(db, userId))?.reference,
   };
