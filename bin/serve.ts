@@ -16,7 +16,7 @@ import type { BotCredentialMaterial, BotIdentity } from '../bot/adapter.js';
 import { createStoredConversationReferences } from '../app/delivery/conversation-references.js';
 import { rememberingMris } from '../bot/conversations.js';
 import { createTeamsDelivery } from '../bot/delivery.js';
-import { databaseReadiness } from '../bot/readiness.js';
+import { databaseLiveness, databaseReadiness } from '../bot/readiness.js';
 import { startBot } from '../bot/runtime.js';
 import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy, parsePolicy, type Policy } from '../domain/policies/index.js';
@@ -29,7 +29,7 @@ import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler,
 import { reviewDueRulesFor } from '../domain/reviews/index.js';
 import { AdjustableClock, systemClock } from '../store/clock.js';
 import { createTrainingFlows } from '../app/training.js';
-import { openDatabase } from '../store/db.js';
+import { embeddedDatabaseStopped, openDatabase } from '../store/db.js';
 import { createDeadlineDispatcher } from '../store/deadlines.js';
 import { ConfigError, DEFAULT_ORG_FILE, loadConfig, readEnvironment, type AppConfig } from './config.js';
 
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     conversations,
     flows: { ...flows, ...createTrainingFlows({ clock: movable, calendar, logger }), reviews: reviewChat, reports: reports.chat },
     readiness: databaseReadiness(() => db.migrationsApplied(), logger),
+    liveness: databaseLiveness(() => embeddedDatabaseStopped(db), logger),
     logger,
     displayName: config.bot.displayName,
   });

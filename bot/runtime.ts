@@ -7,7 +7,7 @@ import { createBotApplication, type BotApplication, type BotFlows } from './app.
 import type { ConversationReferences } from './conversations.js';
 import { createMessagesEndpoint } from './inbound.js';
 import type { Logger } from '../app/log.js';
-import { startBotServer, type BotServer, type Readiness } from './server.js';
+import { startBotServer, type BotServer, type Liveness, type Readiness } from './server.js';
 
 export interface BotRuntimeOptions {
   readonly identity: BotIdentity;
@@ -18,6 +18,8 @@ export interface BotRuntimeOptions {
   /** The name the privacy and terms pages give. */
   readonly displayName?: string;
   readonly readiness: () => Promise<Readiness>;
+  /** For `GET /healthz`: whether the process must be restarted (bot/server.ts). */
+  readonly liveness?: () => Liveness;
   readonly logger: Logger;
   readonly drainTimeoutMs?: number;
   readonly observe?: (path: string, status: number, ms: number) => void;
@@ -52,6 +54,7 @@ export async function startBot(options: BotRuntimeOptions): Promise<RunningBot> 
     port: options.port,
     messages,
     readiness: options.readiness,
+    ...(options.liveness !== undefined && { liveness: options.liveness }),
     logger,
     ...(options.displayName !== undefined && { displayName: options.displayName }),
     ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),

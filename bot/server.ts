@@ -23,12 +23,25 @@ export interface Readiness {
   readonly checks: Readonly<Record<string, string>>;
 }
 
+/**
+ * Whether this process can still do its work at all, without asking anything outside it: false
+ * only for what no waiting mends (the embedded database's worker has died), so that an
+ * orchestrator restarts the process. A database server that is down is readiness, not this.
+ */
+export interface Liveness {
+  readonly live: boolean;
+  /** One entry per part that is not live, with a short reason. */
+  readonly checks: Readonly<Record<string, string>>;
+}
+
 export interface BotServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
   readonly messages: ActivityEndpoint;
   readonly readiness: () => Promise<Readiness>;
+  /** For `GET /healthz`; without it the process is always live. */
+  readonly liveness?: () => Liveness;
   readonly logger: Logger;
   /** How long `close()` waits for requests in flight before cutting connections. Default 10 s. */
   readonly drainTimeoutMs?: number;
@@ -83,7 +96,9 @@ export async function startBotServer(options: BotServerOptions): Promise<BotServ
   server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? 1024 * 1024, mapParams: false }));
 
   server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok' });
+    const liveness = options.liveness?.() ?? { live: true, checks: {} };
+    if (liveness.live) res.send(200, { status: 'ok' });
+    else res.send(503, { status: 'restart needed', checks: liveness.checks });
   });
 
   server.get('/readyz', async (_req, res) => {

@@ -14,7 +14,7 @@ import { openPgliteThread } from './pglite-remote.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 export { DatabaseUnavailableError, isDatabaseUnavailable, withDatabaseDeadline } from './unavailable.js';
-export { EmbeddedDatabaseStoppedError } from './pglite-remote.js';
+export { EmbeddedDatabaseStoppedError, embeddedDatabaseStopped } from './pglite-remote.js';
 
 export type DatabaseOptions =
   /**

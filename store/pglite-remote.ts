@@ -234,6 +234,7 @@ function threadDb(connection: ThreadConnection, lock: FolderLock | undefined): D
     },
   };
   threads.set(db, connection.worker);
+  connections.set(db, connection);
   return db;
 }
 
@@ -249,6 +250,16 @@ async function closeThread(connection: ThreadConnection, lock: FolderLock | unde
 }
 
 const threads = new WeakMap<Db, Worker>();
+const connections = new WeakMap<Db, ThreadConnection>();
+
+/**
+ * Why an embedded database in a worker thread can never answer again (its worker died, or it was
+ * closed), or undefined while it can, and for any other database. For liveness checks: no waiting
+ * mends it, only a restart.
+ */
+export function embeddedDatabaseStopped(db: Db): Error | undefined {
+  return connections.get(db)?.stopped;
+}
 
 /** The worker thread behind a threaded PGlite `Db` (for tests and diagnostics); undefined for any other `Db`. */
 export function pgliteThreadOf(db: Db): Worker | undefined {

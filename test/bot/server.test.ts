@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../../app/log.js';
-import { databaseReadiness } from '../../bot/readiness.js';
+import { databaseLiveness, databaseReadiness } from '../../bot/readiness.js';
+import { embeddedDatabaseStopped, IN_MEMORY, openDatabase } from '../../store/db.js';
+import { pgliteThreadOf } from '../../store/pglite-remote.js';
 import { startBotServer, type ActivityEndpoint } from '../../bot/server.js';
 import { startBotHarness } from './harness.js';
 
@@ -17,6 +19,24 @@ describe('bot/server: health, readiness and shutdown', () => {
       assert.deepEqual(await response.json(), { status: 'ok' });
     } finally {
       await server.close();
+    }
+  });
+
+  it('GET /healthz answers 503 "restart needed" once the embedded database\'s worker thread has died, so an orchestrator restarts the process', async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY, thread: true });
+    const server = await startBotServer({
+      host: '127.0.0.1', port: 0, messages: async () => ({ status: 200 }), readiness: alwaysReady, logger: silent,
+      liveness: databaseLiveness(() => embeddedDatabaseStopped(db), silent),
+    });
+    try {
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+      await pgliteThreadOf(db)!.terminate();
+      const response = await fetch(`${server.url}/healthz`);
+      assert.equal(response.status, 503);
+      assert.deepEqual(await response.json(), { status: 'restart needed', checks: { database: 'the embedded database stopped: restart Resolve' } });
+    } finally {
+      await server.close();
+      await db.close();
     }
   });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { IN_MEMORY, isDatabaseUnavailable, openDatabase, type Db } from '../../store/db.js';
+import { embeddedDatabaseStopped, IN_MEMORY, isDatabaseUnavailable, openDatabase, type Db } from '../../store/db.js';
 import { DataFolderInUseError, LOCK_FILE_NAME } from '../../store/folder-lock.js';
 import { loadMigrations, migrate } from '../../store/migrate.js';
 import { EmbeddedDatabaseStoppedError, pgliteThreadOf } from '../../store/pglite-remote.js';
@@ -279,10 +279,12 @@ describe('store: PGlite in a worker thread, on a data folder', function () {
   it('fails every pending and later call with a clear error once its worker dies, and close() still frees the folder', async () => {
     const db = await openThreaded(dataDir);
     const worker = pgliteThreadOf(db)!;
+    assert.equal(embeddedDatabaseStopped(db), undefined, 'alive: nothing to restart for');
     const pending = db.query('SELECT count(*) FROM generate_series(1, 3e7)');
     pending.catch(() => undefined);
     await sleep(50);
     await worker.terminate();
+    assert.ok(embeddedDatabaseStopped(db) instanceof EmbeddedDatabaseStoppedError, 'the liveness check (GET /healthz) sees that only a restart mends it');
     for (const call of [pending, db.query('SELECT 1'), db.exec('SELECT 1'), db.transaction((tx) => tx.query('SELECT 1'))]) {
       const error = await rejectionOf(call);
       assert.ok(error instanceof EmbeddedDatabaseStoppedError, String(error));
