@@ -18,9 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openCasesFor } from '../app/cases/summary.js';
-import { TestClock } from '../store/clock.js';
 import { IN_MEMORY, openDatabase, type Db, type Queryable } from '../store/db.js';
-import { createOutboxDeliverer, listEffects } from '../store/outbox.js';
+import { claimQuery, listEffects } from '../store/outbox.js';
 import { dropBenchSchema, percentile, type BenchSettings } from './settings.js';
 
 const URL_ = 'postgres://postgres@127.0.0.1:5432/test';
@@ -57,20 +56,10 @@ async function statementOf(call: (q: Queryable) => Promise<unknown>): Promise<St
   return q.last();
 }
 
-/** The claim statement the deliverer sends, for `limit` effects, at most `perDestination` each. */
-async function claimStatement(limit: number, perDestination: number): Promise<Statement> {
-  const q = recorder();
-  const deliverer = createOutboxDeliverer({
-    db: { ...q, kind: 'postgres', inTransaction: false } as unknown as Db,
-    clock: new TestClock(NOW),
-    workerId: 'bench-worker',
-    transport: async () => ({ outcome: 'delivered' }),
-    batchSize: limit,
-  });
-  await deliverer.runOnce();
-  const { sql, params } = q.last();
+/** The claim statement the deliverer sends (`claimQuery`), for `limit` effects, at most `perDestination` each. */
+function claimStatement(limit: number, perDestination: number): Statement {
   // runOnce claims up to batchSize per destination; the loop claims one per destination.
-  return { sql, params: params.map((p, i) => (i === 4 ? perDestination : p)) };
+  return claimQuery('bench-worker', NOW, 60_000, { limit, perDestination, busy: [] });
 }
 
 export async function seed(db: Queryable, cases: number): Promise<{ people: number; effects: number }> {
@@ -203,8 +192,8 @@ async function measure(db: Db, cases: number, iterations: number, log: (line: st
     myCasesTypicalPerson: { statement: await statementOf((q) => openCasesFor(q, typical)), rolledBack: false },
     myCasesBusiestRaiser: { statement: await statementOf((q) => openCasesFor(q, busiest!.p)), rolledBack: false },
     listEffectsByStream: { statement: await statementOf((q) => listEffects(q, { streamId: `case-${Math.floor(cases / 2)}` })), rolledBack: false },
-    outboxClaimLoop: { statement: await claimStatement(8, 1), rolledBack: true },
-    outboxClaimBatch50: { statement: await claimStatement(50, 50), rolledBack: true },
+    outboxClaimLoop: { statement: claimStatement(8, 1), rolledBack: true },
+    outboxClaimBatch50: { statement: claimStatement(50, 50), rolledBack: true },
   };
   const results: Record<string, unknown> = {};
   // The floor on this machine: the same client, the same round trip, no work.

@@ -217,17 +217,20 @@ const UNSETTLED = `IN ('pending', 'ambiguous', 'delivering')`;
  * lease ran out, if the worker that claimed it had a clock ahead), and among unsettled rows "not
  * delivering" is "pending or ambiguous", which the planner can tell is nearly all of them (asked
  * "pending or ambiguous", it guesses from the whole table that few rows are, and sorts them all).
+ * With one effect a destination (the loop's claim) the heads are what is claimed, and the
+ * statement is the heads and the update alone. This is the statement `claimEffects` sends, and
+ * what the plan tests and the queries benchmark run.
  */
-async function claimEffects(
-  db: Queryable,
+export function claimQuery(
   workerId: string,
   now: Date,
   leaseMs: number,
   claim: { readonly limit: number; readonly perDestination: number; readonly busy: readonly string[] },
-): Promise<Claimed[]> {
-  const rows = await db.query<OutboxRow & { previous_status: OutboxStatus }>(
-    `WITH head AS MATERIALIZED (
-       SELECT h.id, h.destination, h.next_attempt_at FROM outbox h
+): { readonly sql: string; readonly params: readonly unknown[] } {
+  const params = [workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), claim.limit, claim.perDestination, [...claim.busy]];
+  // The heads, locked; with one effect a destination (the loop's claim) they are what is claimed.
+  const head = (columns: string) => `head AS MATERIALIZED (
+       SELECT ${columns} FROM outbox h
         WHERE h.status ${UNSETTLED}
           AND h.next_attempt_at <= (SELECT greatest($2::timestamptz, max(d.next_attempt_at)) FROM outbox d WHERE d.status = 'delivering' AND d.lease_until <= $2)
           AND ((h.status <> 'delivering' AND h.next_attempt_at <= $2) OR (h.status = 'delivering' AND h.lease_until <= $2))
@@ -236,7 +239,24 @@ async function claimEffects(
         ORDER BY h.next_attempt_at, h.id
         LIMIT $4
         FOR UPDATE OF h SKIP LOCKED
-     ), run AS (
+     )`;
+  const update = `UPDATE outbox o
+        SET status = 'delivering', claimed_by = $1, lease_until = $3, fencing_token = nextval('outbox_fencing_token'),
+            attempts = o.attempts + 1,
+            ambiguous_attempts = o.ambiguous_attempts + CASE WHEN o.status = 'delivering' THEN 1 ELSE 0 END,
+            last_error = CASE WHEN o.status = 'delivering' THEN 'an attempt was interrupted before it was confirmed; it may have been delivered' ELSE o.last_error END,
+            updated_at = $2
+       FROM chosen c
+      WHERE o.id = c.id AND ${DUE('o')}
+      RETURNING o.*, c.previous_status`;
+  if (claim.perDestination === 1) {
+    // Each head is the first of its destination's run and due by the head's own test, so the run
+    // (a join, a window and two sorts, to plan and to execute) would choose exactly the heads:
+    // `place <= $5` is `1 <= $5` for them. The parameters are the same for both statements.
+    return { sql: `WITH ${head('h.id, h.status')}, chosen AS (SELECT id, status AS previous_status FROM head WHERE 1 <= $5::int)\n     ${update}`, params };
+  }
+  return {
+    sql: `WITH ${head('h.id, h.destination, h.next_attempt_at')}, run AS (
        SELECT r.id, r.status, hd.id AS head_id, hd.next_attempt_at AS head_due,
               row_number() OVER w AS place, bool_and(${DUE('r')}) OVER w AS due_so_far
          FROM head hd JOIN outbox r ON r.destination = hd.destination AND r.id >= hd.id AND r.status ${UNSETTLED}
@@ -247,17 +267,20 @@ async function claimEffects(
         ORDER BY place, head_due, head_id
         LIMIT $4
      )
-     UPDATE outbox o
-        SET status = 'delivering', claimed_by = $1, lease_until = $3, fencing_token = nextval('outbox_fencing_token'),
-            attempts = o.attempts + 1,
-            ambiguous_attempts = o.ambiguous_attempts + CASE WHEN o.status = 'delivering' THEN 1 ELSE 0 END,
-            last_error = CASE WHEN o.status = 'delivering' THEN 'an attempt was interrupted before it was confirmed; it may have been delivered' ELSE o.last_error END,
-            updated_at = $2
-       FROM chosen c
-      WHERE o.id = c.id AND ${DUE('o')}
-      RETURNING o.*, c.previous_status`,
-    [workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), claim.limit, claim.perDestination, [...claim.busy]],
-  );
+     ${update}`,
+    params,
+  };
+}
+
+async function claimEffects(
+  db: Queryable,
+  workerId: string,
+  now: Date,
+  leaseMs: number,
+  claim: { readonly limit: number; readonly perDestination: number; readonly busy: readonly string[] },
+): Promise<Claimed[]> {
+  const { sql, params } = claimQuery(workerId, now, leaseMs, claim);
+  const rows = await db.query<OutboxRow & { previous_status: OutboxStatus }>(sql, params);
   return rows.map((r) => ({ ...toRecord(r), previousStatus: r.previous_status === 'delivering' ? 'ambiguous' : r.previous_status })).sort((a, b) => a.id - b.id);
 }
 

@@ -178,6 +178,33 @@ describeOnEngines('store: outbox delivery', (ctx) => {
     assert.equal(workers[0]!.totals.delivered + workers[1]!.totals.delivered, keys.size);
   });
 
+  it("two deliverers' loops (each claim one effect a destination, the heads alone) working the same outbox send each effect exactly once, each destination first in, first out", async () => {
+    const clock = clockForTest();
+    const byDestination = new Map<string, string[]>();
+    for (let i = 0; i < 12; i++) {
+      const destination = `conversation-loop-${i}-${randomUUID()}`;
+      byDestination.set(destination, await queue(clock, 4, destination));
+    }
+    const keys = [...byDestination.values()].flat();
+    const transport = scripted({ outcome: 'delivered' });
+    const fast = new Pacer({ destination: { perSecond: 1_000 }, tenant: { perSecond: 100_000 } });
+    const workers = ['loop-a', 'loop-b'].map((workerId) => deliverer(clock, transport, { workerId, pacer: fast, idleMs: 5, concurrency: 3 }));
+    const running = workers.map((w) => w.start());
+    try {
+      const deadline = Date.now() + 20_000;
+      while (workers[0]!.totals.delivered + workers[1]!.totals.delivered < keys.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(running);
+    }
+    const sent = transport.calls.map((c) => c.idempotencyKey);
+    assert.equal(sent.length, keys.length, 'each effect sent once');
+    assert.deepEqual(new Set(sent), new Set(keys));
+    for (const [destination, queued] of byDestination) assert.deepEqual(transport.calls.filter((c) => c.destination === destination).map((c) => c.idempotencyKey), queued, destination);
+    assert.ok(workers.every((w) => w.totals.claimed > 0), `both loops claimed (${workers.map((w) => w.totals.claimed).join(', ')})`);
+    for (const key of keys) assert.equal((await findEffect(ctx.db, key))!.status, 'delivered', key);
+  });
+
   it('paces a tenant at 50 messages a second across its conversations', async () => {
     const clock = clockForTest();
     for (let i = 0; i < 12; i++) await queue(clock, 5, `conversation-${randomUUID()}`, 'tenant-busy');

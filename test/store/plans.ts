@@ -4,7 +4,7 @@
  */
 import { TestClock } from '../../store/clock.js';
 import type { Db, Queryable } from '../../store/db.js';
-import { createOutboxDeliverer } from '../../store/outbox.js';
+import { claimQuery, createOutboxDeliverer } from '../../store/outbox.js';
 
 export interface Statement {
   readonly sql: string;
@@ -36,7 +36,8 @@ export async function statementOf(call: (q: Queryable) => Promise<unknown>): Pro
 
 /**
  * The deliverer's claim at `now`: up to `limit` effects, at most `perDestination` for each
- * destination (the loop claims 1, `runOnce` a whole batch), `busy` destinations left alone.
+ * destination (the loop claims 1, `runOnce` a whole batch), `busy` destinations left alone; the
+ * statement the deliverer sends for those (`claimQuery`), with the lease `runOnce` takes.
  */
 export async function claimStatement(now: Date, options: { readonly limit: number; readonly perDestination: number; readonly busy?: readonly string[]; readonly workerId?: string }): Promise<Statement> {
   const q = recorder();
@@ -50,11 +51,11 @@ export async function claimStatement(now: Date, options: { readonly limit: numbe
   await deliverer.runOnce();
   const [claim] = q.sent;
   if (claim === undefined || q.sent.length !== 1) throw new Error('runOnce did not send exactly its claim');
-  // [workerId, now, leaseUntil, limit, perDestination, busy]
-  const params = [...claim.params];
-  params[4] = options.perDestination;
-  params[5] = [...(options.busy ?? [])];
-  return { sql: claim.sql, params };
+  // [workerId, now, leaseUntil, limit, perDestination, busy]: the lease as runOnce took it.
+  const leaseMs = new Date(claim.params[2] as string).getTime() - now.getTime();
+  const { sql, params } = claimQuery(options.workerId ?? 'plan-worker', now, leaseMs, { limit: options.limit, perDestination: options.perDestination, busy: options.busy ?? [] });
+  if (options.perDestination === options.limit && (sql !== claim.sql || JSON.stringify(params.slice(0, 5)) !== JSON.stringify(claim.params.slice(0, 5)))) throw new Error('claimQuery is not what runOnce sends');
+  return { sql, params };
 }
 
 export interface PlanNode {

@@ -160,6 +160,16 @@ describeOnEngines('store: queries that do not grow (issue 11, migration 0010), a
     }
   });
 
+  it("the loop's claim (one effect a destination) is its heads and the update alone: no run of followers, no window, no sort", async () => {
+    const plan = await explain(ctx.db, await claimStatement(NOW, { limit: 8, perDestination: 1 }));
+    const trail = nodes(plan).map(describeNode).join(' > ');
+    assert.deepEqual(nodes(plan).filter((n) => ['WindowAgg', 'Sort', 'Incremental Sort', 'Seq Scan'].includes(n['Node Type'])).map(describeNode), [], trail);
+    assert.equal(cte(plan, 'run'), undefined, trail);
+    // The batch keeps its run: a destination's due followers go with its head.
+    const batch = await explain(ctx.db, await claimStatement(NOW, { limit: 50, perDestination: 50 }));
+    assert.ok(nodes(batch).some((n) => n['Node Type'] === 'WindowAgg'), nodes(batch).map(describeNode).join(' > '));
+  });
+
   it('the purge reads a batch of delivered effects from outbox_delivered, oldest first, never the whole outbox', async () => {
     const s = await statementOf((q) => purgeDeliveredEffects(q, { deliveredBefore: new Date(NOW.getTime() - 30 * 24 * 60 * MINUTE), limit: 500, keepKinds: ['calendar.create'] }));
     const plan = await explain(ctx.db, s);
