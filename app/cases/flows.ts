@@ -210,7 +210,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
       people: target === undefined ? { to: [], cc: [], actionConfirmers: [], managers: {}, limitWatchers: [] } : await routing.stagePeople(state, policy, target),
     });
     // The case as just read and folded: the command reads it again only if another change landed meanwhile.
-    const outcome = await handleCaseCommand(store, command, { loaded, state });
+    // Clicked on the actor's own case card in their 1:1 chat: the answer below replaces that card.
+    const outcome = await handleCaseCommand(store, command, { loaded, state }, origin === undefined ? undefined : { recipient: actorId, location: origin });
     // AMB-20: the stage needs the Director briefing note first: its form, to complete and escalate in one submit.
     if (!outcome.ok && outcome.refusal.code === 'briefing-required' && target !== undefined && (command.type === 'escalate' || command.type === 'bypass')) {
       return briefings.formFor(actorId, outcome.state ?? state, {

@@ -13,6 +13,7 @@ import {
   evolve,
   summarise,
   SYSTEM_ACTOR,
+  type CardLocation,
   type CaseCommand,
   type CaseEvent,
   type CaseState,
@@ -98,7 +99,18 @@ export function policyLookup(policies: readonly Policy[]): (policyId: string) =>
   return (policyId) => policies.find((p) => p.id === policyId) ?? getPolicy(policyId);
 }
 
-export function caseModel(ctx: CaseStoreContext): StreamModel<CaseState, CaseCommand, CaseEvent> {
+/**
+ * The person's own case card that a command was clicked on, and which the answer to that click
+ * replaces (an Action.Execute answered with the updated card).
+ */
+export interface AnsweredCard {
+  readonly recipient: string;
+  readonly location: CardLocation;
+}
+
+const sameMessage = (a: CardLocation | undefined, b: CardLocation) => a !== undefined && a.conversationId === b.conversationId && a.messageId === b.messageId;
+
+export function caseModel(ctx: CaseStoreContext, answered?: AnsweredCard): StreamModel<CaseState, CaseCommand, CaseEvent> {
   const policyOf = (state: CaseState | undefined, command?: CaseCommand) =>
     ctx.policyFor(state?.policyId ?? (command?.type === 'raise' ? command.policyId : ''));
   return {
@@ -118,9 +130,13 @@ export function caseModel(ctx: CaseStoreContext): StreamModel<CaseState, CaseCom
       }));
     },
     effectsOf(change) {
-      return caseEffects(
-        notificationsFor({ before: change.before, after: change.after, events: change.events }), change.after, ctx.tenant, emailHeading(policyOf(change.after), change.after.alertTypeId),
-      );
+      // The card the person clicked is their case card, and the answer to the click replaces it
+      // with the new one: an update through the outbox would send Teams the same card again.
+      // (Should the answer not reach Teams, the card refreshes itself when next shown: refresh.userIds.)
+      const answeredHere = (n: Notification) =>
+        answered !== undefined && n.purpose === 'card-update' && n.recipient === answered.recipient && sameMessage(change.before?.cards[answered.recipient], answered.location);
+      const notifications = notificationsFor({ before: change.before, after: change.after, events: change.events }).filter((n) => !answeredHere(n));
+      return caseEffects(notifications, change.after, ctx.tenant, emailHeading(policyOf(change.after), change.after.alertTypeId));
     },
     projectionsOf(change) {
       const state = change.after;
@@ -147,8 +163,10 @@ export function handleCaseCommand(
   command: CaseCommand,
   /** The case as `loadCaseForCommand` returned it: the command neither reads nor folds it again. */
   read?: { readonly loaded: LoadedStream<CaseEvent>; readonly state: CaseState | undefined },
+  /** The actor's own case card the command was clicked on, which the answer to the click replaces. */
+  answered?: AnsweredCard,
 ): Promise<CommandOutcome<CaseState, CaseEvent>> {
-  return handleCommand(options.db, caseModel(options), command.caseId, command, {
+  return handleCommand(options.db, caseModel(options, answered), command.caseId, command, {
     clock: options.clock, ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
     ...(read !== undefined && { loaded: read.loaded, loadedState: { state: read.state } }),
   });
