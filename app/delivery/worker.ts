@@ -1,11 +1,13 @@
 /**
  * The delivery worker: the outbox deliverer with the transport table and the aggregates'
- * delivery hooks, and beside it the purge of delivered effects past their retention.
+ * delivery hooks, and beside it the purge of delivered effects past their retention, followed
+ * on PGlite (which has no autovacuum) by a VACUUM (ANALYZE) once the purge has caught up.
  * `bin/serve.ts` and the test harness build it the same way, through here.
  */
 import type { Clock } from '../../store/clock.js';
 import type { Db, Tx } from '../../store/db.js';
 import { createOutboxDeliverer, purgeDeliveredEffects, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
+import { tidyEmbeddedDatabase } from '../../store/maintenance.js';
 import type { Pacer } from '../../store/pacer.js';
 import { pollLoop, realSleep, type Sleep } from '../../store/poll-loop.js';
 import { errorFields } from '../log.js';
@@ -54,6 +56,8 @@ export interface DeliveryWorkerOptions extends DeliveryOptions {
 export interface DeliveryWorker extends OutboxDeliverer {
   /** One purge batch now: deletes up to `batchSize` delivered effects past their retention; says how many. */
   purgeOnce(): Promise<number>;
+  /** PGlite's housekeeping now (VACUUM (ANALYZE)); false on a server, whose autovacuum does it. */
+  tidyOnce(): Promise<boolean>;
 }
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
@@ -87,9 +91,19 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (deleted > 0) logger.info('delivery.purged', { deleted, retentionDays });
     return deleted;
   }
+  async function tidyOnce(): Promise<boolean> {
+    const started = Date.now();
+    const ran = await tidyEmbeddedDatabase(db);
+    if (ran) logger.info('store.tidied', { ms: Date.now() - started });
+    return ran;
+  }
   let lastDeleted = 0;
   const purging = pollLoop(
-    async () => (lastDeleted = await purgeOnce()),
+    async () => {
+      lastDeleted = await purgeOnce();
+      // Caught up (the next pass is an hour away): PGlite's dead rows, the purge's among them, are reclaimed.
+      if (lastDeleted < batchSize) await tidyOnce();
+    },
     () => true,
     (signal) => sleep(lastDeleted >= batchSize ? pauseMs : everyMs, signal),
     { sleep, onError: (error) => logger.warn('delivery.purge_failed', errorFields(error)), ...(options.loopBackoff !== undefined && { backoff: options.loopBackoff }) },
@@ -99,6 +113,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     runOnce: () => deliverer.runOnce(),
     totals: deliverer.totals,
     purgeOnce,
+    tidyOnce,
     start: async () => {
       await Promise.all([deliverer.start(), purging.start()]);
     },
