@@ -79,7 +79,13 @@ const resetCounters = () => {
   counters.poolWaits.length = 0;
   counters.heldAfterAppend.length = 0;
 };
-const shortSql = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+// The counting is in the measured process: each text is shortened, and its statements counted, once.
+const shortened = new Map<string, string>();
+const shortSql = (sql: string) => {
+  let short = shortened.get(sql);
+  if (short === undefined) shortened.set(sql, (short = sql.replace(/\s+/g, ' ').trim().slice(0, 90)));
+  return short;
+};
 const tally = (sql: string, ms: number, keep = false) => {
   const key = shortSql(sql);
   const entry = counters.byStatement.get(key) ?? { calls: 0, ms: 0, each: [] };
@@ -88,6 +94,13 @@ const tally = (sql: string, ms: number, keep = false) => {
   if (keep) entry.each.push(ms);
   counters.byStatement.set(key, entry);
 };
+const statementCounts = new Map<string, number>();
+const countedStatements = (sql: string) => {
+  let n = statementCounts.get(sql);
+  if (n === undefined) statementCounts.set(sql, (n = statementsIn(sql)));
+  return n;
+};
+
 /** Top-level statements in one query text: semicolons outside quotes, comments and dollar quotes. */
 function statementsIn(sql: string): number {
   let count = 0;
@@ -146,7 +159,7 @@ function countPgQueries(): void {
     const first = args[0];
     const sql = typeof first === 'string' ? first : typeof (first as { text?: unknown })?.text === 'string' ? (first as { text: string }).text : '';
     counters.roundTrips += 1;
-    counters.statements += Math.max(1, statementsIn(sql));
+    counters.statements += Math.max(1, countedStatements(sql));
     const started = performance.now();
     return timeCall(query, this, args, () => {
       const now = performance.now();
