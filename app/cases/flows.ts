@@ -25,7 +25,9 @@ import type { MessageLocation } from '../delivery/messages.js';
 import type { RaiseOutcome, Reply } from '../replies.js';
 import { commandFor, isMovingAction, raiseCommandFor } from './commands.js';
 import { createCaseComposer, type CaseComposer } from './compose.js';
-import { caseDeadlineHandler, caseDeliveryRecorder, caseModel, findCaseByReference, handleCaseCommand, loadCase, loadCaseForCommand, policyLookup, type CaseStoreOptions } from './model.js';
+import {
+  caseDeadlineHandler, caseDeliveryRecorder, caseModel, findCaseByReference, handleCaseCommand, loadCase, loadCaseForCommand, policyLookup, queueOwnCardUpdate, type CaseStoreOptions,
+} from './model.js';
 import { checkRaiseSubmission, renderRaiseForm, type CaseWorkers } from './raise-form.js';
 import { createCaseRouting } from './routing.js';
 import { caseView, outcomeView, statusCardView } from './views.js';
@@ -211,7 +213,8 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     });
     // The case as just read and folded: the command reads it again only if another change landed meanwhile.
     // Clicked on the actor's own case card in their 1:1 chat: the answer below replaces that card.
-    const outcome = await handleCaseCommand(store, command, { loaded, state }, origin === undefined ? undefined : { recipient: actorId, location: origin });
+    const answered = origin === undefined ? undefined : { recipient: actorId, location: origin };
+    const outcome = await handleCaseCommand(store, command, { loaded, state }, answered);
     // AMB-20: the stage needs the Director briefing note first: its form, to complete and escalate in one submit.
     if (!outcome.ok && outcome.refusal.code === 'briefing-required' && target !== undefined && (command.type === 'escalate' || command.type === 'bypass')) {
       return briefings.formFor(actorId, outcome.state ?? state, {
@@ -228,7 +231,12 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     // The history read before the command, and what it appended: no second read of the stream.
     const after = [...events, ...outcome.records.map((r) => r.event)];
     const card = await afterCommit(() => composer.cardFor(outcome.state!, actorId, { events: after }), state.caseId, actorId);
-    return card === undefined ? { message: DONE_CARD_LATER } : { card: card.card };
+    if (card !== undefined) return { card: card.card };
+    // The answer cannot carry the card: the outbox brings it, as DONE_CARD_LATER says.
+    if (answered !== undefined) {
+      await queueOwnCardUpdate(store, outcome.state!, actorId).catch((error: unknown) => logger.warn('case.own_card_update_not_queued', { caseId: state.caseId, userId: actorId, ...errorFields(error) }));
+    }
+    return { message: DONE_CARD_LATER };
   }
 
   async function caseRows(actorId: string) {

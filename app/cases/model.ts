@@ -19,7 +19,7 @@ import {
   type CaseState,
   type CaseSummary,
 } from '../../domain/escalation/index.js';
-import { notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
+import { notificationOf, notificationsFor, type Notification } from '../../domain/escalation/notifications.js';
 import { emailHeading, getPolicy, nextStage, type Policy } from '../../domain/policies/index.js';
 import { caseSummaryProjection, duplicateReferenceOf, findCaseSummary, type CaseSummaryRow } from './summary.js';
 import type { Clock } from '../../store/clock.js';
@@ -28,7 +28,7 @@ import { readForCommand } from '../../store/stream-write.js';
 import type { Db, Queryable, Tx } from '../../store/db.js';
 import type { DeadlineHandler } from '../../store/deadlines.js';
 import { readStream, type StreamRecord } from '../../store/events.js';
-import type { OutboxEffect, OutboxRecord } from '../../store/outbox.js';
+import { enqueueEffects, type OutboxEffect, type OutboxRecord } from '../../store/outbox.js';
 import { z } from 'zod';
 import { EFFECT_KINDS, parseReceipt, type EmailEffectPayload, type TeamsEffectPayload } from '../delivery/messages.js';
 import { stageCommandPeople } from './commands.js';
@@ -170,6 +170,15 @@ export function handleCaseCommand(
     clock: options.clock, ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
     ...(read !== undefined && { loaded: read.loaded, loadedState: { state: read.state } }),
   });
+}
+
+/**
+ * The person's own card update, queued after all: their click was answered in place (so the
+ * command queued none for them), but the answer could not carry the card. Its key is the one the
+ * command would have used, so it is queued once however often this is called.
+ */
+export async function queueOwnCardUpdate(options: CaseStoreOptions, state: CaseState, recipient: string): Promise<void> {
+  await enqueueEffects(options.db, caseEffects([notificationOf(state, recipient, 'card-update')], state, options.tenant), { streamId: state.caseId, now: options.clock.now() });
 }
 
 /** The deadline dispatcher's handler for cases: a `deadline-reached` command from the system. */

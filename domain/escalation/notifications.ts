@@ -61,20 +61,17 @@ export interface CaseChange {
   readonly events: readonly CaseEvent[];
 }
 
+/** One notification about the case as it now is; its key makes it once per version, purpose and person. */
+export function notificationOf(state: CaseState, recipient: string, purpose: NotificationPurpose, emailToo = false): Notification {
+  return { key: `${state.caseId}/v${state.version}/${purpose}/${recipient}`, caseId: state.caseId, recipient, purpose, stageId: state.stage.stageId, version: state.version, emailToo };
+}
+
 export function notificationsFor(change: CaseChange): Notification[] {
   const { before, after, events } = change;
   const out: Notification[] = [];
   const add = (recipient: string, purpose: NotificationPurpose, emailToo = false): void => {
     if (out.some((n) => n.recipient === recipient && n.purpose === purpose)) return;
-    out.push({
-      key: `${after.caseId}/v${after.version}/${purpose}/${recipient}`,
-      caseId: after.caseId,
-      recipient,
-      purpose,
-      stageId: after.stage.stageId,
-      version: after.version,
-      emailToo,
-    });
+    out.push(notificationOf(after, recipient, purpose, emailToo));
   };
 
   if (events.some((e) => CARD_VISIBLE_EVENTS.has(e.type))) {

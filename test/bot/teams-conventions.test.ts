@@ -249,6 +249,33 @@ describe('bot: a card that is gone, a click after the commit, an upgrade and a f
     assert.ok((await eventsOf(bot, 'case-form-after')).some((e) => e.type === 'ResponseRecorded'), 'the accept is recorded');
   });
 
+  it('clicked on her own case card, whose answer could not carry the card, her card is still updated through the outbox ("will update shortly")', async () => {
+    await bot.say(WORKER, 'help');
+    await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-after-own', 'LCS-550209'));
+    bot.connector.clear();
+    await bot.deliver();
+    const posted = bot.sentTo(WORKER).find((s) => s.kind !== 'update' && caseCards([s]).length > 0);
+    assert.ok(posted, 'the social worker was sent her card');
+    assert.equal(posted.conversationId, bot.conversationIdOf(WORKER), 'in the 1:1 chat her click comes from');
+    const accept = actionsIn(caseCards([posted]).at(-1)).find((a) => a.verb === 'respondAccept');
+    const composer = bot.flows!.composer;
+    const cardFor = composer.cardFor;
+    composer.cardFor = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    };
+    try {
+      const reply = await bot.invoke(WORKER, 'respondAccept', accept!.data as JsonObject, { replyToId: posted.activityId });
+      assert.match(JSON.stringify(reply.body), /will update shortly/);
+    } finally {
+      composer.cardFor = cardFor;
+    }
+    bot.connector.clear();
+    await bot.deliver();
+    const updated = bot.sentTo(WORKER).find((s) => s.kind === 'update' && s.activityId === posted.activityId);
+    assert.ok(updated, 'her card was updated in place by the outbox');
+    assert.doesNotMatch(JSON.stringify(updated.activity), /respondAccept/, 'to the accepted card');
+  });
+
   it('an app upgrade (add-upgrade) welcomes nobody again', async () => {
     const reply = await bot.post({ ...bot.activityFromUser(IRO, ''), type: 'installationUpdate', action: 'add-upgrade', text: undefined });
     assert.equal(reply.status, 200);
