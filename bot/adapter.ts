@@ -44,7 +44,7 @@ const CONNECTORS_KEPT = 64;
 export class ResolveAdapter extends TeamsAdapter {
   /**
    * botbuilder builds a new ConnectorClient (its HTTP pipeline, its credentials) for every turn,
-   * even an invoke that never calls out: about a fifth of a bare turn's CPU. A client holds
+   * even an invoke that never calls out: about a tenth of a bare turn's CPU here. A client holds
    * nothing of the turn (its credentials fetch and refresh their own tokens), so one is kept per
    * bot, audience and service URL and shared by every turn that needs the same.
    */
