@@ -1,11 +1,12 @@
 /**
  * Wall-clock time in a time zone, for the working calendar and for what cards show. A zone's
  * offset from UTC comes from the runtime's time zone data (through @date-fns/tz's `tzOffset`),
- * asked once per quarter hour of UTC and remembered: every zone's offsets, and the instants at
- * which they change, fall on quarter hours, so one answer holds for the whole quarter. Where the
- * offset differs between a quarter's first and last millisecond, nothing is remembered for it
- * and each instant in it is asked about on its own. Pure: the same instant always gives the same
- * answer, and nothing here reads the clock.
+ * asked once per quarter hour of UTC and remembered: today's zones change their offsets on
+ * quarter hours of UTC, so one answer holds for the whole quarter. Where the offset differs
+ * between a quarter's first and last millisecond (a change at another instant, as in the
+ * nineteenth century's local mean times), nothing is remembered for that quarter and each instant
+ * in it is asked about on its own. Pure: the same instant always gives the same answer, and
+ * nothing here reads the clock.
  */
 import { tzOffset } from '@date-fns/tz';
 import { InvalidInputError } from '../errors.js';
