@@ -56,8 +56,8 @@ export interface DeliveryWorkerOptions extends DeliveryOptions {
 export interface DeliveryWorker extends OutboxDeliverer {
   /** One purge batch now: deletes up to `batchSize` delivered effects past their retention; says how many. */
   purgeOnce(): Promise<number>;
-  /** PGlite's housekeeping now (VACUUM (ANALYZE)); false on a server, whose autovacuum does it. */
-  tidyOnce(): Promise<boolean>;
+  /** PGlite's housekeeping now (VACUUM (ANALYZE) of the tables that changed enough); the tables tidied, none on a server, whose autovacuum does it. */
+  tidyOnce(): Promise<string[]>;
 }
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
@@ -91,18 +91,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (deleted > 0) logger.info('delivery.purged', { deleted, retentionDays });
     return deleted;
   }
-  async function tidyOnce(): Promise<boolean> {
+  async function tidyOnce(): Promise<string[]> {
     const started = Date.now();
-    const ran = await tidyEmbeddedDatabase(db);
-    if (ran) logger.info('store.tidied', { ms: Date.now() - started });
-    return ran;
+    const tables = await tidyEmbeddedDatabase(db);
+    if (tables.length > 0) logger.info('store.tidied', { tables: tables.length, ms: Date.now() - started });
+    return tables;
   }
   let lastDeleted = 0;
+  let passes = 0;
   const purging = pollLoop(
     async () => {
       lastDeleted = await purgeOnce();
-      // Caught up (the next pass is an hour away): PGlite's dead rows, the purge's among them, are reclaimed.
-      if (lastDeleted < batchSize) await tidyOnce();
+      // Caught up (the next pass is an hour away), and not at start-up, when people start clicking:
+      // PGlite's dead rows, the purge's among them, are reclaimed. A failure here is logged on its
+      // own and leaves the purge's rhythm alone.
+      if (lastDeleted < batchSize && passes++ > 0) {
+        await tidyOnce().catch((error: unknown) => logger.warn('store.tidy_failed', errorFields(error)));
+      }
     },
     () => true,
     (signal) => sleep(lastDeleted >= batchSize ? pauseMs : everyMs, signal),

@@ -12,6 +12,7 @@ import { createLogger } from '../../app/log.js';
 import { reviewCalendarEvents } from '../../app/reviews/booking.js';
 import { REVIEW_TOPIC } from '../../app/reviews/model.js';
 import { TestClock } from '../../store/clock.js';
+import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';
 import { findEffect, purgeDeliveredEffects, type OutboxStatus } from '../../store/outbox.js';
 import { describeOnEngines } from './engines.js';
 
@@ -20,6 +21,20 @@ const silent = createLogger({ level: 'silent' });
 const notCalled = (what: string) => () => {
   throw new Error(`${what} is not used by the purge`);
 };
+
+/** A delivery worker with nothing to deliver to: only its purge (and PGlite's housekeeping) runs. */
+function purgingWorker(db: Db, clock: TestClock, purge: OutboxPurgeOptions = {}): DeliveryWorker {
+  return createDeliveryWorker({
+    db, clock, workerId: `purge-${randomUUID().slice(0, 8)}`, composers: {}, recorders: [],
+    teams: { send: notCalled('Teams'), sendToChat: notCalled('Teams') },
+    installer: { ensurePersonalChat: notCalled('the installer') },
+    mail: { send: notCalled('mail') },
+    emailOf: async () => undefined,
+    logger: silent,
+    idleMs: 20,
+    purge,
+  });
+}
 
 describeOnEngines('store: the purge of delivered outbox effects past their retention', (ctx) => {
   const start = new Date('2026-03-02T09:00:00.000Z');
@@ -41,18 +56,7 @@ describeOnEngines('store: the purge of delivered outbox effects past their reten
   }
   const present = async (keys: readonly string[]) => (await Promise.all(keys.map(async (k) => ((await findEffect(ctx.db, k)) !== undefined ? [k] : [])))).flat();
 
-  function worker(clock: TestClock, purge: OutboxPurgeOptions = {}): DeliveryWorker {
-    return createDeliveryWorker({
-      db: ctx.db, clock, workerId: `purge-${randomUUID().slice(0, 8)}`, composers: {}, recorders: [],
-      teams: { send: notCalled('Teams'), sendToChat: notCalled('Teams') },
-      installer: { ensurePersonalChat: notCalled('the installer') },
-      mail: { send: notCalled('mail') },
-      emailOf: async () => undefined,
-      logger: silent,
-      idleMs: 20,
-      purge,
-    });
-  }
+  const worker = (clock: TestClock, purge: OutboxPurgeOptions = {}) => purgingWorker(ctx.db, clock, purge);
 
   it('deletes only delivered effects delivered longer ago than the retention; pending, claimed, ambiguous and failed ones stay however old', async () => {
     const clock = clockForTest();
@@ -121,31 +125,61 @@ describeOnEngines('store: the purge of delivered outbox effects past their reten
     assert.deepEqual(await present([young]), [young]);
   });
 
-  it('PGlite, which has no autovacuum, is vacuumed and analysed by the worker once its purge has caught up; a server is left to its autovacuum', async () => {
+  it('PGlite, which has no autovacuum, is vacuumed and analysed by the worker a table at a time, its append-only event store only analysed; a server is left to its autovacuum', async () => {
     const clock = clockForTest();
-    const tidied = async () => (await ctx.db.query<{ relname: string; vacuumed: boolean; analysed: boolean }>(
-      `SELECT relname, last_vacuum IS NOT NULL AS vacuumed, last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables
-        WHERE schemaname = current_schema() AND relname IN ('events', 'outbox') ORDER BY relname`,
-    ));
-    const w = worker(clock, { everyMs: 60 * 60_000 });
-    assert.equal(await w.tidyOnce(), ctx.db.kind === 'pglite');
+    const state = async (table: string) => (await ctx.db.query<{ vacuumed: boolean; analysed: boolean }>(
+      'SELECT last_vacuum IS NOT NULL AS vacuumed, last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = $1', [table],
+    ))[0];
+    await ctx.db.exec('CREATE TABLE tidy_churned (id int); INSERT INTO tidy_churned SELECT generate_series(1, 2000); DELETE FROM tidy_churned');
+    const tidied = await worker(clock, { everyMs: 60 * 60_000 }).tidyOnce();
     if (ctx.db.kind === 'pglite') {
-      assert.deepEqual(await tidied(), [{ relname: 'events', vacuumed: true, analysed: true }, { relname: 'outbox', vacuumed: true, analysed: true }]);
-      // The loop does it too: started with nothing to purge, its first pass has caught up.
-      await ctx.db.exec('CREATE TABLE IF NOT EXISTS tidy_probe (id int)');
-      const running = w.start();
-      const deadline = Date.now() + 10_000;
-      const probe = async () => (await ctx.db.query<{ vacuumed: boolean }>(`SELECT last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_user_tables WHERE relname = 'tidy_probe'`))[0]?.vacuumed;
-      while ((await probe()) !== true && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      await w.stop();
-      await running;
-      assert.equal(await probe(), true, 'the running worker vacuumed after its purge pass');
-      await ctx.db.exec('DROP TABLE tidy_probe');
+      assert.ok(['tidy_churned', 'outbox', 'deadlines', 'events'].every((t) => tidied.includes(t)), tidied.join(', '));
+      assert.deepEqual(await state('tidy_churned'), { vacuumed: true, analysed: true });
+      assert.deepEqual(await state('outbox'), { vacuumed: true, analysed: true });
+      assert.deepEqual(await state('events'), { vacuumed: false, analysed: true }, 'append-only: analysed, never scanned whole by a vacuum');
+    } else {
+      assert.deepEqual(tidied, []);
     }
+    await ctx.db.exec('DROP TABLE tidy_churned');
   });
 
   it('a retention that is not a whole number of days, 1 or more, is refused when the worker is made', () => {
     const clock = clockForTest();
     for (const retentionDays of [0, -1, 1.5, Number.NaN]) assert.throws(() => worker(clock, { retentionDays }), /whole number of days, 1 or more/);
+  });
+});
+
+/** PGlite's housekeeping by the running worker: PGlite only, as a server has its autovacuum (the test above shows the worker leaves a server alone). */
+describe('store: the delivery worker tidies PGlite, which has no autovacuum', () => {
+  let db: Db;
+  before(async () => {
+    db = await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY });
+  });
+  after(async () => {
+    await db.close();
+  });
+  const tidyingWorker = (on: Db, clock: TestClock, everyMs: number) => purgingWorker(on, clock, { everyMs });
+
+  it('the running worker tidies PGlite after a caught-up purge, but not at start-up, when people start clicking', async () => {
+    const clock = new TestClock(new Date('2026-03-02T09:00:00.000Z'));
+    const churn = async () => db.exec('CREATE TABLE IF NOT EXISTS tidy_loop (id int); INSERT INTO tidy_loop SELECT generate_series(1, 2000); DELETE FROM tidy_loop');
+    const vacuumed = async () => (await db.query<{ vacuumed: boolean }>(`SELECT last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_user_tables WHERE relname = 'tidy_loop'`))[0]?.vacuumed;
+    await churn();
+    // An hour between passes: the one pass made is the first, at start-up.
+    const slow = tidyingWorker(db, clock, 60 * 60_000);
+    const first = slow.start();
+    await new Promise((r) => setTimeout(r, 300));
+    await slow.stop();
+    await first;
+    assert.equal(await vacuumed(), false, 'not at start-up');
+    // Passes 20 ms apart: the second caught-up pass tidies.
+    const quick = tidyingWorker(db, clock, 20);
+    const running = quick.start();
+    const deadline = Date.now() + 10_000;
+    while ((await vacuumed()) !== true && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await quick.stop();
+    await running;
+    assert.equal(await vacuumed(), true, 'after a later caught-up purge');
+    await db.exec('DROP TABLE tidy_loop');
   });
 });
