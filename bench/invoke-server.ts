@@ -19,12 +19,11 @@
  * PostgreSQL, and the `Db` on PGlite, which runs in its worker thread as the server runs it (its
  * thread's CPU is PGlite's database CPU).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import pg from 'pg';

@@ -69,9 +69,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   const db = await openEngine(options);
   try {
     await migrate(db);
-    // PGlite has no autovacuum, so no statistics ever invalidate a PL/pgSQL plan made when the
-    // tables were small: its one connection plans each statement of the command functions for the
-    // call instead (a server keeps generic plans, which its autovacuum keeps fresh: migration 0015).
+    // PGlite has no autovacuum: its statistics come only from the delivery worker's hourly
+    // housekeeping (none where no worker runs), so a PL/pgSQL plan made when the tables were small
+    // could stand through their growth. Its one connection plans each statement of the command
+    // functions for the call instead (a server keeps generic plans, which its autovacuum keeps
+    // fresh: migration 0015).
     if (db.kind === 'pglite') await db.exec('SET plan_cache_mode = force_custom_plan');
   } catch (error) {
     await db.close();

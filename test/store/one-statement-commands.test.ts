@@ -59,7 +59,7 @@ describeOnEngines('store: a command in one read and one write (issue 11)', (ctx)
     assert.deepEqual(await readForCommand(ctx.db, `case-${randomUUID()}`, { lock: false }), { version: 0, records: [], deadlines: [] });
   });
 
-  it('plans the command functions\' statements for the call on PGlite, which never gathers statistics; keeps generic plans on a server, whose autovacuum does (migrations 0014, 0015)', async () => {
+  it('plans the command functions\' statements for the call on PGlite, which has no autovacuum; keeps generic plans on a server, whose autovacuum keeps them fresh (migrations 0014, 0015)', async () => {
     const rows = await ctx.db.query<{ name: string; config: string[] | null }>(
       `SELECT p.proname AS name, p.proconfig AS config FROM pg_proc p
         WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = ANY($1) ORDER BY 1`,
@@ -69,14 +69,9 @@ describeOnEngines('store: a command in one read and one write (issue 11)', (ctx)
       ['chain_staged_event', null], ['project_case_summary', null], ['read_stream_for_command', null], ['write_streams', null],
     ], 'no function fixes its own plan_cache_mode any more');
     const [mode] = await ctx.db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
-    assert.equal(mode?.plan_cache_mode, ctx.db.kind === 'pglite' ? 'force_custom_plan' : 'auto');
-    // A transaction that rolls back leaves the connection's setting as it was.
-    await ctx.db.transaction(async (tx) => {
-      await tx.query('SELECT 1');
-      throw new Error('roll back');
-    }).catch(() => undefined);
-    const [after] = await ctx.db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
-    assert.equal(after?.plan_cache_mode, mode?.plan_cache_mode);
+    // On the server: whatever the server is configured with (the shared test server keeps the default), never forced by Resolve.
+    if (ctx.db.kind === 'pglite') assert.equal(mode?.plan_cache_mode, 'force_custom_plan');
+    else assert.notEqual(mode?.plan_cache_mode, 'force_custom_plan');
   });
 
   it('runs a command on its own in two statements: the read, and the write that is its own transaction', async () => {

@@ -59,7 +59,7 @@ describe('store: PGlite in a worker thread', function () {
     assert.deepEqual(await migrate(db), [], 'a second run applies nothing');
   });
 
-  it('plans the command functions\' statements for each call on its one connection, as in-process PGlite does (no statistics: migration 0015)', async () => {
+  it('plans the command functions\' statements for each call on its one connection, as in-process PGlite does (no autovacuum: migration 0015)', async () => {
     assert.deepEqual(await db.query('SHOW plan_cache_mode'), [{ plan_cache_mode: 'force_custom_plan' }]);
   });
 
