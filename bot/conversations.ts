@@ -67,10 +67,11 @@ const mriIn = (reference: StoredConversationReference | undefined): string | und
  */
 export function rememberingMris(conversations: ConversationReferences, kept = MRIS_KEPT): { readonly conversations: ConversationReferences; mriOf(userId: string): Promise<string | undefined> } {
   const known = new Map<string, string>();
+  const keyOf = (userId: string) => userId.trim().toLowerCase();
+  // Last seen last: the people who use the bot most are the last forgotten.
   const remember = (userId: string, mri: string | undefined) => {
     if (mri === undefined) return;
-    const key = userId.toLowerCase();
-    if (known.get(key) === mri) return;
+    const key = keyOf(userId);
     known.delete(key);
     known.set(key, mri);
     if (known.size > kept) known.delete(known.keys().next().value as string);
@@ -88,8 +89,11 @@ export function rememberingMris(conversations: ConversationReferences, kept = MR
       },
     },
     mriOf: async (userId) => {
-      const mri = known.get(userId.toLowerCase());
-      if (mri !== undefined) return mri;
+      const mri = known.get(keyOf(userId));
+      if (mri !== undefined) {
+        remember(userId, mri);
+        return mri;
+      }
       const found = mriIn(await conversations.find(userId));
       remember(userId, found);
       return found;

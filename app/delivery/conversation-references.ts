@@ -31,10 +31,11 @@ export function createStoredConversationReferences(db: Db, clock: Clock, kept = 
   const seen = new Map<string, string>();
   return {
     save: async (userId, reference) => {
-      const key = userId.toLowerCase();
+      const key = userId.trim().toLowerCase();
       const text = JSON.stringify(reference);
-      if (seen.get(key) === text) return;
-      await saveConversationReference(db, userId, reference, clock.now());
+      const known = seen.get(key) === text;
+      if (!known) await saveConversationReference(db, userId, reference, clock.now());
+      // Last seen last: the people who talk to the bot most are the last forgotten.
       seen.delete(key);
       seen.set(key, text);
       if (seen.size > kept) seen.delete(seen.keys().next().value as string);

@@ -60,6 +60,20 @@ describe('bot: people\'s Teams MRIs, remembered by this process (DESIGN Cards, r
     assert.equal(await mriOf(AMARA), undefined);
   });
 
+  it('forgets the person seen least recently first: someone whose MRI was just asked for is kept', async () => {
+    const store = countingStore();
+    const { conversations, mriOf } = rememberingMris(store, 2);
+    const third = 'e2f7c1a9-0d3b-4c6e-9a8f-1b2c3d4e5f60';
+    await conversations.save(AMARA, referenceFor(AMARA, '29:1amara'));
+    await conversations.save(TOBIAS, referenceFor(TOBIAS, '29:1tobias'));
+    assert.equal(await mriOf(AMARA), '29:1amara');
+    await conversations.save(third, referenceFor(third, '29:1third'));
+    assert.equal(await mriOf(AMARA), '29:1amara');
+    assert.equal(store.finds, 0, 'Amara, asked for just before, was kept');
+    assert.equal(await mriOf(TOBIAS), '29:1tobias');
+    assert.equal(store.finds, 1, 'Tobias, seen least recently, was forgotten');
+  });
+
   it('forgets the person remembered first once it holds as many as it keeps, and reads the store for them again', async () => {
     const store = countingStore();
     const { conversations, mriOf } = rememberingMris(store, 1);
