@@ -234,7 +234,7 @@ export function createCaseFlows(options: CaseFlowOptions): CaseFlows {
     if (card !== undefined) return { card: card.card };
     // The answer cannot carry the card: the outbox brings it, as DONE_CARD_LATER says.
     if (answered !== undefined) {
-      await queueOwnCardUpdate(store, outcome.state!, actorId).catch((error: unknown) => logger.warn('case.own_card_update_not_queued', { caseId: state.caseId, userId: actorId, ...errorFields(error) }));
+      await queueOwnCardUpdate(store, { before: state, after: outcome.state!, events: outcome.records.map((r) => r.event) }, actorId).catch((error: unknown) => logger.warn('case.own_card_update_not_queued', { caseId: state.caseId, userId: actorId, ...errorFields(error) }));
     }
     return { message: DONE_CARD_LATER };
   }

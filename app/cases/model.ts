@@ -174,11 +174,16 @@ export function handleCaseCommand(
 
 /**
  * The person's own card update, queued after all: their click was answered in place (so the
- * command queued none for them), but the answer could not carry the card. Its key is the one the
- * command would have used, so it is queued once however often this is called.
+ * command queued none for them), but the answer could not carry the card. Only if the change
+ * would have queued one (it showed on their card); its key is the one the command would have
+ * used, so it is queued once however often this is called. Says whether it queued one.
  */
-export async function queueOwnCardUpdate(options: CaseStoreOptions, state: CaseState, recipient: string): Promise<void> {
-  await enqueueEffects(options.db, caseEffects([notificationOf(state, recipient, 'card-update')], state, options.tenant), { streamId: state.caseId, now: options.clock.now() });
+export async function queueOwnCardUpdate(options: CaseStoreOptions, change: { readonly before: CaseState; readonly after: CaseState; readonly events: readonly CaseEvent[] }, recipient: string): Promise<boolean> {
+  const wanted = notificationsFor(change).some((n) => n.purpose === 'card-update' && n.recipient === recipient);
+  if (!wanted) return false;
+  const { after } = change;
+  await enqueueEffects(options.db, caseEffects([notificationOf(after, recipient, 'card-update')], after, options.tenant), { streamId: after.caseId, now: options.clock.now() });
+  return true;
 }
 
 /** The deadline dispatcher's handler for cases: a `deadline-reached` command from the system. */
