@@ -368,21 +368,26 @@ describe('bot flows over HTTP: the addressee proposes another course or declines
 
 describe('bot flows: the card a person clicks is answered in place, not also updated through the outbox (issue 11)', function () {
   this.timeout(60_000);
+  /** A case raised by the officer and delivered: the social worker (who has talked to the bot) has her card in her 1:1 chat. */
+  async function raisedWithHerCard(bot: BotHarness, formId: string): Promise<{ caseId: string; posted: SentActivity }> {
+    await bot.say(WORKER, 'help');
+    const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', raiseForm(formId))).body);
+    const escalate = actionsIn(raised).find((a) => a.verb === 'escalate');
+    assert.ok(escalate);
+    bot.connector.clear();
+    await bot.deliver();
+    const posted = bot.sentTo(WORKER).find((s) => (s.kind === 'send' || s.kind === 'reply') && cardsIn(s.activity).length > 0);
+    assert.ok(posted, 'the social worker was sent her card');
+    assert.equal(posted.conversationId, bot.conversationIdOf(WORKER), 'in her 1:1 chat with the bot');
+    assert.match(posted.activityId, /\S/, 'the message her card is in');
+    bot.connector.clear();
+    return { caseId: String((escalate.data as JsonObject).caseId), posted };
+  }
+
   it('the social worker accepts on her own card: the answer replaces it and Teams is not sent it again; the officer\'s and the team manager\'s copies are updated', async () => {
     const bot = await startBotHarness({ cases: true });
     try {
-      await bot.say(WORKER, 'help');
-      const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-in-place'))).body);
-      const escalate = actionsIn(raised).find((a) => a.verb === 'escalate');
-      assert.ok(escalate);
-      const caseId = String((escalate.data as JsonObject).caseId);
-      bot.connector.clear();
-      await bot.deliver();
-      const posted = bot.sentTo(WORKER).find((s) => (s.kind === 'send' || s.kind === 'reply') && cardsIn(s.activity).length > 0);
-      assert.ok(posted, 'the social worker was sent her card');
-      assert.equal(posted.conversationId, bot.conversationIdOf(WORKER), 'in her 1:1 chat with the bot');
-      assert.match(posted.activityId, /\S/, 'the message her card is in');
-      bot.connector.clear();
+      const { caseId, posted } = await raisedWithHerCard(bot, 'form-in-place');
       const reply = await bot.invoke(WORKER, 'respondAccept', { caseId, stageId: 'stage1', version: 1 }, { replyToId: posted.activityId });
       assert.doesNotMatch(JSON.stringify(invokeCard(reply.body)), /Nothing was changed/);
       const updates = (await listEffects(bot.db!, { streamId: caseId })).filter((e) => e.kind === EFFECT_KINDS.teamsUpdate).map((e) => e.destination);
@@ -400,14 +405,7 @@ describe('bot flows: the card a person clicks is answered in place, not also upd
   it('clicked on a card that is not her case card (an older message), her case card is still updated through the outbox', async () => {
     const bot = await startBotHarness({ cases: true });
     try {
-      await bot.say(WORKER, 'help');
-      const raised = invokeCard((await bot.invoke(IRO, 'raiseSubmit', raiseForm('form-elsewhere'))).body);
-      const caseId = String((actionsIn(raised).find((a) => a.verb === 'escalate')!.data as JsonObject).caseId);
-      bot.connector.clear();
-      await bot.deliver();
-      const posted = bot.sentTo(WORKER).find((s) => (s.kind === 'send' || s.kind === 'reply') && cardsIn(s.activity).length > 0);
-      assert.ok(posted);
-      bot.connector.clear();
+      const { caseId, posted } = await raisedWithHerCard(bot, 'form-elsewhere');
       await bot.invoke(WORKER, 'respondAccept', { caseId, stageId: 'stage1', version: 1 }, { replyToId: 'some-other-message' });
       await bot.deliver();
       assert.ok(bot.sentTo(WORKER).some((s) => s.kind === 'update' && s.activityId === posted.activityId), 'her case card was updated in place');
