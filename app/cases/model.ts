@@ -13,6 +13,7 @@ import {
   evolve,
   summarise,
   SYSTEM_ACTOR,
+  sameCardMessage,
   type CardLocation,
   type CaseCommand,
   type CaseEvent,
@@ -108,8 +109,6 @@ export interface AnsweredCard {
   readonly location: CardLocation;
 }
 
-const sameMessage = (a: CardLocation | undefined, b: CardLocation) => a !== undefined && a.conversationId === b.conversationId && a.messageId === b.messageId;
-
 export function caseModel(ctx: CaseStoreContext, answered?: AnsweredCard): StreamModel<CaseState, CaseCommand, CaseEvent> {
   const policyOf = (state: CaseState | undefined, command?: CaseCommand) =>
     ctx.policyFor(state?.policyId ?? (command?.type === 'raise' ? command.policyId : ''));
@@ -134,7 +133,7 @@ export function caseModel(ctx: CaseStoreContext, answered?: AnsweredCard): Strea
       // with the new one: an update through the outbox would send Teams the same card again.
       // (Should the answer not reach Teams, the card refreshes itself when next shown: refresh.userIds.)
       const answeredHere = (n: Notification) =>
-        answered !== undefined && n.purpose === 'card-update' && n.recipient === answered.recipient && sameMessage(change.before?.cards[answered.recipient], answered.location);
+        answered !== undefined && n.purpose === 'card-update' && n.recipient === answered.recipient && sameCardMessage(change.before?.cards[answered.recipient], answered.location);
       const notifications = notificationsFor({ before: change.before, after: change.after, events: change.events }).filter((n) => !answeredHere(n));
       return caseEffects(notifications, change.after, ctx.tenant, emailHeading(policyOf(change.after), change.after.alertTypeId));
     },

@@ -9,7 +9,7 @@ import { caseCommandSchema, type CaseCommand, type CheckedCommand, type DecideCo
 import { cafcassReferralWindow, deadlinesOf, referralWindowFrom } from './deadlines.js';
 import { soughtByNeeded } from './sought-by.js';
 import { briefingComplete, briefingFields, briefingRequiredAt, checkBriefingAnswers, missingBriefingFields } from './briefing.js';
-import { SYSTEM_ACTOR, type BypassRecord, type CaseEvent, type CaseRaised, type StageEntry, type StageEscalated } from './events.js';
+import { SYSTEM_ACTOR, sameCardMessage, type BypassRecord, type CaseEvent, type CaseRaised, type StageEntry, type StageEscalated } from './events.js';
 import { actionConfirmersOf, hasPart, NOTIFICATION_STAGE_ID, type AgreedAction, type CaseState } from './state.js';
 
 /** Why a command was refused, as a stable code for adapters and tests. */
@@ -584,8 +584,7 @@ function referToCafcass(state: CaseState, cmd: Cmd<'refer-to-cafcass'>, ctx: Dec
 function recordCardPosted(state: CaseState, cmd: Cmd<'record-card-posted'>, ctx: DecideContext): Decision {
   if (cmd.actor !== SYSTEM_ACTOR) return refuse('not-authorised', 'Only Resolve itself records where a card was delivered.');
   const known = state.cards[cmd.recipient];
-  const same = known !== undefined && known.conversationId === cmd.location.conversationId && known.messageId === cmd.location.messageId;
-  if (same || (known !== undefined && !cmd.replacesGone)) return accept();
+  if (sameCardMessage(known, cmd.location) || (known !== undefined && !cmd.replacesGone)) return accept();
   return accept({ type: 'CardPosted', ...header(cmd, ctx), recipient: cmd.recipient, location: cmd.location });
 }
 

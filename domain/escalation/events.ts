@@ -215,6 +215,11 @@ export interface CardLocation {
   readonly serviceUrl: string;
 }
 
+/** Whether two locations are the same Teams message (the service URL may differ by region; the message does not). */
+export function sameCardMessage(a: CardLocation | undefined, b: CardLocation): boolean {
+  return a !== undefined && a.conversationId === b.conversationId && a.messageId === b.messageId;
+}
+
 /**
  * A delivery fact fed back by the outbox: the person's case card was posted here. Recorded by the
  * system, it changes nothing a person sees (the revision stays), and only the first card counts.
