@@ -169,6 +169,39 @@ describeOnEngines('store: a command in one read and one write (issue 11)', (ctx)
     assert.ok((await verifyChain(ctx.db)).ok);
   });
 
+  it('stages events in an unlogged table, which a crash may empty as no staged row outlives its transaction, while the chained events stay logged (migration 0016)', async () => {
+    const rows = await ctx.db.query<{ name: string; persistence: string }>(
+      `SELECT relname AS name, relpersistence AS persistence FROM pg_class
+        WHERE relnamespace = current_schema()::regnamespace AND relname = ANY($1) ORDER BY 1`,
+      [['audit_head', 'event_staging', 'events', 'outbox']],
+    );
+    assert.deepEqual(rows.map((r) => [r.name, r.persistence]), [['audit_head', 'p'], ['event_staging', 'u'], ['events', 'p'], ['outbox', 'p']]);
+  });
+
+  it('writes a command that carries events alone (no deadline, read model or effect): the statements for empty lists are skipped, and the events are chained (migration 0016)', async () => {
+    const caseId = `case-${randomUUID()}`;
+    await writeStreams(ctx.db, [{ streamId: caseId, expectedVersion: 0, events: [{ type: 'opened', at: clock.now().toISOString(), dueAt: '2026-04-13T16:00:00.000Z' }], now: clock.now() }]);
+    const { version, records } = await readStream(ctx.db, caseId);
+    assert.equal(version, 1);
+    assert.equal(records[0]!.type, 'opened');
+    assert.deepEqual(await listDeadlines(ctx.db, caseId), []);
+    const [queued] = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE stream_id = $1', [caseId]);
+    assert.equal(queued!.n, 0);
+    assert.ok((await verifyChain(ctx.db)).ok);
+  });
+
+  it('refuses a read model that is not a project_<name> function, with nothing written (the names it knows are called directly, any other goes through the same check: migration 0016)', async () => {
+    const caseId = `case-${randomUUID()}`;
+    const write = (fn: string) => writeStreams(ctx.db, [{
+      streamId: caseId, expectedVersion: 0, now: clock.now(),
+      events: [{ type: 'opened', at: clock.now().toISOString(), dueAt: '2026-04-13T16:00:00.000Z' }],
+      projections: [{ fn: fn as `project_${string}`, row: { caseId } }],
+    }]);
+    await assert.rejects(write('pg_sleep'), /"pg_sleep" is not a read model function: name one project_<name>/);
+    await assert.rejects(write('project_nothing_here'), /function project_nothing_here\(jsonb\) does not exist/);
+    assert.equal((await readStream(ctx.db, caseId)).version, 0, 'the events were not written');
+  });
+
   it('lets concurrent transactions on one stream each decide on the version it writes after, first time (the lock comes before the read)', async () => {
     const caseId = `case-${randomUUID()}`;
     const model = reminderModel(caseId);
