@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openCasesFor } from '../app/cases/summary.js';
 import { IN_MEMORY, openDatabase, type Db, type Queryable } from '../store/db.js';
-import { claimQuery, listEffects } from '../store/outbox.js';
+import { claimCall, claimQuery, listEffects } from '../store/outbox.js';
 import { dropBenchSchema, percentile, type BenchSettings } from './settings.js';
 
 const URL_ = 'postgres://postgres@127.0.0.1:5432/test';
@@ -56,10 +56,14 @@ async function statementOf(call: (q: Queryable) => Promise<unknown>): Promise<St
   return q.last();
 }
 
-/** The claim statement the deliverer sends (`claimQuery`), for `limit` effects, at most `perDestination` each. */
-function claimStatement(limit: number, perDestination: number): Statement {
+/**
+ * The deliverer's claim for `limit` effects, at most `perDestination` each: the call it sends
+ * (`claimCall`: claim_outbox, which keeps the statement's plan, migration 0017), or the statement
+ * alone (`claimQuery`), planned for each call as it was before.
+ */
+function claimStatement(limit: number, perDestination: number, as: 'call' | 'statement'): Statement {
   // runOnce claims up to batchSize per destination; the loop claims one per destination.
-  return claimQuery('bench-worker', NOW, 60_000, { limit, perDestination, busy: [] });
+  return (as === 'call' ? claimCall : claimQuery)('bench-worker', NOW, 60_000, { limit, perDestination, busy: [] });
 }
 
 export async function seed(db: Queryable, cases: number): Promise<{ people: number; effects: number }> {
@@ -192,8 +196,10 @@ async function measure(db: Db, cases: number, iterations: number, log: (line: st
     myCasesTypicalPerson: { statement: await statementOf((q) => openCasesFor(q, typical)), rolledBack: false },
     myCasesBusiestRaiser: { statement: await statementOf((q) => openCasesFor(q, busiest!.p)), rolledBack: false },
     listEffectsByStream: { statement: await statementOf((q) => listEffects(q, { streamId: `case-${Math.floor(cases / 2)}` })), rolledBack: false },
-    outboxClaimLoop: { statement: claimStatement(8, 1), rolledBack: true },
-    outboxClaimBatch50: { statement: claimStatement(50, 50), rolledBack: true },
+    outboxClaimLoop: { statement: claimStatement(8, 1, 'call'), rolledBack: true },
+    outboxClaimBatch50: { statement: claimStatement(50, 50, 'call'), rolledBack: true },
+    outboxClaimLoopStatementAlone: { statement: claimStatement(8, 1, 'statement'), rolledBack: true },
+    outboxClaimBatch50StatementAlone: { statement: claimStatement(50, 50, 'statement'), rolledBack: true },
   };
   const results: Record<string, unknown> = {};
   // The floor on this machine: the same client, the same round trip, no work.

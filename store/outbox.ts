@@ -198,6 +198,16 @@ type Claimed = OutboxRecord & { readonly previousStatus: OutboxStatus };
 const DUE = (t: string) => `((${t}.status IN ('pending', 'ambiguous') AND ${t}.next_attempt_at <= $2) OR (${t}.status = 'delivering' AND ${t}.lease_until <= $2))`;
 /** Not yet settled: neither delivered nor failed for good. */
 const UNSETTLED = `IN ('pending', 'ambiguous', 'delivering')`;
+/** What a claim returns of each row it claimed (`OutboxRow`), and the status it had before. */
+const CLAIMED_COLUMNS = 'o.id, o.idempotency_key, o.stream_id, o.destination, o.tenant, o.kind, o.payload, o.status, o.attempts, o.ambiguous_attempts, '
+  + 'o.next_attempt_at, o.claimed_by, o.lease_until, o.fencing_token, o.last_error, o.receipt, o.delivered_at, c.previous_status';
+
+/** What a claim asks for: up to `limit` effects, at most `perDestination` a destination, none for the `busy` ones. */
+export interface ClaimRequest {
+  readonly limit: number;
+  readonly perDestination: number;
+  readonly busy: readonly string[];
+}
 
 /**
  * Claims effects ready to go, and those whose delivering worker vanished (lease ran out): an
@@ -218,14 +228,17 @@ const UNSETTLED = `IN ('pending', 'ambiguous', 'delivering')`;
  * delivering" is "pending or ambiguous", which the planner can tell is nearly all of them (asked
  * "pending or ambiguous", it guesses from the whole table that few rows are, and sorts them all).
  * With one effect a destination (the loop's claim) the heads are what is claimed, and the
- * statement is the heads and the update alone. This is the statement `claimEffects` sends, and
- * what the plan tests and the queries benchmark run.
+ * statement is the heads and the update alone.
+ *
+ * These are the two statements of `claim_outbox` (migration 0017), with its arguments as `$1` to
+ * `$6`, which keeps their plans between calls; the plan tests and the queries benchmark run them
+ * as they are, and a store test checks that the function holds them as written here.
  */
 export function claimQuery(
   workerId: string,
   now: Date,
   leaseMs: number,
-  claim: { readonly limit: number; readonly perDestination: number; readonly busy: readonly string[] },
+  claim: ClaimRequest,
 ): { readonly sql: string; readonly params: readonly unknown[] } {
   const params = [workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), claim.limit, claim.perDestination, [...claim.busy]];
   // The heads, locked; with one effect a destination (the loop's claim) they are what is claimed.
@@ -248,7 +261,7 @@ export function claimQuery(
             updated_at = $2
        FROM chosen c
       WHERE o.id = c.id AND ${DUE('o')}
-      RETURNING o.*, c.previous_status`;
+      RETURNING ${CLAIMED_COLUMNS}`;
   if (claim.perDestination === 1) {
     // Each head is the first of its destination's run and due by the head's own test, so the run
     // (a join, a window and two sorts, to plan and to execute) would choose exactly the heads:
@@ -272,14 +285,24 @@ export function claimQuery(
   };
 }
 
+/** The call `claimEffects` sends: `claim_outbox` (migration 0017) runs `claimQuery`'s statement for the claim, with a plan it keeps. */
+export function claimCall(
+  workerId: string,
+  now: Date,
+  leaseMs: number,
+  claim: ClaimRequest,
+): { readonly sql: string; readonly params: readonly unknown[] } {
+  return { sql: 'SELECT * FROM claim_outbox($1, $2::timestamptz, $3::timestamptz, $4::integer, $5::integer, $6::text[])', params: claimQuery(workerId, now, leaseMs, claim).params };
+}
+
 async function claimEffects(
   db: Queryable,
   workerId: string,
   now: Date,
   leaseMs: number,
-  claim: { readonly limit: number; readonly perDestination: number; readonly busy: readonly string[] },
+  claim: ClaimRequest,
 ): Promise<Claimed[]> {
-  const { sql, params } = claimQuery(workerId, now, leaseMs, claim);
+  const { sql, params } = claimCall(workerId, now, leaseMs, claim);
   const rows = await db.query<OutboxRow & { previous_status: OutboxStatus }>(sql, params);
   return rows.map((r) => ({ ...toRecord(r), previousStatus: r.previous_status === 'delivering' ? 'ambiguous' : r.previous_status })).sort((a, b) => a.id - b.id);
 }

@@ -54,8 +54,16 @@ export async function claimStatement(now: Date, options: { readonly limit: numbe
   // [workerId, now, leaseUntil, limit, perDestination, busy]: the lease as runOnce took it.
   const leaseMs = new Date(claim.params[2] as string).getTime() - now.getTime();
   const { sql, params } = claimQuery(options.workerId ?? 'plan-worker', now, leaseMs, { limit: options.limit, perDestination: options.perDestination, busy: options.busy ?? [] });
-  if (options.perDestination === options.limit && (sql !== claim.sql || JSON.stringify(params.slice(0, 5)) !== JSON.stringify(claim.params.slice(0, 5)))) throw new Error('claimQuery is not what runOnce sends');
+  // runOnce calls claim_outbox (migration 0017), which runs claimQuery's statement: same arguments.
+  if (!/^SELECT \* FROM claim_outbox\(/.test(claim.sql)) throw new Error(`runOnce does not call claim_outbox: ${claim.sql}`);
+  if (options.perDestination === options.limit && JSON.stringify(params.slice(0, 5)) !== JSON.stringify(claim.params.slice(0, 5))) throw new Error('claimQuery is not given what runOnce sends');
   return { sql, params };
+}
+
+/** claimQuery's statements with claim_outbox's argument names, as migration 0017 holds them (one effect a destination, then more). */
+export function claimFunctionStatements(): readonly string[] {
+  const names = ['p_worker', 'p_now', 'p_lease_until', 'p_limit', 'p_per_destination', 'p_busy'];
+  return [1, 2].map((perDestination) => claimQuery('w', new Date(0), 1, { limit: 8, perDestination, busy: [] }).sql.replace(/\$(\d)/g, (_, n: string) => names[Number(n) - 1]!));
 }
 
 export interface PlanNode {
@@ -71,6 +79,24 @@ export async function explain(q: Queryable, s: Statement): Promise<PlanNode> {
   const raw = row!['QUERY PLAN'];
   const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }];
   return parsed[0].Plan;
+}
+
+/**
+ * The generic plan of the statement, the one a PL/pgSQL function keeps under
+ * `plan_cache_mode = force_generic_plan` (claim_outbox, migration 0017): planned without the
+ * arguments' values, then explained for these.
+ */
+export async function explainGeneric(db: Db, s: Statement): Promise<PlanNode> {
+  return db.transaction(async (tx) => {
+    await tx.exec('SET LOCAL plan_cache_mode = force_generic_plan');
+    await tx.exec(`PREPARE generic_plan_under_test AS ${s.sql}`);
+    // EXPLAIN EXECUTE takes no bound parameters: the arguments are written as literals.
+    const literal = (v: unknown): string =>
+      Array.isArray(v) ? `ARRAY[${v.map(literal).join(', ')}]::text[]` : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+    const plan = await explain(tx, { sql: `EXECUTE generic_plan_under_test(${s.params.map(literal).join(', ')})`, params: [] });
+    await tx.exec('DEALLOCATE generic_plan_under_test');
+    return plan;
+  });
 }
 
 /** Every node of the plan, depth first. */

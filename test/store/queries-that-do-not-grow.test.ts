@@ -9,7 +9,7 @@ import { openCasesFor } from '../../app/cases/summary.js';
 import type { Queryable } from '../../store/db.js';
 import { listEffects, purgeDeliveredEffects } from '../../store/outbox.js';
 import { describeOnEngines } from './engines.js';
-import { claimStatement, cte, describeNode, explain, indexesUsed, nodes, seqScans, statementOf, type Statement } from './plans.js';
+import { claimFunctionStatements, claimStatement, cte, describeNode, explain, explainGeneric, indexesUsed, nodes, seqScans, statementOf, type Statement } from './plans.js';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
 const CASES = 10_000;
@@ -145,10 +145,11 @@ describeOnEngines('store: queries that do not grow (issue 11, migration 0010), a
     assert.deepEqual(both.map((e) => e.id), effects.filter((e) => e.destination === effects[0]!.destination).map((e) => e.id));
   });
 
-  it('the claim walks outbox_claim_order in claim order and stops: no scan of the outbox, no sort of the ready rows', async () => {
-    for (const [limit, perDestination] of [[8, 1], [50, 50]] as const) {
-      const plan = await explain(ctx.db, await claimStatement(NOW, { limit, perDestination }));
-      const trail = nodes(plan).map(describeNode).join(' > ');
+  it('the claim walks outbox_claim_order in claim order and stops: no scan of the outbox, no sort of the ready rows, planned for its arguments or generic as claim_outbox keeps it (migration 0017)', async () => {
+    for (const [limit, perDestination, generic] of [[8, 1, false], [50, 50, false], [8, 1, true], [50, 50, true]] as const) {
+      const statement = await claimStatement(NOW, { limit, perDestination });
+      const plan = generic ? await explainGeneric(ctx.db, statement) : await explain(ctx.db, statement);
+      const trail = `${generic ? 'generic' : 'custom'}, ${limit}/${perDestination}: ${nodes(plan).map(describeNode).join(' > ')}`;
       assert.deepEqual(seqScans(plan, 'outbox'), [], trail);
       const head = cte(plan, 'head');
       assert.ok(head !== undefined, trail);
@@ -168,6 +169,18 @@ describeOnEngines('store: queries that do not grow (issue 11, migration 0010), a
     // The batch keeps its run: a destination's due followers go with its head.
     const batch = await explain(ctx.db, await claimStatement(NOW, { limit: 50, perDestination: 50 }));
     assert.ok(nodes(batch).some((n) => n['Node Type'] === 'WindowAgg'), nodes(batch).map(describeNode).join(' > '));
+  });
+
+  it('claim_outbox holds claimQuery\'s two statements as written in store/outbox.ts, and keeps a generic plan for them (migration 0017)', async () => {
+    const [fn] = await ctx.db.query<{ source: string; config: string[] | null }>(
+      `SELECT prosrc AS source, proconfig AS config FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND proname = 'claim_outbox'`,
+    );
+    assert.ok(fn !== undefined, 'claim_outbox exists');
+    assert.deepEqual(fn.config, ['plan_cache_mode=force_generic_plan']);
+    const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+    for (const statement of claimFunctionStatements()) {
+      assert.ok(flat(fn.source).includes(flat(statement)), `claim_outbox does not hold claimQuery's statement (change them together, with a new migration):\n${flat(statement)}`);
+    }
   });
 
   it('the purge reads a batch of delivered effects from outbox_delivered, oldest first, never the whole outbox', async () => {
