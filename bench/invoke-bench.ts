@@ -218,8 +218,8 @@ interface Scenario {
   readonly plan: LoadPlan;
   readonly count: number;
   /**
-   * Rounds the scenario's invokes are split into, bare and full taking turns (bare first in odd
-   * rounds, full first in even ones), each side's figures from all its rounds together: a burst of
+   * Rounds the scenario's invokes are split into, bare and full taking turns (bare first in the
+   * first, third, ... round, full first in the others), each side's figures from all its rounds together: a burst of
    * the shared machine's other work then falls on both sides alike instead of on whichever ran in
    * it. Default 1.
    */
@@ -325,6 +325,7 @@ function mergeReports(reports: readonly ServerReport[]): ServerReport {
     const p99s = [seen?.p99Ms, s.p99Ms].filter((x): x is number => x !== undefined);
     statements.set(s.sql, { sql: s.sql, calls: (seen?.calls ?? 0) + s.calls, ms: (seen?.ms ?? 0) + s.ms, ...(p99s.length > 0 && { p99Ms: Math.max(...p99s) }) });
   }
+  // Not the rounds' merged distribution: every wait counted, and the worst round's p50, p99 and max.
   const worstSpread = (pick: (r: ServerReport) => Spread | undefined): Spread | undefined => {
     const spreads = reports.map(pick).filter((x): x is Spread => x !== undefined);
     if (spreads.length === 0) return undefined;

@@ -5,7 +5,8 @@
 --    trigger moves it into `events`, a rollback removes it), so there is nothing in it to recover
 --    after a crash, when PostgreSQL empties an unlogged table; writing it, and deleting it again, to
 --    the WAL cost every event two WAL records and an index entry's. `events`, which holds the record,
---    stays logged. An unlogged table cannot be read on a standby: only the primary runs commands.
+--    stays logged. An unlogged table cannot be read on a hot standby, and reading a stream reads
+--    it too (readStream, read_stream_for_command): Resolve reads and writes on the primary only.
 -- 2. write_streams (0013) runs a statement only for what the write carries: each statement it
 --    starts costs the executor's set-up (a plan's nodes, a table function's result) even when its
 --    list is empty, and a card action has no deadline to insert or reschedule. The read models are

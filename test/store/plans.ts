@@ -2,6 +2,7 @@
  * For the tests of what a query's plan reads: the statement a store function sends (learnt from a
  * recorder that runs nothing), and its plan as `EXPLAIN (FORMAT JSON)` gives it, on either engine.
  */
+import { randomBytes } from 'node:crypto';
 import { TestClock } from '../../store/clock.js';
 import type { Db, Queryable } from '../../store/db.js';
 import { claimQuery, createOutboxDeliverer } from '../../store/outbox.js';
@@ -87,14 +88,18 @@ export async function explain(q: Queryable, s: Statement): Promise<PlanNode> {
  * arguments' values, then explained for these.
  */
 export async function explainGeneric(db: Db, s: Statement): Promise<PlanNode> {
+  // A name of its own each time: a prepared statement outlives a failed transaction on its connection.
+  const name = `generic_plan_${randomBytes(4).toString('hex')}`;
   return db.transaction(async (tx) => {
     await tx.exec('SET LOCAL plan_cache_mode = force_generic_plan');
-    await tx.exec(`PREPARE generic_plan_under_test AS ${s.sql}`);
+    await tx.exec(`PREPARE ${name} AS ${s.sql}`);
     // EXPLAIN EXECUTE takes no bound parameters: the arguments are written as literals.
     const literal = (v: unknown): string =>
       Array.isArray(v) ? `ARRAY[${v.map(literal).join(', ')}]::text[]` : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
-    const plan = await explain(tx, { sql: `EXECUTE generic_plan_under_test(${s.params.map(literal).join(', ')})`, params: [] });
-    await tx.exec('DEALLOCATE generic_plan_under_test');
+    const plan = await explain(tx, { sql: `EXECUTE ${name}(${s.params.map(literal).join(', ')})`, params: [] });
+    await tx.exec(`DEALLOCATE ${name}`);
+    // A generic plan compares with the parameters, not with the values given to EXECUTE.
+    if (!/\$[1-9]/.test(JSON.stringify(plan))) throw new Error(`not a generic plan (no parameter in it): ${JSON.stringify(plan).slice(0, 400)}`);
     return plan;
   });
 }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { openCasesFor } from '../../app/cases/summary.js';
 import type { Queryable } from '../../store/db.js';
-import { listEffects, purgeDeliveredEffects } from '../../store/outbox.js';
+import { claimCall, listEffects, purgeDeliveredEffects } from '../../store/outbox.js';
 import { describeOnEngines } from './engines.js';
 import { claimFunctionStatements, claimStatement, cte, describeNode, explain, explainGeneric, indexesUsed, nodes, seqScans, statementOf, type Statement } from './plans.js';
 
@@ -178,9 +178,16 @@ describeOnEngines('store: queries that do not grow (issue 11, migration 0010), a
     assert.ok(fn !== undefined, 'claim_outbox exists');
     assert.deepEqual(fn.config, ['plan_cache_mode=force_generic_plan']);
     const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
-    for (const statement of claimFunctionStatements()) {
-      assert.ok(flat(fn.source).includes(flat(statement)), `claim_outbox does not hold claimQuery's statement (change them together, with a new migration):\n${flat(statement)}`);
-    }
+    const source = flat(fn.source);
+    const [heads, run] = claimFunctionStatements().map((statement) => {
+      const at = source.indexOf(flat(statement));
+      assert.ok(at >= 0, `claim_outbox does not hold claimQuery's statement (change them together, with a new migration):\n${flat(statement)}`);
+      return at;
+    });
+    // The heads alone when one effect a destination is asked for, the run otherwise.
+    const one = source.indexOf('IF p_per_destination = 1 THEN');
+    const otherwise = source.indexOf('ELSE RETURN QUERY');
+    assert.ok(one >= 0 && one < heads! && heads! < otherwise && otherwise < run!, source);
   });
 
   it('the purge reads a batch of delivered effects from outbox_delivered, oldest first, never the whole outbox', async () => {
@@ -233,3 +240,41 @@ describeOnEngines('store: queries that do not grow (issue 11, migration 0010), a
     assert.deepEqual(keys(now), keys(before));
   });
 });
+
+describeOnEngines('store: the claim keeps its plan (issue 11, migration 0017)', (ctx) => {
+  it('the plans claim_outbox makes on a new, never analysed outbox (the loop\'s and the batch\'s) still read indexes once 20,000 effects are waiting: no sequential scan of the outbox', async () => {
+    const seqScansOfOutbox = async (q: Queryable) =>
+      (await q.query<{ n: number }>(`SELECT coalesce(seq_scan, 0)::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'outbox' AND schemaname = current_schema()`))[0]?.n ?? 0;
+    const { sql, params } = claimCall('kept-plan-worker', NOW, MINUTE, { limit: 8, perDestination: 1, busy: [] });
+    const batch = claimCall('kept-plan-worker', NOW, MINUTE, { limit: 50, perDestination: 50, busy: [] });
+    // One transaction, so one connection: the plans are made by the first calls and kept for the later ones.
+    await ctx.db.transaction(async (tx) => {
+      assert.deepEqual(await tx.query(sql, params), [], 'nothing to claim yet');
+      assert.deepEqual(await tx.query(batch.sql, batch.params), []);
+      await tx.query(
+        `INSERT INTO outbox (idempotency_key, stream_id, destination, tenant, kind, payload, status, next_attempt_at, created_at, updated_at)
+         SELECT 'backlog-' || g, 'case-' || (g % 2000), 'teams:p-' || (g % 500), '', 'teams.card', '{}', 'pending',
+                $1::timestamptz - (g % 60) * interval '1 minute', $1::timestamptz, $1::timestamptz
+           FROM generate_series(1, 20000) AS g`,
+        [NOW.toISOString()],
+      );
+      const before = await seqScansOfOutbox(tx);
+      const claimed = await tx.query<{ id: unknown; destination: string }>(sql, params);
+      assert.equal(claimed.length, 8);
+      assert.equal(new Set(claimed.map((c) => c.destination)).size, 8, 'one effect a destination');
+      // runOnce's batch (the tests' and the harness's; the worker in service claims as the loop does).
+      assert.equal((await tx.query(batch.sql, batch.params)).length, 50);
+      const after = await seqScansOfOutbox(tx);
+      assert.equal(after - before, 0, 'the kept plans read the outbox through its indexes');
+      // The count can fail: a sequential scan of the outbox in this transaction is counted.
+      await tx.exec('SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_bitmapscan = off');
+      await tx.query('SELECT count(*) FROM outbox');
+      assert.equal(await seqScansOfOutbox(tx) - after, 1, 'a sequential scan is counted');
+      throw new RolledBack();
+    }).catch((e: unknown) => {
+      if (!(e instanceof RolledBack)) throw e;
+    });
+  });
+});
+
+class RolledBack extends Error {}
