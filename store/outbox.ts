@@ -362,6 +362,13 @@ export interface OutboxDelivererOptions {
    * message is never sent again) and `onError` is told.
    */
   readonly onDelivered?: (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>;
+  /**
+   * Runs in the transaction that records an effect as failed for good (refused, or out of
+   * attempts), on the same terms as `onDelivered`: only while this worker holds the claim, writing
+   * only through `tx`; if it throws, the failure is recorded without it and `onError` is told.
+   * `error` is what `last_error` records (never a thrown error's message).
+   */
+  readonly onFailed?: (tx: Tx, effect: OutboxRecord, error: string) => Promise<void>;
   readonly onError?: (error: unknown, effect: OutboxRecord) => void;
   /** Told when a whole pass fails (the database is unreachable); the loop backs off and goes on. */
   readonly onLoopError?: (error: unknown) => void;
@@ -401,7 +408,7 @@ const STOP_GRACE_MS = 1_000;
 const emptyReport = (): DeliveryReport => ({ claimed: 0, delivered: 0, retried: 0, ambiguous: 0, failed: 0, deferred: 0, stale: 0 });
 
 export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDeliverer {
-  const { db, clock, workerId, transport, onDelivered } = options;
+  const { db, clock, workerId, transport, onDelivered, onFailed } = options;
   const pacer = options.pacer ?? new Pacer();
   const batchSize = options.batchSize ?? 50;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -439,19 +446,23 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
     }
   }
 
-  async function recordDelivered(claim: Claimed, receipt: string | undefined): Promise<boolean> {
-    if (onDelivered === undefined) return settle(db, claim, DELIVERED, [receipt ?? null]);
+  /** Settles the claim and, in the same transaction while the claim is held, runs `hook`; a hook that throws is told and the settle made without it. */
+  async function settleWith(claim: Claimed, set: string, params: unknown[], hook: ((tx: Tx) => Promise<void>) | undefined): Promise<boolean> {
+    if (hook === undefined) return settle(db, claim, set, params);
     try {
       return await db.transaction(async (tx) => {
-        const held = await settle(tx, claim, DELIVERED, [receipt ?? null]);
-        if (held) await onDelivered(tx, claim, receipt);
+        const held = await settle(tx, claim, set, params);
+        if (held) await hook(tx);
         return held;
       });
     } catch (error) {
       tell(error, claim);
-      return settle(db, claim, DELIVERED, [receipt ?? null]);
+      return settle(db, claim, set, params);
     }
   }
+
+  const recordDelivered = (claim: Claimed, receipt: string | undefined) =>
+    settleWith(claim, DELIVERED, [receipt ?? null], onDelivered && ((tx) => onDelivered(tx, claim, receipt)));
 
   /**
    * The transport's answer, or `ambiguous` once the attempt has run out of time or `cut` aborts
@@ -512,7 +523,8 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
       tally = 'delivered';
     } else if (result.outcome === 'rejected' || claim.attempts >= maxAttempts) {
       const ambiguous = result.outcome === 'ambiguous' ? 1 : 0;
-      ok = await settle(db, claim, `status = 'failed', ambiguous_attempts = ambiguous_attempts + $5, last_error = $4`, [result.error.slice(0, 2000), ambiguous]);
+      const error = result.error.slice(0, 2000);
+      ok = await settleWith(claim, `status = 'failed', ambiguous_attempts = ambiguous_attempts + $5, last_error = $4`, [error, ambiguous], onFailed && ((tx) => onFailed(tx, claim, error)));
       tally = 'failed';
     } else {
       const delay = retryDelayMs(claim.attempts, { ...backoff, random, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) });

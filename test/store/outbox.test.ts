@@ -691,4 +691,50 @@ describeOnEngines('store: recording a delivery fact in the transaction that sett
     assert.equal((await d.runOnce()).claimed, 0);
     assert.equal(transport.calls.length, 1);
   });
+
+  it('runs onFailed in the transaction that records a refused effect as failed, with the recorded error, and not for a retry', async () => {
+    const clock = clockForTest();
+    const refusedKey = await queue(clock);
+    const seen: { status: string; error: string }[] = [];
+    const onFailed = async (tx: Tx, effect: OutboxRecord, error: string) => {
+      const [row] = await tx.query<{ status: string }>('SELECT status FROM outbox WHERE id = $1', [effect.id]);
+      seen.push({ status: row!.status, error });
+      await recordFact('facts')(tx, effect, `failed: ${error}`);
+    };
+    const report = await deliverer(clock, scripted({ outcome: 'rejected', error: 'calendar refused: GraphRequestError' }), { onFailed }).runOnce();
+    assert.equal(report.failed, 1);
+    assert.deepEqual(seen, [{ status: 'failed', error: 'calendar refused: GraphRequestError' }]);
+    assert.deepEqual(await facts(refusedKey), [{ receipt: 'failed: calendar refused: GraphRequestError', worker: 'facts' }]);
+    // A retry is not a failure: the hook is not run.
+    const retriedKey = await queue(clock);
+    assert.equal((await deliverer(clock, scripted({ outcome: 'retry', error: 'unreachable' }), { onFailed }).runOnce()).retried, 1);
+    assert.deepEqual(await facts(retriedKey), []);
+    assert.equal(seen.length, 1);
+  });
+
+  it('runs onFailed when the attempts run out, and a hook that throws leaves the effect failed, tells onError, and it is never tried again', async () => {
+    const clock = clockForTest();
+    const key = await queue(clock);
+    const told: string[] = [];
+    const transport = scripted({ outcome: 'retry', error: 'unreachable' }, { outcome: 'retry', error: 'still unreachable' });
+    const d = deliverer(clock, transport, {
+      maxAttempts: 2,
+      onFailed: async (tx, effect, error) => {
+        await recordFact('facts')(tx, effect, error);
+        throw new Error('the series moved on');
+      },
+      onError: (error) => told.push((error as Error).message),
+    });
+    assert.equal((await d.runOnce()).retried, 1);
+    clock.advance(DAY);
+    assert.equal((await d.runOnce()).failed, 1);
+    const record = await findEffect(ctx.db, key);
+    assert.equal(record!.status, 'failed');
+    assert.equal(record!.lastError, 'still unreachable');
+    assert.deepEqual(await facts(key), [], 'the hook\'s writes were rolled back');
+    assert.deepEqual(told, ['the series moved on']);
+    clock.advance(DAY);
+    assert.equal((await d.runOnce()).claimed, 0);
+    assert.equal(transport.calls.length, 2);
+  });
 });
