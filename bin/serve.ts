@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     workerId,
     composers: { [CASE_TOPIC]: flows.composer.compose, [REVIEW_TASK_TOPIC]: createReviewTaskComposer({ ...reviewStore }), [REPORT_TOPIC]: reports.composer },
     recorders: [flows.recordDelivery, reviews.recordDelivery],
+    failureRecorders: [reviews.recordFailure],
     teams: createTeamsDelivery({
       adapter: running.adapter,
       botAppId: config.bot.appId ?? '',

@@ -44,6 +44,8 @@ export interface DeliveryWorkerOptions extends DeliveryOptions {
   readonly workerId: string;
   /** Told, in the settling transaction, what a delivered effect's transport learnt (one hook per aggregate). */
   readonly recorders: readonly ((tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>)[];
+  /** Told, in the transaction that records an effect as failed for good, what the outbox recorded (one hook per aggregate). */
+  readonly failureRecorders?: readonly ((tx: Tx, effect: OutboxRecord, error: string) => Promise<void>)[];
   readonly pacer?: Pacer;
   readonly attemptTimeoutMs?: number;
   /** The loop's wait after failed passes in a row (the database unreachable). */
@@ -70,6 +72,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     onDelivered: async (tx, effect, receipt) => {
       for (const record of options.recorders) await record(tx, effect, receipt);
     },
+    ...(options.failureRecorders !== undefined && options.failureRecorders.length > 0 && {
+      onFailed: async (tx: Tx, effect: OutboxRecord, error: string) => {
+        for (const record of options.failureRecorders!) await record(tx, effect, error);
+      },
+    }),
     onError: (error, effect) => logger.error('delivery.record_failed', { effectId: effect.id, kind: effect.kind, ...errorFields(error) }),
     onLoopError: (error) => logger.warn('delivery.pass_failed', errorFields(error)),
     ...(options.pacer !== undefined && { pacer: options.pacer }),

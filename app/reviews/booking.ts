@@ -21,6 +21,7 @@ import {
   bookingWindow,
   normaliseEmail,
   REARRANGEMENT_REASONS,
+  lastBookingFailed,
   reviewSeriesDue,
   type NextReviewDue,
   type RearrangementReason,
@@ -182,6 +183,8 @@ export interface SlotsFound extends SeriesKey {
   readonly droppedOptional: boolean;
   /** The statutory date has passed: these are the soonest times, and the review will count as held late. */
   readonly late: boolean;
+  /** The last booking was never made in Outlook (refused, or not reached in time): the review is not booked and needs booking again. */
+  readonly lastBookingFailed: boolean;
   /** domain/reviews/slots.ts's answer; attendees named by `ReviewAttendee.name`. */
   readonly search: SlotSearch;
 }
@@ -558,6 +561,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
       unknownSchedules: unknown,
       droppedOptional: dropOptional,
       late,
+      lastBookingFailed: lastBookingFailed(state),
       search,
     };
   }
@@ -753,6 +757,32 @@ export function reviewDeliveryRecorder(ctx: ReviewStoreContext, clock: Clock): (
     const landed = parseReceipt(receipt);
     if (payload === undefined || landed?.channel !== 'calendar') return;
     await handleCommandIn(tx, confirm, payload.stream, { transactionId: effect.idempotencyKey, graphEventId: landed.eventId }, clock.now());
+  };
+}
+
+/**
+ * The outbox's failure hook for review series: a calendar.create recorded as failed for good (the
+ * calendar refused the meeting, or could not be reached within the delivery's attempts) records
+ * `booking-failed` on the series, in the failure's transaction, so the review is no longer shown as
+ * booked and can be booked again. Only while the series' booking is still that create's and no
+ * meeting is known for it (the domain decides). `error` is the outbox's record, never a message
+ * from the calendar service.
+ */
+export function reviewFailureRecorder(ctx: ReviewStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, error: string) => Promise<void> {
+  const { decide, ...rest } = reviewSeriesModel(ctx);
+  const failed: StreamModel<ReviewSeriesState, { readonly transactionId: string; readonly reason: string }, ReviewSeriesEvent> = {
+    ...rest,
+    decide(state, { transactionId, reason }, now) {
+      if (state === undefined) return { ok: true, events: [] };
+      return decide(state, { type: 'booking-failed', kind: state.kind, reference: state.reference, actor: CALENDAR_DELIVERY_ACTOR, transactionId, reason }, now);
+    },
+  };
+  return async (tx, effect, error) => {
+    if (effect.kind !== EFFECT_KINDS.calendarCreate) return;
+    const payload = reviewPayload(effect.payload);
+    if (payload === undefined) return;
+    const reason = error.trim().slice(0, 500) || 'the calendar did not make the meeting';
+    await handleCommandIn(tx, failed, payload.stream, { transactionId: effect.idempotencyKey, reason }, clock.now());
   };
 }
 

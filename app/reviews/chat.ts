@@ -83,7 +83,8 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
     const unknown = found.unknownSchedules.length > 0
       ? `Resolve could not read the calendars of ${found.unknownSchedules.map((a) => a.name).join(', ')}: check with them before booking.`
       : undefined;
-    const explanation = [search.outcome === 'everyone-free' ? undefined : search.explanation, unknown].filter((s): s is string => s !== undefined).join(' ');
+    const failed = found.lastBookingFailed ? 'Outlook did not make the meeting for the last booking, so this review is not booked: choose a time to book it again.' : undefined;
+    const explanation = [failed, search.outcome === 'everyone-free' ? undefined : search.explanation, unknown].filter((s): s is string => s !== undefined).join(' ');
     const late = found.late ? { late: true } : {};
     return {
       reference: found.reference, kind: found.kind, reviewLabel: reviewLabel(found.due.review), due: found.due.due, latestMeetingDate: found.due.latestMeetingDate,

@@ -9,7 +9,7 @@ import { OFFICER_ROLES } from '../../graph/directory/types.js';
 import type { OutboxRecord } from '../../store/outbox.js';
 import type { Tx } from '../../store/db.js';
 import {
-  createReviewBooking, reviewCalendarEvents, reviewDeliveryRecorder,
+  createReviewBooking, reviewCalendarEvents, reviewDeliveryRecorder, reviewFailureRecorder,
   type BookingRefusal, type BookOutcome, type BookRequest, type CancelOutcome, type CancelRequest, type RearrangeOutcome,
   type RearrangeRequest, type ReviewBookingOptions, type SlotsOutcome, type SlotsRequest,
 } from './booking.js';
@@ -39,6 +39,8 @@ export interface ReviewFlows {
   mayBook(actorId: string): Promise<BookingRefusal | undefined>;
   /** The outbox hook: a delivered calendar.create records the meeting's event id on its series. */
   readonly recordDelivery: (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>;
+  /** The outbox hook: a calendar.create that failed for good records the booking as failed on its series (it may be booked again). */
+  readonly recordFailure: (tx: Tx, effect: OutboxRecord, error: string) => Promise<void>;
   /** For the transports' `calendarEvents[REVIEW_TOPIC]`: the meeting a review calendar effect is for. */
   readonly calendarEvents: (stream: string, effect: OutboxRecord) => Promise<string | undefined>;
 }
@@ -83,6 +85,7 @@ export function createReviewFlows(options: ReviewFlowOptions): ReviewFlows {
     cancelReview: booking.cancelReview,
     mayBook: booking.mayBook,
     recordDelivery: reviewDeliveryRecorder(store, clock),
+    recordFailure: reviewFailureRecorder(store, clock),
     calendarEvents: reviewCalendarEvents(db),
   };
 }

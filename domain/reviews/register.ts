@@ -134,6 +134,12 @@ export type ReviewRearranged = EventBase<'ReviewRearranged'> & {
   readonly end: string;
 };
 export type ReviewCancelled = EventBase<'ReviewCancelled'> & { readonly comment: string };
+/**
+ * The calendar refused the booking's meeting, or could not be reached for it within the delivery's
+ * attempts: no meeting was made, so the review is not booked and may be booked again. `reason` is
+ * the delivery's record of it (never a message from the calendar service).
+ */
+export type BookingFailed = EventBase<'BookingFailed'> & { readonly transactionId: string; readonly reason: string };
 
 /** A task around a booked review marked done (tasks.ts), by `actor`: one click on its card. */
 export type ReviewTaskCompleted = EventBase<'ReviewTaskCompleted'> & {
@@ -177,7 +183,7 @@ export type ReviewSeriesEvent =
   | ReviewSeriesOpened
   | SeriesFactEvent
   | OfficerAssigned | WorkerAssigned | InviteesAdded | InviteeRemoved
-  | ReviewBooked | BookingConfirmed | ReviewRearranged | ReviewCancelled
+  | ReviewBooked | BookingConfirmed | ReviewRearranged | ReviewCancelled | BookingFailed
   | ReviewTaskEvent;
 
 const FACT_EVENT = {
@@ -234,6 +240,16 @@ export interface RecordedCancellation {
   readonly end: string;
 }
 
+/** A booking whose meeting the calendar did not make (BookingFailed): which booking, when it was for, and why. */
+export interface FailedBooking {
+  /** Its number among the bookings made (`bookingsMade` when it was made). */
+  readonly booking: number;
+  readonly at: string;
+  readonly start: string;
+  readonly end: string;
+  readonly reason: string;
+}
+
 /** A review held on its booked meeting: its follow-up tasks count from `date` (tasks.ts). */
 export interface HeldBooking {
   readonly date: LocalDate;
@@ -268,6 +284,8 @@ export interface ReviewSeriesState {
   readonly booking: Booking | null;
   readonly rearrangements: readonly RecordedRearrangement[];
   readonly cancellations: readonly RecordedCancellation[];
+  /** Bookings whose meeting the calendar did not make, oldest first. */
+  readonly failedBookings: readonly FailedBooking[];
   /** Meetings booked so far: the current booking is number `bookingsMade`, and its tasks are named by it. */
   readonly bookingsMade: number;
   /** The reviews held on a booked meeting, oldest first. */
@@ -336,7 +354,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     return {
       kind: event.kind, reference: event.reference, version: 1, openedAt: event.at, updatedAt: event.at,
       facts: [], officers: [], workers: [], officer: null, worker: null, invitees: [],
-      booking: null, rearrangements: [], cancellations: [],
+      booking: null, rearrangements: [], cancellations: [], failedBookings: [],
       bookingsMade: 0, heldBookings: [], taskCompletions: [], firedTaskDeadlines: [], deemedAgreed: [],
     };
   }
@@ -395,6 +413,11 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
       const cancelled: RecordedCancellation = { at: event.at, by: event.actor, comment: event.comment, start: state.booking.start, end: state.booking.end };
       return { ...next, booking: null, cancellations: [...state.cancellations, cancelled] };
     }
+    case 'BookingFailed': {
+      if (state.booking === null || state.booking.transactionId !== event.transactionId) return next;
+      const failed: FailedBooking = { booking: state.bookingsMade, at: event.at, start: state.booking.start, end: state.booking.end, reason: event.reason };
+      return { ...next, booking: null, failedBookings: [...state.failedBookings, failed] };
+    }
     case 'ReviewTaskCompleted':
       return { ...next, taskCompletions: [...state.taskCompletions, { taskId: event.taskId, at: event.at, by: event.actor }] };
     case 'ReviewTaskReminderDue':
@@ -407,6 +430,11 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
         deemedAgreed: [...state.deemedAgreed, { reviewDate: event.reviewDate, at: event.at }],
       };
   }
+}
+
+/** The series' last booking was never made in the calendar, and nothing has been booked since: it needs booking again. */
+export function lastBookingFailed(state: ReviewSeriesState): boolean {
+  return state.booking === null && state.failedBookings.at(-1)?.booking === state.bookingsMade && state.bookingsMade > 0;
 }
 
 export function foldReviewSeries(events: readonly ReviewSeriesEvent[]): ReviewSeriesState | undefined {
@@ -538,6 +566,8 @@ export const reviewSeriesCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('confirm-booking'), ...seriesBase, graphEventId: words('the Graph event id', 1000) }),
   z.object({ type: z.literal('rearrange'), ...seriesBase, reasonCode: z.enum(REARRANGEMENT_REASONS), reasonText: words('the reason'), start: instant, end: instant }),
   z.object({ type: z.literal('cancel-booking'), ...seriesBase, comment: words('the comment') }),
+  /** From delivery: the calendar did not make the meeting of the booking with this transaction id. */
+  z.object({ type: z.literal('booking-failed'), ...seriesBase, transactionId: words('the transaction id', 200), reason: words('the reason', 500) }),
   /** A task around a booked review marked done (tasks.ts): one click; a second changes nothing. */
   z.object({ type: z.literal('complete-task'), ...seriesBase, taskId: words('the task id', 128) }),
   /**
@@ -864,6 +894,11 @@ export function decideReviewSeries(state: ReviewSeriesState | undefined, command
     case 'cancel-booking':
       if (booking === null) return refuse('not-booked', `The next review of ${state.reference} is not booked: there is nothing to cancel.`);
       return accept({ type: 'ReviewCancelled', ...header(cmd, ctx), comment: cmd.comment });
+    case 'booking-failed':
+      // Only the booking that create was for, and only while no meeting is known for it: a booking
+      // cancelled and made again, or one confirmed, is not undone by an old create's failure.
+      if (booking === null || booking.transactionId !== cmd.transactionId || booking.graphEventId !== null) return accept();
+      return accept({ type: 'BookingFailed', ...header(cmd, ctx), transactionId: cmd.transactionId, reason: cmd.reason });
     case 'complete-task':
       return decideCompleteTask(state, cmd, ctx);
     case 'deadline-reached':

@@ -273,6 +273,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
             ...(reports !== undefined && { [REPORT_TOPIC]: reports.composer }),
           },
           recorders: [caseFlows.recordDelivery, ...(reviewFlows === undefined ? [] : [reviewFlows.recordDelivery])],
+          ...(reviewFlows !== undefined && { failureRecorders: [reviewFlows.recordFailure] }),
           calendar: files,
           ...(reviewFlows !== undefined && { calendarEvents: { [REVIEW_TOPIC]: reviewFlows.calendarEvents } }),
           teams: createTeamsDelivery({ adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, serviceUrl: connector.serviceUrl, logger }),

@@ -107,6 +107,8 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     readonly kind?: 'looked-after' | 'foster-carer';
     readonly settings?: ReviewBookingSettings;
     readonly freeBusy?: Calendar | null;
+    /** The calendar delivery writes to, in place of the data folder's file calendar (which still answers free/busy). */
+    readonly delivery?: (files: Calendar) => Calendar;
   } = {}): Promise<Cast> {
     const n = randomUUID().slice(0, 8);
     const person = (role: string, name: string): Person => ({ id: randomUUID(), displayName: `${name} ${n}`, email: `${role}.${n}@northmoor.example` });
@@ -135,12 +137,12 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     }
     const destination = reviewCalendarDestination(reviewSeriesStreamId(kind, reference));
     const worker_ = createDeliveryWorker({
-      db: ctx.db, clock, workerId: `test-${n}`, composers: {}, recorders: [flows.recordDelivery],
+      db: ctx.db, clock, workerId: `test-${n}`, composers: {}, recorders: [flows.recordDelivery], failureRecorders: [flows.recordFailure],
       teams: { send: notCalled('Teams'), sendToChat: notCalled('Teams') },
       installer: { ensurePersonalChat: notCalled('the installer') },
       mail: { send: notCalled('mail') },
       emailOf: async () => undefined,
-      calendar: files,
+      calendar: options.delivery?.(files) ?? files,
       calendarEvents: { [REVIEW_TOPIC]: flows.calendarEvents },
       logger: silent,
       pacer: new Pacer({ destination: { perSecond: 1000, burst: 1000 }, tenant: { perSecond: 1000, burst: 1000 } }),
@@ -540,6 +542,46 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.notEqual(uid(again), uid(created));
     const { state } = await series(c);
     assert.equal(state!.booking!.graphEventId, uid(again));
+  });
+
+  it('OX-S01: a meeting Outlook refuses to make is recorded as BookingFailed: the review is no longer booked, finding times says so, and it can be booked again', async () => {
+    let refuse = true;
+    const c = await cast(secondReview, {
+      delivery: (files) => ({
+        ...files,
+        createEvent: async (request) => {
+          if (refuse) throw new GraphRequestError('creating the event', 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+          return files.createEvent(request);
+        },
+      }),
+    });
+    const key = { kind: 'looked-after' as const, reference: c.reference };
+    const first = await booked(c);
+    await c.deliver();
+    assert.deepEqual((await c.effects()).map((e) => [e.kind, e.status, e.lastError]), [[EFFECT_KINDS.calendarCreate, 'failed', 'calendar refused: GraphRequestError']]);
+    const { state, records } = await series(c);
+    const failure = records.at(-1)!.event;
+    assert.equal(failure.type, 'BookingFailed');
+    assert.deepEqual(failure.type === 'BookingFailed' && { actor: failure.actor, reason: failure.reason }, { actor: 'calendar-delivery', reason: 'calendar refused: GraphRequestError' });
+    assert.equal(state!.booking, null, 'no meeting was made, so the review is not booked');
+    assert.deepEqual(state!.failedBookings.map((f) => [f.start, f.end]), [[first.start, first.end]]);
+    // Nothing else waits on a meeting that does not exist: rearranging or cancelling it is refused.
+    refused(await c.flows.cancelReview(c.admin.id, { ...key, comment: 'No longer needed.' }), 'not-booked');
+    // Finding times says what happened; the administrator books again, and this time Outlook makes it.
+    const slots = found(await c.flows.findSlots(c.admin.id, key));
+    assert.equal(slots.lastBookingFailed, true);
+    assert.equal(slots.booked, null);
+    refuse = false;
+    const again = await booked(c);
+    assert.equal(again.outcome, 'booked');
+    assert.equal(found(await c.flows.findSlots(c.admin.id, key)).lastBookingFailed, false, 'booked again: nothing to say');
+    await c.deliver();
+    const after = await series(c);
+    assert.equal(after.records.at(-1)!.event.type, 'BookingConfirmed');
+    const firstBooking = records.find((r) => r.event.type === 'ReviewBooked')!.event;
+    assert.ok(firstBooking.type === 'ReviewBooked');
+    assert.notEqual(after.state!.booking!.transactionId, firstBooking.transactionId, 'a booking of its own, with its own transaction id');
+    assert.equal(c.meetingFiles().length, 1, 'one meeting, the second booking\'s');
   });
 
   it('what is due: business support sees every series, an officer the series they are recorded on, soonest first', async () => {

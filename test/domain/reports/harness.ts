@@ -110,6 +110,11 @@ export class SeriesRun {
     return this.do({ type: 'rearrange', actor: people.admin, reasonCode, reasonText: 'The child has a hospital appointment that morning.', start, end }, at);
   }
 
+  /** Delivery could not make the meeting of the booking made at `start`. */
+  bookingFailed(start: string, at: string): this {
+    return this.do({ type: 'booking-failed', actor: 'calendar-delivery', transactionId: `tx-${this.reference}-${start}`, reason: 'calendar refused: GraphRequestError' }, at);
+  }
+
   cancel(at: string): this {
     return this.do({ type: 'cancel-booking', actor: people.admin, comment: 'The carers asked to cancel: family bereavement.' }, at);
   }

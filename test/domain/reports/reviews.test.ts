@@ -109,6 +109,16 @@ describe('reports: review indicators', () => {
       assert.equal(report([movedTwice()], quarterOf('2026-07-01')).rearranged_pct.looked_after, null); // it ended in Q1
       assert.equal(report([fromTheExport], q1).rearranged_pct.looked_after, null);
     });
+
+    it('a booking whose meeting Outlook never made is no meeting: it is neither rearranged nor cancelled, and the booking made after it is the one counted', () => {
+      const failedThenCancelled = child().book('2026-05-01T09:00:00Z', '2026-04-10T10:00:00Z').bookingFailed('2026-05-01T09:00:00Z', '2026-04-10T10:05:00Z')
+        .book('2026-05-04T09:00:00Z', '2026-04-11T10:00:00Z').cancel('2026-04-30T10:00:00Z');
+      const r = report([movedTwice(), failedThenCancelled], q1);
+      assert.deepEqual(r.cancelled_count, { looked_after: 1, foster_carer: 0 });
+      assert.equal(r.rearranged_pct.looked_after, 50); // movedTwice of movedTwice + the cancelled second booking
+      const failedOnly = child().book('2026-05-01T09:00:00Z', '2026-04-10T10:00:00Z').bookingFailed('2026-05-01T09:00:00Z', '2026-04-10T10:05:00Z');
+      assert.equal(report([movedTwice(), failedOnly], q1).rearranged_pct.looked_after, 100, 'the failed booking is not a meeting waiting to end');
+    });
   });
 
   it('O-K04, AMB-44: children with more than one postponement in the period; postponements either side of 1 April do not add up', () => {

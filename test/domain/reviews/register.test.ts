@@ -5,6 +5,7 @@ import {
   decideReviewSeries,
   evolveReviewSeries,
   foldReviewSeries,
+  lastBookingFailed,
   nextFosterCarerReview,
   nextLookedAfterReview,
   reviewDueRulesFor,
@@ -366,6 +367,28 @@ describe('domain/reviews/register: the review register', () => {
     it('OX-S01: a review already overdue can still be booked, as soon as it can be', () => {
       const late = new Date('2026-05-06T10:00:00Z');
       assert.ok(decideReviewSeries(base(), book('2026-05-11T09:00:00Z', '2026-05-11T10:30:00Z'), ctxAt(late)).ok);
+    });
+
+    it('OX-S01: a booking whose meeting the calendar never made (booking-failed) is no longer booked and may be booked again; an old or confirmed booking is never undone so', () => {
+      const failedCmd = (transactionId: string): ReviewSeriesCommand => ({ type: 'booking-failed', ...cmd, actor: 'calendar-delivery', transactionId, reason: 'calendar refused: GraphRequestError' });
+      const booked = apply([book('2026-04-28T09:00:00Z', '2026-04-28T10:30:00Z')], base()).state;
+      // Another booking's create (one cancelled and made again) changes nothing.
+      assert.deepEqual(apply([failedCmd('tx-other')], booked).events, []);
+      const failed = apply([failedCmd('tx-1')], booked);
+      assert.deepEqual(failed.events.map((e) => e.type), ['BookingFailed']);
+      assert.equal(failed.state?.booking, null);
+      assert.deepEqual(failed.state?.failedBookings, [{ booking: 1, at: NOW.toISOString(), start: '2026-04-28T09:00:00.000Z', end: '2026-04-28T10:30:00.000Z', reason: 'calendar refused: GraphRequestError' }]);
+      assert.equal(lastBookingFailed(failed.state!), true);
+      // Told twice (the same failure recorded again): nothing more.
+      assert.deepEqual(apply([failedCmd('tx-1')], failed.state).events, []);
+      // Booked again: the failure is history, not the current state.
+      const again = apply([{ ...book('2026-04-29T09:00:00Z', '2026-04-29T10:30:00Z'), transactionId: 'tx-2' } as ReviewSeriesCommand], failed.state).state;
+      assert.equal(again?.booking?.transactionId, 'tx-2');
+      assert.equal(lastBookingFailed(again!), false);
+      // A booking confirmed as a calendar event is never undone by a failure of its create.
+      const confirmed = apply([{ type: 'confirm-booking', ...cmd, graphEventId: 'AAMk-1' }], booked).state;
+      assert.deepEqual(apply([failedCmd('tx-1')], confirmed).events, []);
+      assert.equal(lastBookingFailed(base()!), false, 'never booked: nothing failed');
     });
 
     it('§4.2: the Graph event id is recorded once; the same id again changes nothing', () => {
