@@ -24,7 +24,7 @@ import { createReports, REPORT_TOPIC, withReportDeadlines } from '../../app/repo
 import { createReviewFlows } from '../../app/reviews/flows.js';
 import { REVIEW_TOPIC } from '../../app/reviews/model.js';
 import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../../app/reviews/tasks.js';
-import { createFileCalendar } from '../../graph/calendar.js';
+import { createFileCalendar, type Calendar } from '../../graph/calendar.js';
 import { NOT_AVAILABLE } from '../../app/replies.js';
 import { createTrainingFlows } from '../../app/training.js';
 import type { BotIdentity } from '../../bot/adapter.js';
@@ -81,6 +81,8 @@ export interface BotHarnessOptions {
    * installer that can open a 1:1 chat for anyone, and recorded emails. Implies `database`.
    */
   readonly cases?: boolean;
+  /** The calendar delivery writes to, in place of the data folder's file calendar (which still answers free/busy): e.g. one that refuses. */
+  readonly deliveryCalendar?: (files: Calendar) => Calendar;
 }
 
 /** Monday 23 November 2026, 10:00 in London: a working day. */
@@ -274,7 +276,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           },
           recorders: [caseFlows.recordDelivery, ...(reviewFlows === undefined ? [] : [reviewFlows.recordDelivery])],
           ...(reviewFlows !== undefined && { failureRecorders: [reviewFlows.recordFailure] }),
-          calendar: files,
+          calendar: options.deliveryCalendar?.(files) ?? files,
           ...(reviewFlows !== undefined && { calendarEvents: { [REVIEW_TOPIC]: reviewFlows.calendarEvents } }),
           teams: createTeamsDelivery({ adapter: running.adapter, botAppId: '', tenantId: TEST_TENANT_ID, conversations, serviceUrl: connector.serviceUrl, logger }),
           installer,

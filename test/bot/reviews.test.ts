@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadReviewSeries } from '../../app/reviews/model.js';
 import { readMeeting } from '../../graph/calendar.js';
+import { GraphRequestError } from '../../graph/client.js';
 import { actionsIn, invokeCard, invokeMessage } from './card-queries.js';
 import { cardsIn, type JsonObject } from './recording-connector.js';
 import { startBotHarness, type BotHarness } from './harness.js';
@@ -163,5 +164,46 @@ describe('bot: reviews in Outlook (an administrator in chat)', function () {
   it('a damaged click (a time Resolve never offered) changes nothing and says so', async () => {
     const reply = await bot.invoke(ADMIN, 'reviewBook', { reference: REFERENCE, kind: 'looked-after', start: 'tomorrow', end: 'later' });
     assert.match(invokeMessage(reply.body), /not a time Resolve offered.*Nothing was changed/);
+  });
+});
+
+describe('bot: a review meeting Outlook refuses to make (an administrator in chat)', function () {
+  this.timeout(60_000);
+  let bot: BotHarness;
+  let refusing = true;
+
+  before(async () => {
+    bot = await startBotHarness({
+      cases: true,
+      deliveryCalendar: (files) => ({
+        ...files,
+        createEvent: async (request) => {
+          if (refusing) throw new GraphRequestError('creating the event', 403, 'ErrorAccessDenied', 'Access is denied.');
+          return files.createEvent(request);
+        },
+      }),
+    });
+  });
+  after(async () => bot?.close());
+
+  it('OX-S01: the booking is undone when Outlook refuses its meeting; finding times says so, and booking again puts the meeting in the calendar', async () => {
+    const recorded = await bot.invoke(ADMIN, 'reviewRecordSubmit', { reference: REFERENCE, kind: 'looked-after', event: 'became-looked-after', date: '2026-11-16', officerId: IRO, workerId: WORKER });
+    assert.match(JSON.stringify(invokeCard(recorded.body)), /LCS-104900: recorded/);
+    const offers = () => bot.invoke(ADMIN, 'reviewSlots', { reference: REFERENCE, kind: 'looked-after' }).then((r) => invokeCard(r.body));
+    const first = await offers();
+    assert.doesNotMatch(JSON.stringify(first), /did not make the meeting/);
+    const chosen = actionsIn(first).filter((a) => a.verb === 'reviewBook').map((a) => a.data as JsonObject)[0]!;
+    assert.match(JSON.stringify(invokeCard((await bot.invoke(ADMIN, 'reviewBook', { reference: REFERENCE, kind: 'looked-after', ...chosen })).body)), /Booked/);
+    await bot.deliver();
+    assert.equal((await meetings(bot)).length, 0, 'Outlook made no meeting');
+
+    const after = await offers();
+    assert.match(JSON.stringify(after), /Outlook did not make the meeting for the last booking, so this review is not booked: choose a time to book it again\./);
+    refusing = false;
+    const again = actionsIn(after).filter((a) => a.verb === 'reviewBook').map((a) => a.data as JsonObject)[0]!;
+    assert.match(JSON.stringify(invokeCard((await bot.invoke(ADMIN, 'reviewBook', { reference: REFERENCE, kind: 'looked-after', ...again })).body)), /Booked/);
+    await bot.deliver();
+    assert.equal((await meetings(bot)).length, 1, 'booked again: the meeting is in the calendar');
+    assert.doesNotMatch(JSON.stringify(await offers()), /did not make the meeting/);
   });
 });
