@@ -366,9 +366,9 @@ export interface OutboxDelivererOptions {
    * Runs in the transaction that records an effect as failed for good (refused, or out of
    * attempts), on the same terms as `onDelivered`: only while this worker holds the claim, writing
    * only through `tx`; if it throws, the failure is recorded without it and `onError` is told.
-   * `error` is what `last_error` records (never a thrown error's message).
+   * `failure.error` is what `last_error` records (never a thrown error's message).
    */
-  readonly onFailed?: (tx: Tx, effect: OutboxRecord, error: string) => Promise<void>;
+  readonly onFailed?: (tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => Promise<void>;
   readonly onError?: (error: unknown, effect: OutboxRecord) => void;
   /** Told when a whole pass fails (the database is unreachable); the loop backs off and goes on. */
   readonly onLoopError?: (error: unknown) => void;
@@ -376,6 +376,16 @@ export interface OutboxDelivererOptions {
   readonly loopBackoff?: { readonly baseMs: number; readonly capMs: number };
   readonly idleMs?: number;
   readonly sleep?: Sleep;
+}
+
+/** How an effect failed for good, for `onFailed`. */
+export interface DeliveryFailure {
+  /** What `last_error` records. */
+  readonly error: string;
+  /** The last attempt was refused (`rejected`), rather than the attempts running out. */
+  readonly refused: boolean;
+  /** Attempts, this one included, that may have reached the other side: above 0, the effect may have been delivered after all. */
+  readonly ambiguousAttempts: number;
 }
 
 export interface OutboxDeliverer {
@@ -523,8 +533,8 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
       tally = 'delivered';
     } else if (result.outcome === 'rejected' || claim.attempts >= maxAttempts) {
       const ambiguous = result.outcome === 'ambiguous' ? 1 : 0;
-      const error = result.error.slice(0, 2000);
-      ok = await settleWith(claim, `status = 'failed', ambiguous_attempts = ambiguous_attempts + $5, last_error = $4`, [error, ambiguous], onFailed && ((tx) => onFailed(tx, claim, error)));
+      const failure: DeliveryFailure = { error: result.error.slice(0, 2000), refused: result.outcome === 'rejected', ambiguousAttempts: claim.ambiguousAttempts + ambiguous };
+      ok = await settleWith(claim, `status = 'failed', ambiguous_attempts = ambiguous_attempts + $5, last_error = $4`, [failure.error, ambiguous], onFailed && ((tx) => onFailed(tx, claim, failure)));
       tally = 'failed';
     } else {
       const delay = retryDelayMs(claim.attempts, { ...backoff, random, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) });

@@ -41,6 +41,9 @@ const FRESH_INSTALL_ATTEMPTS = 3;
 /** Renders a Teams effect for its recipient as things stand now; undefined when there is nothing to send any more. */
 export type Composer = (effect: OutboxRecord, payload: TeamsEffectPayload) => Promise<PersonalMessage | undefined>;
 
+/** A calendar event's id, undefined while not known yet, or why it never will be (its create failed for good). */
+export type CalendarEventLookup = string | undefined | { readonly never: string };
+
 export interface DeliveryOptions {
   /** One composer per aggregate, by the payload's topic (e.g. "case"). */
   readonly composers: Readonly<Record<string, Composer>>;
@@ -53,9 +56,10 @@ export interface DeliveryOptions {
   readonly calendar?: Calendar;
   /**
    * By topic: the calendar event a stream's meeting is, as its aggregate recorded it when the
-   * create was delivered; undefined while it is not known yet.
+   * create was delivered; undefined while it is not known yet; `{ never }` when its create failed
+   * for good, so no event will ever be known (the update or cancel is refused at once, saying why).
    */
-  readonly calendarEvents?: Readonly<Record<string, (stream: string, effect: OutboxRecord) => Promise<string | undefined>>>;
+  readonly calendarEvents?: Readonly<Record<string, (stream: string, effect: OutboxRecord) => Promise<CalendarEventLookup>>>;
   readonly logger: Logger;
 }
 
@@ -149,11 +153,12 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
     }
   }
 
-  /** The calendar event an update or cancel is for, from its aggregate; a retry while its create is not delivered yet. */
+  /** The calendar event an update or cancel is for, from its aggregate; a retry while its create is not delivered yet, refused once it never will be. */
   async function eventIdFor(effect: OutboxRecord, topic: string, stream: string): Promise<string | DeliveryResult> {
     const lookup = options.calendarEvents?.[topic];
     if (lookup === undefined) return { outcome: 'rejected', error: `nothing knows the calendar events of "${topic}"` };
     const id = await lookup(stream, effect);
+    if (typeof id === 'object') return { outcome: 'rejected', error: id.never };
     return id ?? { outcome: 'retry', error: 'the meeting has not been created in the calendar yet', retryAfterMs: 5_000 };
   }
 

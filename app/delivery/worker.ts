@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../store/clock.js';
 import type { Db, Tx } from '../../store/db.js';
-import { createOutboxDeliverer, purgeDeliveredEffects, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
+import { createOutboxDeliverer, purgeDeliveredEffects, type DeliveryFailure, type OutboxDeliverer, type OutboxRecord } from '../../store/outbox.js';
 import { tidyEmbeddedDatabase } from '../../store/maintenance.js';
 import type { Pacer } from '../../store/pacer.js';
 import { pollLoop, realSleep, type Sleep } from '../../store/poll-loop.js';
@@ -45,7 +45,7 @@ export interface DeliveryWorkerOptions extends DeliveryOptions {
   /** Told, in the settling transaction, what a delivered effect's transport learnt (one hook per aggregate). */
   readonly recorders: readonly ((tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>)[];
   /** Told, in the transaction that records an effect as failed for good, what the outbox recorded (one hook per aggregate). */
-  readonly failureRecorders?: readonly ((tx: Tx, effect: OutboxRecord, error: string) => Promise<void>)[];
+  readonly failureRecorders?: readonly ((tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => Promise<void>)[];
   readonly pacer?: Pacer;
   readonly attemptTimeoutMs?: number;
   /** The loop's wait after failed passes in a row (the database unreachable). */
@@ -73,8 +73,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       for (const record of options.recorders) await record(tx, effect, receipt);
     },
     ...(options.failureRecorders !== undefined && options.failureRecorders.length > 0 && {
-      onFailed: async (tx: Tx, effect: OutboxRecord, error: string) => {
-        for (const record of options.failureRecorders!) await record(tx, effect, error);
+      onFailed: async (tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => {
+        for (const record of options.failureRecorders!) await record(tx, effect, failure);
       },
     }),
     onError: (error, effect) => logger.error('delivery.record_failed', { effectId: effect.id, kind: effect.kind, ...errorFields(error) }),

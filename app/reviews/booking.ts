@@ -42,8 +42,9 @@ import { OFFICER_ROLES } from '../../graph/directory/types.js';
 import type { Clock } from '../../store/clock.js';
 import { handleCommand, handleCommandIn, type StreamModel } from '../../store/command.js';
 import type { Db, Queryable, Tx } from '../../store/db.js';
-import { findEffect, type OutboxRecord } from '../../store/outbox.js';
+import { findEffect, type DeliveryFailure, type OutboxRecord } from '../../store/outbox.js';
 import { EFFECT_KINDS, parseReceipt } from '../delivery/messages.js';
+import type { CalendarEventLookup } from '../delivery/transports.js';
 import { errorFields, type Logger } from '../log.js';
 import { loadReviewSeries, loadReviewStream, REVIEW_TOPIC, reviewSeriesModel, reviewSeriesStreamId, type ReviewStoreContext } from './model.js';
 
@@ -761,14 +762,18 @@ export function reviewDeliveryRecorder(ctx: ReviewStoreContext, clock: Clock): (
 }
 
 /**
- * The outbox's failure hook for review series: a calendar.create recorded as failed for good (the
- * calendar refused the meeting, or could not be reached within the delivery's attempts) records
- * `booking-failed` on the series, in the failure's transaction, so the review is no longer shown as
- * booked and can be booked again. Only while the series' booking is still that create's and no
- * meeting is known for it (the domain decides). `error` is the outbox's record, never a message
- * from the calendar service.
+ * The outbox's failure hook for review series: a calendar.create the calendar refused, with no
+ * attempt that may have reached it, records `booking-failed` on the series, in the failure's
+ * transaction, so the review is no longer shown as booked and can be booked again. Only while the
+ * series' booking is still that create's and no meeting is known for it (the domain decides).
+ *
+ * A create whose attempts ran out, or one with an attempt that may have been made (a timeout, an
+ * interrupted delivery), may have made the meeting after all: undoing the booking then would
+ * leave a meeting nobody can move or cancel, and booking again would invite everyone twice. Such
+ * a booking stays as it is (queued for Outlook), for the calendar to be checked.
+ * The reason kept is the outbox's record, never a message from the calendar service.
  */
-export function reviewFailureRecorder(ctx: ReviewStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, error: string) => Promise<void> {
+export function reviewFailureRecorder(ctx: ReviewStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => Promise<void> {
   const { decide, ...rest } = reviewSeriesModel(ctx);
   const failed: StreamModel<ReviewSeriesState, { readonly transactionId: string; readonly reason: string }, ReviewSeriesEvent> = {
     ...rest,
@@ -777,11 +782,11 @@ export function reviewFailureRecorder(ctx: ReviewStoreContext, clock: Clock): (t
       return decide(state, { type: 'booking-failed', kind: state.kind, reference: state.reference, actor: CALENDAR_DELIVERY_ACTOR, transactionId, reason }, now);
     },
   };
-  return async (tx, effect, error) => {
-    if (effect.kind !== EFFECT_KINDS.calendarCreate) return;
+  return async (tx, effect, failure) => {
+    if (effect.kind !== EFFECT_KINDS.calendarCreate || !failure.refused || failure.ambiguousAttempts > 0) return;
     const payload = reviewPayload(effect.payload);
     if (payload === undefined) return;
-    const reason = error.trim().slice(0, 500) || 'the calendar did not make the meeting';
+    const reason = failure.error.trim().slice(0, 500) || 'the calendar refused the meeting';
     await handleCommandIn(tx, failed, payload.stream, { transactionId: effect.idempotencyKey, reason }, clock.now());
   };
 }
@@ -802,7 +807,7 @@ function confirmedEventOf(events: readonly ReviewSeriesEvent[], transactionId: s
   return undefined;
 }
 
-export function reviewCalendarEvents(db: Queryable): (stream: string, effect: OutboxRecord) => Promise<string | undefined> {
+export function reviewCalendarEvents(db: Queryable): (stream: string, effect: OutboxRecord) => Promise<CalendarEventLookup> {
   return async (stream, effect) => {
     const booking = reviewPayload(effect.payload)?.booking;
     const { state, records } = await loadReviewStream(db, stream);
@@ -813,6 +818,8 @@ export function reviewCalendarEvents(db: Queryable): (stream: string, effect: Ou
     const recorded = confirmedEventOf(records.map((r) => r.event), booking);
     if (recorded !== undefined) return recorded;
     const create = await findEffect(db, booking);
+    // Its create failed for good: no event will ever be known, so the change cannot be made (and must not hold back the series' later effects).
+    if (create?.status === 'failed') return { never: 'its meeting was never made in the calendar (the booking\'s create failed)' };
     if (create === undefined || create.status !== 'delivered') return undefined;
     const receipt = parseReceipt(create.receipt);
     return receipt?.channel === 'calendar' ? receipt.eventId : undefined;

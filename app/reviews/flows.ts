@@ -6,8 +6,9 @@
  */
 import { InvalidInputError } from '../../domain/errors.js';
 import { OFFICER_ROLES } from '../../graph/directory/types.js';
-import type { OutboxRecord } from '../../store/outbox.js';
+import type { DeliveryFailure, OutboxRecord } from '../../store/outbox.js';
 import type { Tx } from '../../store/db.js';
+import type { CalendarEventLookup } from '../delivery/transports.js';
 import {
   createReviewBooking, reviewCalendarEvents, reviewDeliveryRecorder, reviewFailureRecorder,
   type BookingRefusal, type BookOutcome, type BookRequest, type CancelOutcome, type CancelRequest, type RearrangeOutcome,
@@ -40,9 +41,9 @@ export interface ReviewFlows {
   /** The outbox hook: a delivered calendar.create records the meeting's event id on its series. */
   readonly recordDelivery: (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void>;
   /** The outbox hook: a calendar.create that failed for good records the booking as failed on its series (it may be booked again). */
-  readonly recordFailure: (tx: Tx, effect: OutboxRecord, error: string) => Promise<void>;
+  readonly recordFailure: (tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => Promise<void>;
   /** For the transports' `calendarEvents[REVIEW_TOPIC]`: the meeting a review calendar effect is for. */
-  readonly calendarEvents: (stream: string, effect: OutboxRecord) => Promise<string | undefined>;
+  readonly calendarEvents: (stream: string, effect: OutboxRecord) => Promise<CalendarEventLookup>;
 }
 
 export function createReviewFlows(options: ReviewFlowOptions): ReviewFlows {

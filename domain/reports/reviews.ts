@@ -143,8 +143,6 @@ function bookedMeetings(events: readonly ReviewSeriesEvent[], calendar: WorkingC
     else if (e.type === 'ReviewRearranged') reasons?.push(e.reasonCode);
     else if (e.type === 'ReviewHeld' && e.closesBooking) ended = { how: 'held', on: e.date };
     else if (e.type === 'ReviewCancelled') ended = { how: 'cancelled', on: calendar.localDateOf(new Date(e.at)) };
-    // The calendar never made the meeting: there was none to hold, move or cancel.
-    else if (e.type === 'BookingFailed') reasons = null;
     if (ended !== null && reasons !== null) {
       meetings.push({ ended, reasons });
       reasons = null;

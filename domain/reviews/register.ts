@@ -286,6 +286,8 @@ export interface ReviewSeriesState {
   readonly cancellations: readonly RecordedCancellation[];
   /** Bookings whose meeting the calendar did not make, oldest first. */
   readonly failedBookings: readonly FailedBooking[];
+  /** The last booking's meeting was never made, and nothing has been booked, held or ceased since: the review needs booking again. */
+  readonly bookingFailed: FailedBooking | null;
   /** Meetings booked so far: the current booking is number `bookingsMade`, and its tasks are named by it. */
   readonly bookingsMade: number;
   /** The reviews held on a booked meeting, oldest first. */
@@ -354,7 +356,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     return {
       kind: event.kind, reference: event.reference, version: 1, openedAt: event.at, updatedAt: event.at,
       facts: [], officers: [], workers: [], officer: null, worker: null, invitees: [],
-      booking: null, rearrangements: [], cancellations: [], failedBookings: [],
+      booking: null, rearrangements: [], cancellations: [], failedBookings: [], bookingFailed: null,
       bookingsMade: 0, heldBookings: [], taskCompletions: [], firedTaskDeadlines: [], deemedAgreed: [],
     };
   }
@@ -368,12 +370,13 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     case 'CarerApproved':
     case 'FirstPlacementMade':
     case 'SignificantIncidentRaised':
-    case 'SeriesCeased':
       return { ...next, facts: withFact(state.facts, factOf(event)) };
+    case 'SeriesCeased':
+      return { ...next, facts: withFact(state.facts, factOf(event)), bookingFailed: null };
     case 'ReviewHeld': {
       const closed = event.closesBooking && state.booking !== null;
       return {
-        ...next, facts: withFact(state.facts, factOf(event)), booking: event.closesBooking ? null : state.booking,
+        ...next, facts: withFact(state.facts, factOf(event)), booking: event.closesBooking ? null : state.booking, bookingFailed: null,
         heldBookings: closed ? [...state.heldBookings, { date: event.date, booking: state.bookingsMade, recordedAt: event.at }] : state.heldBookings,
       };
     }
@@ -397,6 +400,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
           transactionId: event.transactionId, graphEventId: null, bookedAt: event.at,
         },
         bookingsMade: state.bookingsMade + 1,
+        bookingFailed: null,
       };
     case 'BookingConfirmed':
       return state.booking === null ? next : { ...next, booking: { ...state.booking, graphEventId: event.graphEventId } };
@@ -416,7 +420,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     case 'BookingFailed': {
       if (state.booking === null || state.booking.transactionId !== event.transactionId) return next;
       const failed: FailedBooking = { booking: state.bookingsMade, at: event.at, start: state.booking.start, end: state.booking.end, reason: event.reason };
-      return { ...next, booking: null, failedBookings: [...state.failedBookings, failed] };
+      return { ...next, booking: null, failedBookings: [...state.failedBookings, failed], bookingFailed: failed };
     }
     case 'ReviewTaskCompleted':
       return { ...next, taskCompletions: [...state.taskCompletions, { taskId: event.taskId, at: event.at, by: event.actor }] };
@@ -432,9 +436,9 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
   }
 }
 
-/** The series' last booking was never made in the calendar, and nothing has been booked since: it needs booking again. */
+/** The series' last booking was never made in the calendar, and nothing has been booked, held or ceased since: it needs booking again. */
 export function lastBookingFailed(state: ReviewSeriesState): boolean {
-  return state.booking === null && state.failedBookings.at(-1)?.booking === state.bookingsMade && state.bookingsMade > 0;
+  return state.bookingFailed !== null;
 }
 
 export function foldReviewSeries(events: readonly ReviewSeriesEvent[]): ReviewSeriesState | undefined {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TestClock } from '../../store/clock.js';
-import { createOutboxDeliverer, enqueueEffects, findEffect, type DeliveryResult, type OutboxDeliverer, type OutboxRecord, type Transport } from '../../store/outbox.js';
+import { createOutboxDeliverer, enqueueEffects, findEffect, type DeliveryFailure, type DeliveryResult, type OutboxDeliverer, type OutboxRecord, type Transport } from '../../store/outbox.js';
 import { openDatabase, type Db, type Tx } from '../../store/db.js';
 import { Pacer } from '../../store/pacer.js';
 import { describeOnEngines } from './engines.js';
@@ -695,15 +695,15 @@ describeOnEngines('store: recording a delivery fact in the transaction that sett
   it('runs onFailed in the transaction that records a refused effect as failed, with the recorded error, and not for a retry', async () => {
     const clock = clockForTest();
     const refusedKey = await queue(clock);
-    const seen: { status: string; error: string }[] = [];
-    const onFailed = async (tx: Tx, effect: OutboxRecord, error: string) => {
+    const seen: { status: string; failure: DeliveryFailure }[] = [];
+    const onFailed = async (tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => {
       const [row] = await tx.query<{ status: string }>('SELECT status FROM outbox WHERE id = $1', [effect.id]);
-      seen.push({ status: row!.status, error });
-      await recordFact('facts')(tx, effect, `failed: ${error}`);
+      seen.push({ status: row!.status, failure });
+      await recordFact('facts')(tx, effect, `failed: ${failure.error}`);
     };
     const report = await deliverer(clock, scripted({ outcome: 'rejected', error: 'calendar refused: GraphRequestError' }), { onFailed }).runOnce();
     assert.equal(report.failed, 1);
-    assert.deepEqual(seen, [{ status: 'failed', error: 'calendar refused: GraphRequestError' }]);
+    assert.deepEqual(seen, [{ status: 'failed', failure: { error: 'calendar refused: GraphRequestError', refused: true, ambiguousAttempts: 0 } }]);
     assert.deepEqual(await facts(refusedKey), [{ receipt: 'failed: calendar refused: GraphRequestError', worker: 'facts' }]);
     // A retry is not a failure: the hook is not run.
     const retriedKey = await queue(clock);
@@ -712,22 +712,25 @@ describeOnEngines('store: recording a delivery fact in the transaction that sett
     assert.equal(seen.length, 1);
   });
 
-  it('runs onFailed when the attempts run out, and a hook that throws leaves the effect failed, tells onError, and it is never tried again', async () => {
+  it('runs onFailed when the attempts run out, saying so and counting the attempts that may have landed; a hook that throws leaves the effect failed, tells onError, and it is never tried again', async () => {
     const clock = clockForTest();
     const key = await queue(clock);
     const told: string[] = [];
-    const transport = scripted({ outcome: 'retry', error: 'unreachable' }, { outcome: 'retry', error: 'still unreachable' });
+    const failures: DeliveryFailure[] = [];
+    const transport = scripted({ outcome: 'ambiguous', error: 'no answer' }, { outcome: 'retry', error: 'still unreachable' });
     const d = deliverer(clock, transport, {
       maxAttempts: 2,
-      onFailed: async (tx, effect, error) => {
-        await recordFact('facts')(tx, effect, error);
+      onFailed: async (tx, effect, failure) => {
+        failures.push(failure);
+        await recordFact('facts')(tx, effect, failure.error);
         throw new Error('the series moved on');
       },
       onError: (error) => told.push((error as Error).message),
     });
-    assert.equal((await d.runOnce()).retried, 1);
+    assert.equal((await d.runOnce()).ambiguous, 1);
     clock.advance(DAY);
     assert.equal((await d.runOnce()).failed, 1);
+    assert.deepEqual(failures, [{ error: 'still unreachable', refused: false, ambiguousAttempts: 1 }]);
     const record = await findEffect(ctx.db, key);
     assert.equal(record!.status, 'failed');
     assert.equal(record!.lastError, 'still unreachable');

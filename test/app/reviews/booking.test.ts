@@ -184,6 +184,21 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
   };
   const series = (c: Cast) => loadReviewSeries(ctx.db, 'looked-after', c.reference);
 
+  /** A calendar for delivery whose createEvent Graph refuses (403) while `refuse` is true; the file calendar's otherwise. */
+  function refusingCreates(): { refuse: boolean; delivery: (files: Calendar) => Calendar } {
+    const outlook = {
+      refuse: true,
+      delivery: (files: Calendar): Calendar => ({
+        ...files,
+        createEvent: async (request) => {
+          if (outlook.refuse) throw new GraphRequestError('creating the event', 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+          return files.createEvent(request);
+        },
+      }),
+    };
+    return outlook;
+  }
+
   /** Books the first time offered, as the administrator picks it from the card. */
   async function booked(c: Cast) {
     const slots = found(await c.flows.findSlots(c.admin.id, { kind: 'looked-after', reference: c.reference }));
@@ -545,16 +560,8 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
   });
 
   it('OX-S01: a meeting Outlook refuses to make is recorded as BookingFailed: the review is no longer booked, finding times says so, and it can be booked again', async () => {
-    let refuse = true;
-    const c = await cast(secondReview, {
-      delivery: (files) => ({
-        ...files,
-        createEvent: async (request) => {
-          if (refuse) throw new GraphRequestError('creating the event', 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-          return files.createEvent(request);
-        },
-      }),
-    });
+    const outlook = refusingCreates();
+    const c = await cast(secondReview, { delivery: outlook.delivery });
     const key = { kind: 'looked-after' as const, reference: c.reference };
     const first = await booked(c);
     await c.deliver();
@@ -571,7 +578,7 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     const slots = found(await c.flows.findSlots(c.admin.id, key));
     assert.equal(slots.lastBookingFailed, true);
     assert.equal(slots.booked, null);
-    refuse = false;
+    outlook.refuse = false;
     const again = await booked(c);
     assert.equal(again.outcome, 'booked');
     assert.equal(found(await c.flows.findSlots(c.admin.id, key)).lastBookingFailed, false, 'booked again: nothing to say');
@@ -582,6 +589,49 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.ok(firstBooking.type === 'ReviewBooked');
     assert.notEqual(after.state!.booking!.transactionId, firstBooking.transactionId, 'a booking of its own, with its own transaction id');
     assert.equal(c.meetingFiles().length, 1, 'one meeting, the second booking\'s');
+  });
+
+  it('OX-S01: a change queued for a meeting Outlook refused to make is refused at once, saying why, and does not hold back the booking made after it', async () => {
+    const outlook = refusingCreates();
+    const c = await cast(secondReview, { delivery: outlook.delivery });
+    const key = { kind: 'looked-after' as const, reference: c.reference };
+    await booked(c);
+    // Moved before its create went out: the update waits behind the create on the series' destination.
+    const moved = await c.flows.rearrangeReview(c.admin.id, {
+      ...key, reasonCode: 'new_social_worker_care_plan', reasonText: 'The new social worker starts on Monday.', start: london('2026-04-21', '10:00'), end: london('2026-04-21', '11:30'),
+    });
+    assert.ok(moved.ok, moved.ok ? '' : moved.message);
+    await c.deliver();
+    assert.deepEqual((await c.effects()).map((e) => [e.kind, e.status, e.attempts, e.lastError]), [
+      [EFFECT_KINDS.calendarCreate, 'failed', 1, 'calendar refused: GraphRequestError'],
+      [EFFECT_KINDS.calendarUpdate, 'failed', 1, 'its meeting was never made in the calendar (the booking\'s create failed)'],
+    ]);
+    outlook.refuse = false;
+    await booked(c);
+    await c.deliver();
+    assert.deepEqual((await c.effects()).map((e) => e.status), ['failed', 'failed', 'delivered']);
+    assert.equal((await series(c)).records.at(-1)!.event.type, 'BookingConfirmed');
+  });
+
+  it('OX-S01: a create that may have made the meeting (an attempt that timed out, or attempts run out) does not undo the booking: booking again would invite everyone twice', async () => {
+    const c = await cast(secondReview);
+    await booked(c);
+    const [create] = await c.effects();
+    const before = await series(c);
+    // What the deliverer tells the hook when a create fails after an ambiguous attempt, or runs out of attempts.
+    for (const failure of [
+      { error: 'no answer within 20000 ms; it may have been delivered', refused: false, ambiguousAttempts: 1 },
+      { error: 'the calendar could not be reached', refused: false, ambiguousAttempts: 0 },
+      { error: 'calendar refused: GraphRequestError', refused: true, ambiguousAttempts: 2 },
+    ]) {
+      await ctx.db.transaction((tx) => c.flows.recordFailure(tx, create!, failure));
+    }
+    const after = await series(c);
+    assert.equal(after.records.length, before.records.length, 'nothing recorded');
+    assert.equal(after.state!.booking!.transactionId, before.state!.booking!.transactionId);
+    // A refusal with no attempt that may have landed does undo it.
+    await ctx.db.transaction((tx) => c.flows.recordFailure(tx, create!, { error: 'calendar refused: GraphRequestError', refused: true, ambiguousAttempts: 0 }));
+    assert.equal((await series(c)).state!.booking, null);
   });
 
   it('what is due: business support sees every series, an officer the series they are recorded on, soonest first', async () => {

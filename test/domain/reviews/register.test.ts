@@ -378,6 +378,7 @@ describe('domain/reviews/register: the review register', () => {
       assert.deepEqual(failed.events.map((e) => e.type), ['BookingFailed']);
       assert.equal(failed.state?.booking, null);
       assert.deepEqual(failed.state?.failedBookings, [{ booking: 1, at: NOW.toISOString(), start: '2026-04-28T09:00:00.000Z', end: '2026-04-28T10:30:00.000Z', reason: 'calendar refused: GraphRequestError' }]);
+      assert.deepEqual(failed.state?.bookingFailed, failed.state?.failedBookings[0]);
       assert.equal(lastBookingFailed(failed.state!), true);
       // Told twice (the same failure recorded again): nothing more.
       assert.deepEqual(apply([failedCmd('tx-1')], failed.state).events, []);
@@ -389,6 +390,9 @@ describe('domain/reviews/register: the review register', () => {
       const confirmed = apply([{ type: 'confirm-booking', ...cmd, graphEventId: 'AAMk-1' }], booked).state;
       assert.deepEqual(apply([failedCmd('tx-1')], confirmed).events, []);
       assert.equal(lastBookingFailed(base()!), false, 'never booked: nothing failed');
+      // The review held (recorded from the export) or the series ceased: nothing left to book again.
+      assert.equal(lastBookingFailed(apply([child(fact('review-held', '2026-04-28'))], failed.state).state!), false);
+      assert.equal(lastBookingFailed(apply([child(fact('ceased', '2026-04-20'))], failed.state).state!), false);
     });
 
     it('§4.2: the Graph event id is recorded once; the same id again changes nothing', () => {
