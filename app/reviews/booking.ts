@@ -184,7 +184,7 @@ export interface SlotsFound extends SeriesKey {
   readonly droppedOptional: boolean;
   /** The statutory date has passed: these are the soonest times, and the review will count as held late. */
   readonly late: boolean;
-  /** The last booking was never made in Outlook (refused, or not reached in time): the review is not booked and needs booking again. */
+  /** Outlook refused the last booking's meeting: the review is not booked and needs booking again. */
   readonly lastBookingFailed: boolean;
   /** domain/reviews/slots.ts's answer; attendees named by `ReviewAttendee.name`. */
   readonly search: SlotSearch;

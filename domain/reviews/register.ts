@@ -135,9 +135,9 @@ export type ReviewRearranged = EventBase<'ReviewRearranged'> & {
 };
 export type ReviewCancelled = EventBase<'ReviewCancelled'> & { readonly comment: string };
 /**
- * The calendar refused the booking's meeting, or could not be reached for it within the delivery's
- * attempts: no meeting was made, so the review is not booked and may be booked again. `reason` is
- * the delivery's record of it (never a message from the calendar service).
+ * The calendar refused the booking's meeting, and no attempt to make it may have landed: no meeting
+ * was made, so the review is not booked and may be booked again. `reason` is the delivery's record
+ * of it (never a message from the calendar service).
  */
 export type BookingFailed = EventBase<'BookingFailed'> & { readonly transactionId: string; readonly reason: string };
 
