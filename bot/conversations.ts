@@ -4,7 +4,7 @@
  * nothing outside bot/ needs to know its shape.
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import type { ConversationReferences, StoredConversationReference } from '../app/delivery/conversation-references.js';
+import { conversationKey, rememberRecent, type ConversationReferences, type StoredConversationReference } from '../app/delivery/conversation-references.js';
 
 export type { ConversationReferences, StoredConversationReference };
 
@@ -40,13 +40,13 @@ export function createVolatileConversationReferences(): ConversationReferences {
   const byUser = new Map<string, StoredConversationReference>();
   return {
     save: async (userId, reference) => {
-      byUser.set(userId.toLowerCase(), reference);
+      byUser.set(conversationKey(userId), reference);
     },
-    find: async (userId) => byUser.get(userId.toLowerCase()),
+    find: async (userId) => byUser.get(conversationKey(userId)),
   };
 }
 
-/** How many people's MRIs one process keeps: a council's staff many times over; past it, the first remembered is forgotten first. */
+/** How many people's MRIs one process keeps: a council's staff many times over; past it, the least recently seen is forgotten first. */
 const MRIS_KEPT = 50_000;
 
 /** The Teams user MRI (`29:...`) a reference addresses, when it is one. */
@@ -67,14 +67,8 @@ const mriIn = (reference: StoredConversationReference | undefined): string | und
  */
 export function rememberingMris(conversations: ConversationReferences, kept = MRIS_KEPT): { readonly conversations: ConversationReferences; mriOf(userId: string): Promise<string | undefined> } {
   const known = new Map<string, string>();
-  const keyOf = (userId: string) => userId.trim().toLowerCase();
-  // Last seen last: the people who use the bot most are the last forgotten.
   const remember = (userId: string, mri: string | undefined) => {
-    if (mri === undefined) return;
-    const key = keyOf(userId);
-    known.delete(key);
-    known.set(key, mri);
-    if (known.size > kept) known.delete(known.keys().next().value as string);
+    if (mri !== undefined) rememberRecent(known, conversationKey(userId), mri, kept);
   };
   return {
     conversations: {
@@ -89,7 +83,7 @@ export function rememberingMris(conversations: ConversationReferences, kept = MR
       },
     },
     mriOf: async (userId) => {
-      const mri = known.get(keyOf(userId));
+      const mri = known.get(conversationKey(userId));
       if (mri !== undefined) {
         remember(userId, mri);
         return mri;

@@ -10,10 +10,11 @@ import type { Queryable } from './db.js';
 /** A stored reference: any JSON object (the bot keeps a Bot Framework ConversationReference). */
 export type ConversationReferenceJson = Readonly<Record<string, unknown>>;
 
-const key = (userId: string) => userId.trim().toLowerCase();
+/** A person's key: their Entra object id, trimmed, in lower case (ids are compared without regard to case). */
+export const conversationKey = (userId: string) => userId.trim().toLowerCase();
 
 function checkUserId(userId: string): void {
-  if (key(userId) === '') throw new InvalidInputError('A conversation reference needs the person\'s Entra object id, and it was empty.', 'userId');
+  if (conversationKey(userId) === '') throw new InvalidInputError('A conversation reference needs the person\'s Entra object id, and it was empty.', 'userId');
 }
 
 /**
@@ -28,7 +29,7 @@ export async function saveConversationReference(db: Queryable, userId: string, r
      ON CONFLICT (user_id) DO UPDATE SET reference = EXCLUDED.reference, updated_at = EXCLUDED.updated_at
        WHERE conversation_reference.reference IS DISTINCT FROM EXCLUDED.reference
      RETURNING user_id`,
-    [key(userId), JSON.stringify(reference), at.toISOString()],
+    [conversationKey(userId), JSON.stringify(reference), at.toISOString()],
   );
   return rows.length > 0;
 }
@@ -41,7 +42,7 @@ export async function findConversationReference<T extends ConversationReferenceJ
   checkUserId(userId);
   const [row] = await db.query<{ reference: T; updated_at: Date | string }>(
     'SELECT reference, updated_at FROM conversation_reference WHERE user_id = $1',
-    [key(userId)],
+    [conversationKey(userId)],
   );
   return row === undefined ? undefined : { reference: row.reference, updatedAt: new Date(row.updated_at) };
 }

@@ -6,7 +6,7 @@
  * last stored per person, so chatting with the bot writes nothing most of the time.
  */
 import type { Clock } from '../../store/clock.js';
-import { findConversationReference, saveConversationReference } from '../../store/conversation-references.js';
+import { conversationKey, findConversationReference, saveConversationReference } from '../../store/conversation-references.js';
 import type { Db } from '../../store/db.js';
 
 /** A Bot Framework conversation reference as plain JSON, without display names (bot/conversations.ts makes them). */
@@ -19,7 +19,19 @@ export interface ConversationReferences {
   find(userId: string): Promise<StoredConversationReference | undefined>;
 }
 
-/** People whose last stored reference one process remembers; past it, the first remembered is forgotten first. */
+export { conversationKey };
+
+/**
+ * Remembers `value` for `key` as the most recently seen, forgetting the least recently seen once
+ * `kept` are remembered: the people who use the bot most are the last forgotten.
+ */
+export function rememberRecent<V>(memory: Map<string, V>, key: string, value: V, kept: number): void {
+  memory.delete(key);
+  memory.set(key, value);
+  if (memory.size > kept) memory.delete(memory.keys().next().value as string);
+}
+
+/** People whose last stored reference one process remembers; past it, the least recently seen is forgotten first. */
 const REFERENCES_KEPT = 50_000;
 
 export function createStoredConversationReferences(db: Db, clock: Clock, kept = REFERENCES_KEPT): ConversationReferences {
@@ -31,14 +43,10 @@ export function createStoredConversationReferences(db: Db, clock: Clock, kept = 
   const seen = new Map<string, string>();
   return {
     save: async (userId, reference) => {
-      const key = userId.trim().toLowerCase();
+      const key = conversationKey(userId);
       const text = JSON.stringify(reference);
-      const known = seen.get(key) === text;
-      if (!known) await saveConversationReference(db, userId, reference, clock.now());
-      // Last seen last: the people who talk to the bot most are the last forgotten.
-      seen.delete(key);
-      seen.set(key, text);
-      if (seen.size > kept) seen.delete(seen.keys().next().value as string);
+      if (seen.get(key) !== text) await saveConversationReference(db, userId, reference, clock.now());
+      rememberRecent(seen, key, text, kept);
     },
     find: async (userId) => (await findConversationReference<StoredConversationReference>(db, userId))?.reference,
   };
