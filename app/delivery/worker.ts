@@ -58,7 +58,7 @@ export interface DeliveryWorkerOptions extends DeliveryOptions {
 export interface DeliveryWorker extends OutboxDeliverer {
   /** One purge batch now: deletes up to `batchSize` delivered effects past their retention; says how many. */
   purgeOnce(): Promise<number>;
-  /** PGlite's housekeeping now (VACUUM (ANALYZE) of the tables that changed enough); the tables tidied, none on a server, whose autovacuum does it. */
+  /** PGlite's housekeeping now (each table vacuumed and analysed, the event store only analysed); the tables tidied, none on a server, whose autovacuum does it. */
   tidyOnce(): Promise<string[]>;
 }
 

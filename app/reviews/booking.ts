@@ -11,8 +11,7 @@
  *
  * Every rule about the review (booked already, past the statutory date, ...) is the domain's; these
  * ask it and pass its answer on. A refusal says what is wrong and how to put it right, and changes
- * nothing. What delivery learns (the meeting's event id) comes back as `confirm-booking`, in the
- * transaction that settles the delivery (`reviewDeliveryRecorder`).
+ * nothing. What delivery learns comes back to the series through calendar-delivery.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
@@ -21,7 +20,6 @@ import {
   bookingWindow,
   normaliseEmail,
   REARRANGEMENT_REASONS,
-  lastBookingFailed,
   reviewSeriesDue,
   type NextReviewDue,
   type RearrangementReason,
@@ -40,13 +38,10 @@ import { GraphRequestError, GraphUnavailableError } from '../../graph/client.js'
 import type { Directory, Person } from '../../graph/directory/index.js';
 import { OFFICER_ROLES } from '../../graph/directory/types.js';
 import type { Clock } from '../../store/clock.js';
-import { handleCommand, handleCommandIn, type StreamModel } from '../../store/command.js';
-import type { Db, Queryable, Tx } from '../../store/db.js';
-import { findEffect, type DeliveryFailure, type OutboxRecord } from '../../store/outbox.js';
-import { EFFECT_KINDS, parseReceipt } from '../delivery/messages.js';
-import type { CalendarEventLookup } from '../delivery/transports.js';
+import { handleCommand, type StreamModel } from '../../store/command.js';
+import type { Db } from '../../store/db.js';
 import { errorFields, type Logger } from '../log.js';
-import { loadReviewSeries, loadReviewStream, REVIEW_TOPIC, reviewSeriesModel, reviewSeriesStreamId, type ReviewStoreContext } from './model.js';
+import { loadReviewSeries, reviewSeriesModel, reviewSeriesStreamId, type ReviewStoreContext } from './model.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings and options
@@ -562,7 +557,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
       unknownSchedules: unknown,
       droppedOptional: dropOptional,
       late,
-      lastBookingFailed: lastBookingFailed(state),
+      lastBookingFailed: state.bookingFailed !== null,
       search,
     };
   }
@@ -716,112 +711,4 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
   }
 
   return { findSlots, bookReview, rearrangeReview, cancelReview, mayBook, mayActOn };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Delivery: what the calendar learnt comes back to the series
-
-/** Who the delivery hook records as the actor of `confirm-booking`. */
-export const CALENDAR_DELIVERY_ACTOR = 'calendar-delivery';
-
-interface ReviewEffectPayload {
-  readonly topic: string;
-  readonly stream: string;
-  readonly booking?: string;
-}
-
-function reviewPayload(payload: unknown): ReviewEffectPayload | undefined {
-  const p = payload as Partial<ReviewEffectPayload> | null;
-  if (p?.topic !== REVIEW_TOPIC || typeof p.stream !== 'string') return undefined;
-  return { topic: p.topic, stream: p.stream, ...(typeof p.booking === 'string' && { booking: p.booking }) };
-}
-
-/**
- * The outbox's delivery hook for review series: a delivered calendar.create whose receipt names
- * the event records `confirm-booking` on the series, in the delivery's transaction. Only while
- * the series' booking is still the one that create was for (a booking cancelled and made again
- * before its first create went out keeps its own meeting).
- */
-export function reviewDeliveryRecorder(ctx: ReviewStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, receipt: string | undefined) => Promise<void> {
-  const { decide, ...rest } = reviewSeriesModel(ctx);
-  // Decided from the series as it stands under the stream's lock: confirmed only while its booking is this create's.
-  const confirm: StreamModel<ReviewSeriesState, { readonly transactionId: string; readonly graphEventId: string }, ReviewSeriesEvent> = {
-    ...rest,
-    decide(state, { transactionId, graphEventId }, now) {
-      if (state === undefined || state.booking?.transactionId !== transactionId) return { ok: true, events: [] };
-      return decide(state, { type: 'confirm-booking', kind: state.kind, reference: state.reference, actor: CALENDAR_DELIVERY_ACTOR, graphEventId }, now);
-    },
-  };
-  return async (tx, effect, receipt) => {
-    if (effect.kind !== EFFECT_KINDS.calendarCreate) return;
-    const payload = reviewPayload(effect.payload);
-    const landed = parseReceipt(receipt);
-    if (payload === undefined || landed?.channel !== 'calendar') return;
-    await handleCommandIn(tx, confirm, payload.stream, { transactionId: effect.idempotencyKey, graphEventId: landed.eventId }, clock.now());
-  };
-}
-
-/**
- * The outbox's failure hook for review series: a calendar.create the calendar refused, with no
- * attempt that may have reached it, records `booking-failed` on the series, in the failure's
- * transaction, so the review is no longer shown as booked and can be booked again. Only while the
- * series' booking is still that create's and no meeting is known for it (the domain decides).
- *
- * A create whose attempts ran out, or one with an attempt that may have been made (a timeout, an
- * interrupted delivery), may have made the meeting after all: undoing the booking then would
- * leave a meeting nobody can move or cancel, and booking again would invite everyone twice. Such
- * a booking stays as it is (queued for Outlook), for the calendar to be checked.
- * The reason kept is the outbox's record, never a message from the calendar service.
- */
-export function reviewFailureRecorder(ctx: ReviewStoreContext, clock: Clock): (tx: Tx, effect: OutboxRecord, failure: DeliveryFailure) => Promise<void> {
-  const { decide, ...rest } = reviewSeriesModel(ctx);
-  const failed: StreamModel<ReviewSeriesState, { readonly transactionId: string; readonly reason: string }, ReviewSeriesEvent> = {
-    ...rest,
-    decide(state, { transactionId, reason }, now) {
-      if (state === undefined) return { ok: true, events: [] };
-      return decide(state, { type: 'booking-failed', kind: state.kind, reference: state.reference, actor: CALENDAR_DELIVERY_ACTOR, transactionId, reason }, now);
-    },
-  };
-  return async (tx, effect, failure) => {
-    if (effect.kind !== EFFECT_KINDS.calendarCreate || !failure.refused || failure.ambiguousAttempts > 0) return;
-    const payload = reviewPayload(effect.payload);
-    if (payload === undefined) return;
-    const reason = failure.error.trim().slice(0, 500) || 'the calendar refused the meeting';
-    await handleCommandIn(tx, failed, payload.stream, { transactionId: effect.idempotencyKey, reason }, clock.now());
-  };
-}
-
-/**
- * For the transports' `calendarEvents[REVIEW_TOPIC]`: the calendar event a review effect is for.
- * The series' confirmed event while the effect is about its current booking; for a booking since
- * replaced (cancelled before its create was recorded), the event id its create's receipt names.
- * Undefined while the create has not been delivered yet: the transport tries again later.
- */
-/** The Graph event id recorded for the booking with this transaction id: the first BookingConfirmed after it was booked. */
-function confirmedEventOf(events: readonly ReviewSeriesEvent[], transactionId: string): string | undefined {
-  let booked = false;
-  for (const event of events) {
-    if (event.type === 'ReviewBooked') booked = event.transactionId === transactionId;
-    else if (booked && event.type === 'BookingConfirmed') return event.graphEventId;
-  }
-  return undefined;
-}
-
-export function reviewCalendarEvents(db: Queryable): (stream: string, effect: OutboxRecord) => Promise<CalendarEventLookup> {
-  return async (stream, effect) => {
-    const booking = reviewPayload(effect.payload)?.booking;
-    const { state, records } = await loadReviewStream(db, stream);
-    const current = state?.booking;
-    if (current !== undefined && current !== null && current.graphEventId !== null && (booking === undefined || current.transactionId === booking)) return current.graphEventId;
-    if (booking === undefined) return undefined;
-    // A booking the series no longer holds (cancelled): its event id is on the series, recorded when its create landed.
-    const recorded = confirmedEventOf(records.map((r) => r.event), booking);
-    if (recorded !== undefined) return recorded;
-    const create = await findEffect(db, booking);
-    // Its create failed for good: no event will ever be known, so the change cannot be made (and must not hold back the series' later effects).
-    if (create?.status === 'failed') return { never: 'its meeting was never made in the calendar (the booking\'s create failed)' };
-    if (create === undefined || create.status !== 'delivered') return undefined;
-    const receipt = parseReceipt(create.receipt);
-    return receipt?.channel === 'calendar' ? receipt.eventId : undefined;
-  };
 }

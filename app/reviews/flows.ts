@@ -10,10 +10,11 @@ import type { DeliveryFailure, OutboxRecord } from '../../store/outbox.js';
 import type { Tx } from '../../store/db.js';
 import type { CalendarEventLookup } from '../delivery/transports.js';
 import {
-  createReviewBooking, reviewCalendarEvents, reviewDeliveryRecorder, reviewFailureRecorder,
+  createReviewBooking,
   type BookingRefusal, type BookOutcome, type BookRequest, type CancelOutcome, type CancelRequest, type RearrangeOutcome,
   type RearrangeRequest, type ReviewBookingOptions, type SlotsOutcome, type SlotsRequest,
 } from './booking.js';
+import { reviewCalendarEvents, reviewDeliveryRecorder, reviewFailureRecorder } from './calendar-delivery.js';
 import { dueReviews, type DueReview } from './due.js';
 
 export type ReviewFlowOptions = ReviewBookingOptions;

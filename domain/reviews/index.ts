@@ -23,7 +23,7 @@ export { bookingWindow, type BookingWindow, type BookingWindowInput, type Bookin
 export {
   REVIEW_KINDS, SERIES_FACTS, FACTS_FOR_KIND, SERIES_ANCHOR, SERIES_REFERENCE,
   isEmailAddress, normaliseEmail, sameDayRank, assignedOn, episodesOf, currentEpisode,
-  evolveReviewSeries, foldReviewSeries, lastBookingFailed, decideReviewSeries, reviewSeriesDue, reviewDueRulesFor,
+  evolveReviewSeries, foldReviewSeries, decideReviewSeries, reviewSeriesDue, reviewDueRulesFor,
   registerEntrySchema, reviewSeriesCommandSchema,
   type SeriesFactName, type SeriesFactEvent, type ReviewSeriesEvent, type ReviewSeriesOpened,
   type BecameLookedAfter, type PlacementChanged, type ReviewHeld, type ReviewAdjourned, type ReviewPostponed,

@@ -240,10 +240,8 @@ export interface RecordedCancellation {
   readonly end: string;
 }
 
-/** A booking whose meeting the calendar did not make (BookingFailed): which booking, when it was for, and why. */
+/** A booking whose meeting the calendar did not make (BookingFailed): when it was for, and why. */
 export interface FailedBooking {
-  /** Its number among the bookings made (`bookingsMade` when it was made). */
-  readonly booking: number;
   readonly at: string;
   readonly start: string;
   readonly end: string;
@@ -284,8 +282,6 @@ export interface ReviewSeriesState {
   readonly booking: Booking | null;
   readonly rearrangements: readonly RecordedRearrangement[];
   readonly cancellations: readonly RecordedCancellation[];
-  /** Bookings whose meeting the calendar did not make, oldest first. */
-  readonly failedBookings: readonly FailedBooking[];
   /** The last booking's meeting was never made, and nothing has been booked, held or ceased since: the review needs booking again. */
   readonly bookingFailed: FailedBooking | null;
   /** Meetings booked so far: the current booking is number `bookingsMade`, and its tasks are named by it. */
@@ -356,7 +352,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     return {
       kind: event.kind, reference: event.reference, version: 1, openedAt: event.at, updatedAt: event.at,
       facts: [], officers: [], workers: [], officer: null, worker: null, invitees: [],
-      booking: null, rearrangements: [], cancellations: [], failedBookings: [], bookingFailed: null,
+      booking: null, rearrangements: [], cancellations: [], bookingFailed: null,
       bookingsMade: 0, heldBookings: [], taskCompletions: [], firedTaskDeadlines: [], deemedAgreed: [],
     };
   }
@@ -419,8 +415,8 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     }
     case 'BookingFailed': {
       if (state.booking === null || state.booking.transactionId !== event.transactionId) return next;
-      const failed: FailedBooking = { booking: state.bookingsMade, at: event.at, start: state.booking.start, end: state.booking.end, reason: event.reason };
-      return { ...next, booking: null, failedBookings: [...state.failedBookings, failed], bookingFailed: failed };
+      const failed: FailedBooking = { at: event.at, start: state.booking.start, end: state.booking.end, reason: event.reason };
+      return { ...next, booking: null, bookingFailed: failed };
     }
     case 'ReviewTaskCompleted':
       return { ...next, taskCompletions: [...state.taskCompletions, { taskId: event.taskId, at: event.at, by: event.actor }] };
@@ -434,11 +430,6 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
         deemedAgreed: [...state.deemedAgreed, { reviewDate: event.reviewDate, at: event.at }],
       };
   }
-}
-
-/** The series' last booking was never made in the calendar, and nothing has been booked, held or ceased since: it needs booking again. */
-export function lastBookingFailed(state: ReviewSeriesState): boolean {
-  return state.bookingFailed !== null;
 }
 
 export function foldReviewSeries(events: readonly ReviewSeriesEvent[]): ReviewSeriesState | undefined {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { EFFECT_KINDS } from '../../app/delivery/messages.js';
 import { createDeliveryWorker, DEFAULT_OUTBOX_RETENTION_DAYS, type DeliveryWorker, type OutboxPurgeOptions } from '../../app/delivery/worker.js';
 import { createLogger } from '../../app/log.js';
-import { reviewCalendarEvents } from '../../app/reviews/booking.js';
+import { reviewCalendarEvents } from '../../app/reviews/calendar-delivery.js';
 import { REVIEW_TOPIC } from '../../app/reviews/model.js';
 import { TestClock } from '../../store/clock.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../store/db.js';

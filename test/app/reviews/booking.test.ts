@@ -571,7 +571,7 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.equal(failure.type, 'BookingFailed');
     assert.deepEqual(failure.type === 'BookingFailed' && { actor: failure.actor, reason: failure.reason }, { actor: 'calendar-delivery', reason: 'calendar refused: GraphRequestError' });
     assert.equal(state!.booking, null, 'no meeting was made, so the review is not booked');
-    assert.deepEqual(state!.failedBookings.map((f) => [f.start, f.end]), [[first.start, first.end]]);
+    assert.deepEqual([state!.bookingFailed?.start, state!.bookingFailed?.end], [first.start, first.end]);
     // Nothing else waits on a meeting that does not exist: rearranging or cancelling it is refused.
     refused(await c.flows.cancelReview(c.admin.id, { ...key, comment: 'No longer needed.' }), 'not-booked');
     // Finding times says what happened; the administrator books again, and this time Outlook makes it.
