@@ -30,3 +30,24 @@ describe('bot: one Bot Connector client per service URL, shared by turns (issue 
     assert.notEqual(a, b);
   });
 });
+
+describe('bot: one UserTokenClient per bot, shared by turns (issue 11)', () => {
+  const userTokenClientOf = async (adapter: ReturnType<typeof createAdapter>, serviceUrl: string) => {
+    const authenticated = await adapter.authenticate(activity(serviceUrl), '');
+    let seen: unknown;
+    await adapter.runAuthenticated(authenticated, activity(serviceUrl), async (context) => {
+      seen = context.turnState.get(adapter.UserTokenClientKey);
+    });
+    return seen;
+  };
+
+  it('gives every turn of one bot the same user token client, whatever the service URL', async () => {
+    const adapter = createAdapter({ credential: { kind: 'none' } });
+    const first = await userTokenClientOf(adapter, UK);
+    const second = await userTokenClientOf(adapter, UK);
+    const third = await userTokenClientOf(adapter, EMEA);
+    assert.ok(first !== undefined && typeof (first as { getUserToken?: unknown }).getUserToken === 'function', 'the turn has a user token client');
+    assert.equal(first, second);
+    assert.equal(first, third);
+  });
+});
