@@ -42,7 +42,7 @@ import { createWorkingCalendar } from '../domain/calendar/index.js';
 import { getPolicy } from '../domain/policies/index.js';
 import { createOrgFileDirectory, loadOrganisationFile } from '../graph/directory/index.js';
 import { AdjustableClock } from '../store/clock.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { openDatabase, statementText, type Db } from '../store/db.js';
 import { BENCH_OFFICER, BENCH_TENANT, BENCH_WORKER, type ServerReport, type ToServer } from './invoke-protocol.js';
 import { percentile } from './settings.js';
 
@@ -199,7 +199,7 @@ function countingThreadDb(db: Db): Db {
       try {
         return await q.query(sql, params);
       } finally {
-        counted(sql, started);
+        counted(statementText(sql), started);
       }
     },
     async exec(sql) {

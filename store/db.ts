@@ -11,10 +11,12 @@ import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
 import { migrate, migrationStatus, type MigrationStatus } from './migrate.js';
 import { openPgliteThread } from './pglite-remote.js';
+import { statementText, type Statement } from './statement.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 export { DatabaseUnavailableError, isDatabaseUnavailable, withDatabaseDeadline } from './unavailable.js';
 export { EmbeddedDatabaseStoppedError, embeddedDatabaseStopped } from './pglite-remote.js';
+export { statementText, type NamedStatement, type Statement } from './statement.js';
 
 export type DatabaseOptions =
   /**
@@ -39,9 +41,15 @@ export const CONNECT_TIMEOUT_MS = 1_500;
  */
 const IDLE_CONNECTION_MS = 60_000;
 
+/** The query config the pg driver takes: by name for a statement kept prepared. */
+function pgQuery(statement: Statement, params: readonly unknown[] | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  return typeof statement === 'string' ? { text: statement, values } : { name: statement.name, text: statement.text, values };
+}
+
 /** Something SQL can run on: the database itself or an open transaction. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: Statement, params?: readonly unknown[]): Promise<R[]>;
   /** Runs one or more statements without parameters (migrations, test set-up). */
   exec(sql: string): Promise<void>;
 }
@@ -127,8 +135,8 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
     kind: 'postgres',
     inTransaction: false,
     // pool.query releases its client with the error, so a client whose connection broke is discarded.
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      return (await pool.query(sql, params as unknown[] | undefined)).rows as R[];
+    async query<R>(sql: Statement, params?: readonly unknown[]) {
+      return (await pool.query(pgQuery(sql, params))).rows as R[];
     },
     async exec(sql: string) {
       await pool.query(sql);
@@ -146,8 +154,8 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
         await client.query('BEGIN');
         const tx: Tx = {
           inTransaction: true,
-          async query<R>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(sql, params as unknown[] | undefined)).rows as R[];
+          async query<R>(sql: Statement, params?: readonly unknown[]) {
+            return (await client.query(pgQuery(sql, params))).rows as R[];
           },
           async exec(sql: string) {
             await client.query(sql);
@@ -209,8 +217,8 @@ async function openPglite(dataDir: string): Promise<Db> {
   const db: Db = {
     kind: 'pglite',
     inTransaction: false,
-    query<R>(sql: string, params?: readonly unknown[]) {
-      return inLane(async () => (await pglite.query<R>(sql, params as unknown[] | undefined)).rows);
+    query<R>(sql: Statement, params?: readonly unknown[]) {
+      return inLane(async () => (await pglite.query<R>(statementText(sql), params as unknown[] | undefined)).rows);
     },
     exec(sql: string) {
       return inLane(async () => {
@@ -222,8 +230,8 @@ async function openPglite(dataDir: string): Promise<Db> {
         pglite.transaction(async (inner) => {
           const tx: Tx = {
             inTransaction: true,
-            async query<R>(sql: string, params?: readonly unknown[]) {
-              return (await inner.query<R>(sql, params as unknown[] | undefined)).rows;
+            async query<R>(sql: Statement, params?: readonly unknown[]) {
+              return (await inner.query<R>(statementText(sql), params as unknown[] | undefined)).rows;
             },
             async exec(sql: string) {
               await inner.exec(sql);

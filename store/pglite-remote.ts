@@ -18,6 +18,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Db, Tx } from './db.js';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
 import { migrationStatus } from './migrate.js';
+import { statementText, type Statement } from './statement.js';
 import type { SentError, ThreadOptions, ThreadReply, ThreadRequest } from './pglite-thread.js';
 import { DatabaseUnavailableError } from './unavailable.js';
 
@@ -200,8 +201,8 @@ function threadDb(connection: ThreadConnection, lock: FolderLock | undefined): D
   const db: Db = {
     kind: 'pglite',
     inTransaction: false,
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      return (await outside({ op: 'query', sql, params })) as R[];
+    async query<R>(sql: Statement, params?: readonly unknown[]) {
+      return (await outside({ op: 'query', sql: statementText(sql), params })) as R[];
     },
     async exec(sql: string) {
       await outside({ op: 'exec', sql });
@@ -210,8 +211,8 @@ function threadDb(connection: ThreadConnection, lock: FolderLock | undefined): D
       const id = (await outside({ op: 'begin' })) as number;
       const tx: Tx = {
         inTransaction: true,
-        async query<R>(sql: string, params?: readonly unknown[]) {
-          return (await connection.request({ op: 'query', sql, params, tx: id })) as R[];
+        async query<R>(sql: Statement, params?: readonly unknown[]) {
+          return (await connection.request({ op: 'query', sql: statementText(sql), params, tx: id })) as R[];
         },
         async exec(sql: string) {
           await connection.request({ op: 'exec', sql, tx: id });

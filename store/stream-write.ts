@@ -6,7 +6,7 @@
  * chain as the transaction commits, inside the server, so no connection holds the audit head
  * while it waits for Node.
  */
-import type { Queryable } from './db.js';
+import type { NamedStatement, Queryable } from './db.js';
 import type { DeadlineDiff, DeadlineStatus, DesiredDeadline } from './deadlines.js';
 import { chainBodies, ConcurrencyConflict, streamRecordFromRow, type StoredEvent, type StreamRecord, type StreamRow } from './events.js';
 import type { OutboxEffect } from './outbox.js';
@@ -37,6 +37,10 @@ export interface Projection {
   readonly row: Readonly<Record<string, unknown>>;
 }
 
+/** A command's two statements, kept prepared on a server's connections. */
+const READ_FOR_COMMAND: NamedStatement = { name: 'resolve_read_for_command', text: 'SELECT events, deadlines FROM read_stream_for_command($1, $2)' };
+const WRITE_STREAMS: NamedStatement = { name: 'resolve_write_streams', text: 'SELECT write_streams($1::jsonb)' };
+
 interface DeadlineRowJson {
   id: number;
   key: string;
@@ -52,7 +56,7 @@ interface DeadlineRowJson {
  * it will write after; without, the read is optimistic and `write_streams` checks the version.
  */
 export async function readForCommand<E extends StoredEvent>(q: Queryable, streamId: string, options: { readonly lock: boolean }): Promise<LoadedStream<E>> {
-  const [row] = await q.query<{ events: StreamRow[]; deadlines: DeadlineRowJson[] }>('SELECT events, deadlines FROM read_stream_for_command($1, $2)', [streamId, options.lock]);
+  const [row] = await q.query<{ events: StreamRow[]; deadlines: DeadlineRowJson[] }>(READ_FOR_COMMAND, [streamId, options.lock]);
   const records = (row?.events ?? []).map((r) => streamRecordFromRow<E>(r));
   const deadlines = (row?.deadlines ?? []).map((d): SeenDeadline => ({ id: Number(d.id), key: d.key, kind: d.kind, dueAt: new Date(d.due_at), data: d.data, status: d.status }));
   return { version: records.at(-1)?.version ?? 0, records, deadlines };
@@ -171,7 +175,7 @@ export async function writeStreams<E extends StoredEvent>(q: Queryable, writes: 
   if (writes.length === 0) return [];
   const encoded = writes.map((w) => encodeWrite(w));
   try {
-    await q.query('SELECT write_streams($1::jsonb)', [JSON.stringify(encoded.map((e) => e.json))]);
+    await q.query(WRITE_STREAMS, [JSON.stringify(encoded.map((e) => e.json))]);
   } catch (error) {
     if (isStaleWrite(error)) {
       const message = (error as Error).message;

@@ -251,3 +251,50 @@ describe('store: no connection holds the audit head while it waits for Node (iss
     assert.ok((await verifyChain(db!)).ok);
   });
 });
+
+describe('store: a command\'s read and write are kept prepared on each server connection (issue 11) [postgres]', function () {
+  this.timeout(30_000);
+  let db: Db | undefined;
+  let schema: string;
+  before(async () => {
+    const { openDatabase } = await import('../../store/db.js');
+    const { dropSchema, uniqueSchema } = await import('./engines.js');
+    schema = uniqueSchema();
+    // One connection, so that what it has prepared can be read back through the pool.
+    db = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 1 });
+    after(async () => {
+      await db!.close();
+      await dropSchema(schema);
+    });
+    await db.exec(REMINDER_VIEW_DDL);
+  });
+
+  const preparedOnConnection = async () =>
+    (await db!.query<{ name: string; calls: number }>('SELECT name, generic_plans + custom_plans AS calls FROM pg_prepared_statements ORDER BY name')).map((r) => [r.name, Number(r.calls)]);
+
+  it('prepares the stream read and the write once, by name, and runs them so on every later command', async () => {
+    const clock = new TestClock('2026-04-06T08:00:00.000Z');
+    const caseId = `case-${randomUUID()}`;
+    await handleCommand(db!, reminderModel(caseId), caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    assert.deepEqual(await preparedOnConnection(), [['resolve_read_for_command', 1], ['resolve_write_streams', 1]]);
+    await handleCommand(db!, reminderModel(caseId), caseId, { type: 'reschedule', actor, dueAt: '2026-04-20T16:00:00.000Z' }, { clock });
+    assert.deepEqual(await preparedOnConnection(), [['resolve_read_for_command', 2], ['resolve_write_streams', 2]], 'the second command ran the same two statements');
+    assert.equal((await readStream(db!, caseId)).version, 2);
+  });
+
+  it('still refuses a write on a stream that moved on, and goes on working after a function it calls is replaced', async () => {
+    const clock = new TestClock('2026-04-06T08:00:00.000Z');
+    const caseId = `case-${randomUUID()}`;
+    await handleCommand(db!, reminderModel(caseId), caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+    const stale = await readForCommand<ReminderEvent>(db!, caseId, { lock: false });
+    await handleCommand(db!, reminderModel(caseId), caseId, { type: 'reschedule', actor, dueAt: '2026-04-20T16:00:00.000Z' }, { clock });
+    const event = { type: 'rescheduled', caseId, at: clock.now().toISOString(), actor, dueAt: '2026-04-27T16:00:00.000Z' } as const;
+    await assert.rejects(writeStreams<ReminderEvent>(db!, [{ streamId: caseId, expectedVersion: stale.version, events: [event], now: clock.now() }]), { name: 'ConcurrencyConflict' });
+    // A later migration replacing the function (CREATE OR REPLACE, same signature): the prepared call is planned again, not broken.
+    const [definition] = await db!.query<{ def: string }>(`SELECT pg_get_functiondef('write_streams(jsonb)'::regprocedure) AS def`);
+    await db!.exec(definition!.def);
+    const outcome = await handleCommand(db!, reminderModel(caseId), caseId, { type: 'reschedule', actor, dueAt: '2026-04-27T16:00:00.000Z' }, { clock });
+    assert.ok(outcome.ok);
+    assert.equal((await readStream(db!, caseId)).version, 3);
+  });
+});
