@@ -25,6 +25,7 @@ import { createReviewChat } from '../app/reviews/chat.js';
 import { createReports, REPORT_TOPIC, withReportDeadlines } from '../app/reports/reports.js';
 import { createReviewFlows } from '../app/reviews/flows.js';
 import { REVIEW_TOPIC } from '../app/reviews/model.js';
+import { createReviewBookingComposer, REVIEW_BOOKING_TOPIC } from '../app/reviews/booking-failed.js';
 import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../app/reviews/tasks.js';
 import { reviewDueRulesFor } from '../domain/reviews/index.js';
 import { AdjustableClock, systemClock } from '../store/clock.js';
@@ -143,7 +144,12 @@ async function main(): Promise<void> {
     db,
     clock,
     workerId,
-    composers: { [CASE_TOPIC]: flows.composer.compose, [REVIEW_TASK_TOPIC]: createReviewTaskComposer({ ...reviewStore }), [REPORT_TOPIC]: reports.composer },
+    composers: {
+      [CASE_TOPIC]: flows.composer.compose,
+      [REVIEW_TASK_TOPIC]: createReviewTaskComposer({ ...reviewStore }),
+      [REVIEW_BOOKING_TOPIC]: createReviewBookingComposer(reviewStore),
+      [REPORT_TOPIC]: reports.composer,
+    },
     recorders: [flows.recordDelivery, reviews.recordDelivery],
     failureRecorders: [reviews.recordFailure],
     teams: createTeamsDelivery({

@@ -81,6 +81,17 @@ export interface ReviewBookedView extends ReviewKeyView {
   readonly cancelReasons: readonly Choice[];
 }
 
+/** A booking whose meeting Outlook did not make: for whoever booked it. */
+export interface ReviewBookingFailedView extends ReviewKeyView {
+  /** The time it was booked for. */
+  readonly start: Date;
+  readonly end: Date;
+  /** The statutory date the review is due by, when one is known. */
+  readonly due?: IsoDate;
+  /** The outbox's record of why (e.g. "calendar refused: GraphRequestError"), for IT; never a message from the calendar service. */
+  readonly reason: string;
+}
+
 export interface ReviewRecordFormView {
   readonly officers: readonly Choice[];
   readonly workers: readonly Choice[];
@@ -223,6 +234,33 @@ export function reviewBookedCard(view: ReviewBookedView): AdaptiveCardJson {
         ...choiceInput({ id: 'cancelReason', label: 'Why it is cancelled', isRequired: true, errorMessage: 'Pick the reason', choices: view.cancelReasons }),
         text('Everyone invited is told only that it is cancelled (and, if so, that it will be rearranged): never why in any detail.', { isSubtle: true, size: 'Small' }),
       ], execute('Cancel the meeting', REVIEW_VERBS.reviewCancel, keyData(view), { style: 'destructive' })),
+      execute('Back to what is due', REVIEW_VERBS.reviewsDue, {}, { associatedInputs: 'none' }),
+    ],
+  });
+}
+
+// ---- a booking Outlook did not make -------------------------------------------------------------
+
+export function reviewBookingFailedCardPreview(view: ReviewKeyView): string {
+  return `Review ${view.reference} is not booked`;
+}
+
+export function reviewBookingFailedCard(view: ReviewBookingFailedView): AdaptiveCardJson {
+  return adaptiveCard({
+    fallbackText: `${reviewBookingFailedCardPreview(view)}: Outlook did not make the meeting. Choose a time to book it again.`,
+    body: [
+      heading(`Review ${view.reference}`),
+      text('Outlook did not make the meeting, so this review is not booked.', { weight: 'Bolder', color: 'Attention' }),
+      text('Nobody was invited. Choose a time to book it again.'),
+      factSet([
+        ['Review', KIND_LABEL[view.kind]],
+        ['Was booked for', formatSlot(view.start, view.end)],
+        ['Statutory date', view.due === undefined ? undefined : formatIsoDate(view.due)],
+      ]),
+      text(`Recorded reason, for IT: ${view.reason}`, { isSubtle: true, size: 'Small' }),
+    ],
+    actions: [
+      execute('Find a time', REVIEW_VERBS.reviewSlots, keyData(view), { style: 'positive', associatedInputs: 'none' }),
       execute('Back to what is due', REVIEW_VERBS.reviewsDue, {}, { associatedInputs: 'none' }),
     ],
   });

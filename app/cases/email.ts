@@ -6,7 +6,7 @@
 import type { CaseState } from '../../domain/escalation/index.js';
 import type { NotificationPurpose } from '../../domain/escalation/notifications.js';
 import { MAX_SUBJECT_LENGTH } from '../../graph/privacy.js';
-import type { EmailContent } from '../delivery/messages.js';
+import { escapeHtml, type EmailContent } from '../delivery/messages.js';
 
 const WHY: Readonly<Record<NotificationPurpose, string>> = {
   'card-new': 'for your attention',
@@ -27,7 +27,6 @@ export function caseMessageLine(state: Pick<CaseState, 'reference' | 'stage'>, p
   return `Resolve: ${state.reference} (${state.stage.stageLabel}): ${WHY[purpose]}`;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 
 /** A stage name too long for the subject (mail refuses one over MAX_SUBJECT_LENGTH) is left to the body. */

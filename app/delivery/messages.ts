@@ -32,6 +32,11 @@ export interface EmailContent {
   readonly text?: string;
 }
 
+/** Text made safe to put in an email's HTML body. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 /** One message for one person, composed once from an effect when it is delivered. */
 export interface PersonalMessage {
   /** Entra object id. */

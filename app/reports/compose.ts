@@ -21,7 +21,7 @@ import { annualReportDocx, annualReportFileName } from '../../documents/annual-r
 import { indicatorCsv, reportCsvFileName, reportCsvRows } from '../../documents/report-csv.js';
 import type { Queryable } from '../../store/db.js';
 import type { Clock } from '../../store/clock.js';
-import type { EmailContent, PersonalMessage, TeamsEffectPayload } from '../delivery/messages.js';
+import { escapeHtml, type EmailContent, type PersonalMessage, type TeamsEffectPayload } from '../delivery/messages.js';
 import type { Composer } from '../delivery/transports.js';
 import type { Logger } from '../log.js';
 import { mayReport } from './access.js';
@@ -73,7 +73,6 @@ export interface ReportComposerOptions {
   readonly logger?: Logger;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The email a report falls back on: its title and period, and the headline figures. */
 export function reportEmail(view: ReportView, extra?: string): EmailContent {

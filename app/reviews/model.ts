@@ -29,7 +29,8 @@ import { handleCommand, type CommandOutcome, type StreamChange, type StreamModel
 import type { Db, Queryable } from '../../store/db.js';
 import { readStream, type StreamRecord } from '../../store/events.js';
 import type { OutboxEffect } from '../../store/outbox.js';
-import { EFFECT_KINDS, type CalendarCancelPayload, type CalendarCreatePayload, type CalendarUpdatePayload } from '../delivery/messages.js';
+import { EFFECT_KINDS, escapeHtml, type CalendarCancelPayload, type CalendarCreatePayload, type CalendarUpdatePayload } from '../delivery/messages.js';
+import { reviewBookingFailedEffects } from './booking-failed.js';
 import { reviewTaskDeadlines, reviewTaskEffects } from './tasks.js';
 import { reviewDueProjection, type ReviewDueRow } from './due.js';
 
@@ -66,7 +67,6 @@ export interface ReviewMeetingText {
 }
 
 const SUBJECT = 'Review meeting';
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** "Review meeting LCS-104233"; a reference that looks like a date or a postcode stays out of the subject (graph/privacy.ts) and is in the body only. */
 export function reviewMeetingSubject(reference: string): string {
@@ -185,7 +185,8 @@ export function reviewSeriesModel(ctx: ReviewStoreContext): StreamModel<ReviewSe
     decide: (state, command, now) => decideReviewSeries(state, command, { now, calendar: ctx.calendar, ...(ctx.rules !== undefined && { rules: ctx.rules }) }),
     // The work around each booked review: its reminders and chasers (app/reviews/tasks.ts).
     deadlinesOf: (state) => reviewTaskDeadlines(state, ctx),
-    effectsOf: (change) => [...reviewCalendarEffects(change, ctx), ...reviewTaskEffects(change, ctx)],
+    // ... and whoever booked is told if Outlook did not make the meeting (app/reviews/booking-failed.ts).
+    effectsOf: (change) => [...reviewCalendarEffects(change, ctx), ...reviewTaskEffects(change, ctx), ...reviewBookingFailedEffects(change, ctx)],
     projectionsOf: (change) => [reviewDueProjection(reviewDueRowOf(change.streamId, change.after, ctx))],
   };
 }

@@ -41,7 +41,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import type { DeadlineHandler, DesiredDeadline } from '../../store/deadlines.js';
 import type { StreamRecord } from '../../store/events.js';
 import type { OutboxEffect } from '../../store/outbox.js';
-import { EFFECT_KINDS, type EmailContent, type EmailEffectPayload, type PersonalMessage, type TeamsEffectPayload } from '../delivery/messages.js';
+import { EFFECT_KINDS, escapeHtml, type EmailContent, type EmailEffectPayload, type PersonalMessage, type TeamsEffectPayload } from '../delivery/messages.js';
 import type { Composer } from '../delivery/transports.js';
 import type { Logger } from '../log.js';
 import type { Reply } from '../replies.js';
@@ -109,7 +109,6 @@ export function reviewTaskMessageLine(reference: string, task: Pick<ReviewTask, 
   return purpose === 'deemed-agreed' ? `Resolve: review ${reference}: ${WHY[purpose]}` : `Resolve: review ${reference}: ${task.short} ${WHY[purpose]}`;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**

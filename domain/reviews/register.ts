@@ -221,6 +221,8 @@ export interface Booking {
   /** Set once Graph has created the meeting. */
   readonly graphEventId: string | null;
   readonly bookedAt: string;
+  /** Who booked it (the administrator or officer): told if the calendar does not make the meeting. */
+  readonly bookedBy: string;
 }
 
 export interface RecordedRearrangement {
@@ -240,12 +242,14 @@ export interface RecordedCancellation {
   readonly end: string;
 }
 
-/** A booking whose meeting the calendar did not make (BookingFailed): when it was for, and why. */
+/** A booking whose meeting the calendar did not make (BookingFailed): when it was for, who booked it, and why. */
 export interface FailedBooking {
   readonly at: string;
   readonly start: string;
   readonly end: string;
   readonly reason: string;
+  readonly transactionId: string;
+  readonly bookedBy: string;
 }
 
 /** A review held on its booked meeting: its follow-up tasks count from `date` (tasks.ts). */
@@ -393,7 +397,7 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
         ...next,
         booking: {
           start: event.start, end: event.end, organiser: event.organiser, attendees: event.attendees,
-          transactionId: event.transactionId, graphEventId: null, bookedAt: event.at,
+          transactionId: event.transactionId, graphEventId: null, bookedAt: event.at, bookedBy: event.actor,
         },
         bookingsMade: state.bookingsMade + 1,
         bookingFailed: null,
@@ -415,7 +419,9 @@ export function evolveReviewSeries(state: ReviewSeriesState | undefined, event: 
     }
     case 'BookingFailed': {
       if (state.booking === null || state.booking.transactionId !== event.transactionId) return next;
-      const failed: FailedBooking = { at: event.at, start: state.booking.start, end: state.booking.end, reason: event.reason };
+      const failed: FailedBooking = {
+        at: event.at, start: state.booking.start, end: state.booking.end, reason: event.reason, transactionId: event.transactionId, bookedBy: state.booking.bookedBy,
+      };
       return { ...next, booking: null, bookingFailed: failed };
     }
     case 'ReviewTaskCompleted':

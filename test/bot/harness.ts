@@ -23,6 +23,7 @@ import { createReviewChat } from '../../app/reviews/chat.js';
 import { createReports, REPORT_TOPIC, withReportDeadlines } from '../../app/reports/reports.js';
 import { createReviewFlows } from '../../app/reviews/flows.js';
 import { REVIEW_TOPIC } from '../../app/reviews/model.js';
+import { createReviewBookingComposer, REVIEW_BOOKING_TOPIC } from '../../app/reviews/booking-failed.js';
 import { createReviewTaskComposer, REVIEW_TASK_TOPIC, reviewTaskDeadlineHandler, withReviewDeadlines } from '../../app/reviews/tasks.js';
 import { createFileCalendar, type Calendar } from '../../graph/calendar.js';
 import { NOT_AVAILABLE } from '../../app/replies.js';
@@ -271,7 +272,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
           workerId: 'harness',
           composers: {
             [CASE_TOPIC]: caseFlows.composer.compose,
-            ...(reviewStore !== undefined && { [REVIEW_TASK_TOPIC]: createReviewTaskComposer(reviewStore) }),
+            ...(reviewStore !== undefined && { [REVIEW_TASK_TOPIC]: createReviewTaskComposer(reviewStore), [REVIEW_BOOKING_TOPIC]: createReviewBookingComposer(reviewStore) }),
             ...(reports !== undefined && { [REPORT_TOPIC]: reports.composer }),
           },
           recorders: [caseFlows.recordDelivery, ...(reviewFlows === undefined ? [] : [reviewFlows.recordDelivery])],

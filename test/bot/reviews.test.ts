@@ -186,7 +186,7 @@ describe('bot: a review meeting Outlook refuses to make (an administrator in cha
   });
   after(async () => bot?.close());
 
-  it('OX-S01: the booking is undone when Outlook refuses its meeting; finding times says so, and booking again puts the meeting in the calendar', async () => {
+  it('OX-S01: the booking is undone when Outlook refuses its meeting, whoever booked is told in Teams and by email, and Find a time books it again into the calendar', async () => {
     const recorded = await bot.invoke(ADMIN, 'reviewRecordSubmit', { reference: REFERENCE, kind: 'looked-after', event: 'became-looked-after', date: '2026-11-16', officerId: IRO, workerId: WORKER });
     assert.match(JSON.stringify(invokeCard(recorded.body)), /LCS-104900: recorded/);
     const offers = () => bot.invoke(ADMIN, 'reviewSlots', { reference: REFERENCE, kind: 'looked-after' }).then((r) => invokeCard(r.body));
@@ -194,16 +194,29 @@ describe('bot: a review meeting Outlook refuses to make (an administrator in cha
     assert.doesNotMatch(JSON.stringify(first), /did not make the meeting/);
     const chosen = actionsIn(first).filter((a) => a.verb === 'reviewBook').map((a) => a.data as JsonObject)[0]!;
     assert.match(JSON.stringify(invokeCard((await bot.invoke(ADMIN, 'reviewBook', { reference: REFERENCE, kind: 'looked-after', ...chosen })).body)), /Booked/);
+    const cardsBefore = bot.cardsTo(ADMIN).length;
     await bot.deliver();
     assert.equal((await meetings(bot)).length, 0, 'Outlook made no meeting');
 
-    const after = await offers();
+    // Whoever booked is told at once, in Teams and by email, with one click to book again.
+    const notices = bot.cardsTo(ADMIN).slice(cardsBefore);
+    assert.equal(notices.length, 1, 'one card to the administrator who booked');
+    assert.match(JSON.stringify(notices[0]), /Review LCS-104900.*Outlook did not make the meeting, so this review is not booked/);
+    const findATime = actionsIn(notices[0]!).find((a) => a.verb === 'reviewSlots');
+    assert.deepEqual(findATime?.data, { reference: REFERENCE, kind: 'looked-after' });
+    const mail = bot.mails.find((m) => m.subject.includes('LCS-104900'));
+    assert.equal(mail?.subject, 'Resolve: review LCS-104900 is not booked: Outlook did not make the meeting');
+    assert.match(mail!.text ?? '', /Nobody was invited/);
+
+    const after = invokeCard((await bot.invoke(ADMIN, 'reviewSlots', findATime!.data as JsonObject)).body);
     assert.match(JSON.stringify(after), /Outlook did not make the meeting for the last booking, so this review is not booked: choose a time to book it again\./);
     refusing = false;
     const again = actionsIn(after).filter((a) => a.verb === 'reviewBook').map((a) => a.data as JsonObject)[0]!;
     assert.match(JSON.stringify(invokeCard((await bot.invoke(ADMIN, 'reviewBook', { reference: REFERENCE, kind: 'looked-after', ...again })).body)), /Booked/);
+    const mailsBefore = bot.mails.length;
     await bot.deliver();
     assert.equal((await meetings(bot)).length, 1, 'booked again: the meeting is in the calendar');
     assert.doesNotMatch(JSON.stringify(await offers()), /did not make the meeting/);
+    assert.ok(!bot.mails.slice(mailsBefore).some((m) => /not booked/.test(m.subject)), 'no second notice once the meeting is made');
   });
 });

@@ -8,7 +8,8 @@ import { DEFAULT_BOOKING_SETTINGS, type BookingRefusal, type ReviewBookingSettin
 import { createReviewFlows, type ReviewFlows } from '../../../app/reviews/flows.js';
 import { handleReviewCommand, loadReviewSeries, REVIEW_TOPIC, reviewCalendarDestination, reviewSeriesStreamId } from '../../../app/reviews/model.js';
 import { createDeliveryWorker } from '../../../app/delivery/worker.js';
-import { calendarPayloadSchemas, EFFECT_KINDS } from '../../../app/delivery/messages.js';
+import { calendarPayloadSchemas, EFFECT_KINDS, type EmailEffectPayload, type TeamsEffectPayload } from '../../../app/delivery/messages.js';
+import { createReviewBookingComposer } from '../../../app/reviews/booking-failed.js';
 import { createLogger } from '../../../app/log.js';
 import { createWorkingCalendar, type LocalDate } from '../../../domain/calendar/index.js';
 import type { RoleKey } from '../../../domain/policies/roles.js';
@@ -589,6 +590,38 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.ok(firstBooking.type === 'ReviewBooked');
     assert.notEqual(after.state!.booking!.transactionId, firstBooking.transactionId, 'a booking of its own, with its own transaction id');
     assert.equal(c.meetingFiles().length, 1, 'one meeting, the second booking\'s');
+  });
+
+  it('OX-S01: whoever booked a meeting Outlook refused is told once, in Teams (a card with Find a time) and by email, with the reference only; nothing is sent once it is booked again', async () => {
+    const outlook = refusingCreates();
+    const c = await cast(secondReview, { delivery: outlook.delivery });
+    await booked(c);
+    await c.deliver();
+    const failedBooking = (await series(c)).state!.bookingFailed!;
+    const [card] = await listEffects(ctx.db, { destination: `teams:${c.admin.id}` });
+    const [mail] = await listEffects(ctx.db, { destination: `email:${c.admin.id}` });
+    assert.deepEqual([card?.kind, mail?.kind], [EFFECT_KINDS.teamsCard, EFFECT_KINDS.email]);
+    assert.equal((await listEffects(ctx.db, { destination: `teams:${c.officer.id}` })).length, 0, 'the officer did not book it: only the administrator is told');
+    const email = (mail!.payload as EmailEffectPayload).email;
+    assert.equal(email.subject, `Resolve: review ${c.reference} is not booked: Outlook did not make the meeting`);
+    assert.ok(!email.subject.includes('Ada') && !email.text!.includes('Ada'), 'no names');
+    // Recorded again (a second failure hook for the same create): nothing more is queued.
+    assert.ok((await handleReviewCommand({ db: ctx.db, clock, calendar }, {
+      type: 'booking-failed', kind: 'looked-after', reference: c.reference, actor: 'calendar-delivery', transactionId: failedBooking.transactionId, reason: 'calendar refused: GraphRequestError',
+    })).ok);
+    assert.equal((await listEffects(ctx.db, { destination: `teams:${c.admin.id}` })).length, 1);
+
+    const compose = createReviewBookingComposer({ db: ctx.db, calendar });
+    const message = await compose(card!, card!.payload as TeamsEffectPayload);
+    assert.equal(message?.recipientId, c.admin.id);
+    assert.equal(message?.preview, `Review ${c.reference} is not booked`);
+    const drawn = JSON.stringify(message?.card);
+    assert.match(drawn, /Outlook did not make the meeting, so this review is not booked/);
+    assert.match(drawn, /"verb":"reviewSlots","data":\{"reference":"[^"]+","kind":"looked-after"\}/);
+    assert.match(drawn, /Statutory date","value":"Friday 1 May 2026"/);
+    outlook.refuse = false;
+    await booked(c);
+    assert.equal(await compose(card!, card!.payload as TeamsEffectPayload), undefined, 'booked again before the card went out: nothing to tell');
   });
 
   it('OX-S01: a change queued for a meeting Outlook refused to make is refused at once, saying why, and does not hold back the booking made after it', async () => {

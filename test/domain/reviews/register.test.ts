@@ -352,7 +352,7 @@ describe('domain/reviews/register: the review register', () => {
       assert.deepEqual(events.map((e) => e.type), ['ReviewBooked']);
       assert.deepEqual(state?.booking, {
         start: '2026-04-28T09:00:00.000Z', end: '2026-04-28T10:30:00.000Z', organiser: 'reviews@northmoor.example',
-        attendees: ['priya.okonjo@northmoor.example', 'carer.ashdown@carers.example'], transactionId: 'tx-1', graphEventId: null, bookedAt: NOW.toISOString(),
+        attendees: ['priya.okonjo@northmoor.example', 'carer.ashdown@carers.example'], transactionId: 'tx-1', graphEventId: null, bookedAt: NOW.toISOString(), bookedBy: LORNA,
       });
       assert.equal(refusal(state, book('2026-04-29T09:00:00Z', '2026-04-29T10:30:00Z')).code, 'already-booked');
     });
@@ -376,7 +376,10 @@ describe('domain/reviews/register: the review register', () => {
       const failed = apply([failedCmd('tx-1')], booked);
       assert.deepEqual(failed.events.map((e) => e.type), ['BookingFailed']);
       assert.equal(failed.state?.booking, null);
-      assert.deepEqual(failed.state?.bookingFailed, { at: NOW.toISOString(), start: '2026-04-28T09:00:00.000Z', end: '2026-04-28T10:30:00.000Z', reason: 'calendar refused: GraphRequestError' });
+      // Who booked it is kept, to be told.
+      assert.deepEqual(failed.state?.bookingFailed, {
+        at: NOW.toISOString(), start: '2026-04-28T09:00:00.000Z', end: '2026-04-28T10:30:00.000Z', reason: 'calendar refused: GraphRequestError', transactionId: 'tx-1', bookedBy: LORNA,
+      });
       // Told twice (the same failure recorded again): nothing more.
       assert.deepEqual(apply([failedCmd('tx-1')], failed.state).events, []);
       // Booked again: nothing left to book again.
