@@ -1,4 +1,6 @@
 import { z } from 'zod';
+
+export { escapeHtml } from '../../graph/html.js';
 /**
  * What the delivery layer carries: the outbox effect kinds, one message for one person, where a
  * Teams message landed, and the receipts the outbox keeps. Plain data; no SDK types.
@@ -30,11 +32,6 @@ export interface EmailContent {
   readonly subject: string;
   readonly html: string;
   readonly text?: string;
-}
-
-/** Text made safe to put in an email's HTML body. */
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** One message for one person, composed once from an effect when it is delivered. */
@@ -90,7 +87,9 @@ export const calendarPayloadSchemas = {
     stream: z.string().min(1),
     change: z.object({
       organiser: z.string().min(3), start: instant.optional(), end: instant.optional(), attendees: attendees.optional(),
-      subject: z.string().optional(), html: z.string().optional(), text: z.string().optional(), location: z.string().optional(),
+      // A change queued before bodyEdit replaced html and text carried a whole new body: it is dropped (a body written over
+      // an online meeting's join details turns the Teams meeting off), and the meeting still moves.
+      subject: z.string().optional(), bodyEdit: z.object({ from: z.string().min(1), to: z.string() }).optional(), location: z.string().optional(),
     }),
   }),
   cancel: z.object({

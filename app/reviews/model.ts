@@ -131,12 +131,16 @@ export function reviewCalendarEffects(change: StreamChange<ReviewSeriesState, Re
         },
       };
       effects.push({ idempotencyKey: booking.transactionId, destination, tenant, kind: EFFECT_KINDS.calendarCreate, payload });
-    } else if (event.type === 'ReviewRearranged' && state.booking !== null) {
+    } else if (event.type === 'ReviewRearranged' && state.booking !== null && before !== undefined && before.booking !== null) {
       const { booking } = state;
-      const { html, text } = reviewMeetingText(state.reference, new Date(booking.start), new Date(booking.end), ctx.calendar.timeZone);
+      // The invitation's sentence saying when, and only it: the rest of the body holds the Teams meeting's join details.
+      const bodyEdit = {
+        from: meetingWhen(new Date(before.booking.start), new Date(before.booking.end), ctx.calendar.timeZone),
+        to: meetingWhen(new Date(booking.start), new Date(booking.end), ctx.calendar.timeZone),
+      };
       const payload: ReviewCalendarUpdate = {
         topic: REVIEW_TOPIC, stream: change.streamId, booking: booking.transactionId,
-        change: { organiser: booking.organiser, start: booking.start, end: booking.end, html, text },
+        change: { organiser: booking.organiser, start: booking.start, end: booking.end, bodyEdit },
       };
       effects.push({ idempotencyKey: `${booking.transactionId}/moved/${version}`, destination, tenant, kind: EFFECT_KINDS.calendarUpdate, payload });
     } else if (event.type === 'ReviewCancelled' && before !== undefined && before.booking !== null) {

@@ -136,7 +136,9 @@ export function createFileCalendar(options: FileCalendarOptions): Calendar {
   }
 
   function changed(meeting: IcsMeeting, change: EventChange): IcsMeeting {
-    const description = change.text ?? (change.html !== undefined ? plainText(change.html) : undefined);
+    const { bodyEdit } = change;
+    // As in Outlook, only the sentence named is replaced; a description without it stays as it is.
+    const description = bodyEdit !== undefined && meeting.description.includes(bodyEdit.from) ? meeting.description.split(bodyEdit.from).join(bodyEdit.to) : undefined;
     return {
       ...meeting,
       method: 'REQUEST',

@@ -17,6 +17,7 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { callGraph, GraphRequestError, GraphUnavailableError } from '../client.js';
+import { escapeHtml } from '../html.js';
 import { assertOpaqueSubject } from '../privacy.js';
 import { instantOf, utcDateTime, type DateTimeTimeZone } from '../time.js';
 import {
@@ -29,6 +30,7 @@ import {
   validate,
   type Attendee,
   type Availability,
+  type BodyEdit,
   type Calendar,
   type CreatedEvent,
   type FreeBusyStatus,
@@ -86,6 +88,20 @@ export function createGraphCalendar(options: GraphCalendarOptions): Calendar {
     );
     const oldest = [...found.value].sort((a, b) => (a.createdDateTime ?? '').localeCompare(b.createdDateTime ?? ''))[0];
     return oldest && created(oldest);
+  }
+
+  /**
+   * The event's body as Exchange holds it, with `edit.from` replaced by `edit.to` and everything
+   * else (an online meeting's join details) kept; undefined when there is nothing to replace.
+   */
+  async function editedBody(organiser: string, id: string, edit: BodyEdit): Promise<{ contentType: string; content: string } | undefined> {
+    const held = await callGraph('reading a calendar event', () =>
+      client.api(event(organiser, id)).header('Prefer', 'outlook.body-content-type="html"').select('body').get() as Promise<{ body?: { contentType?: string; content?: string } }>,
+    );
+    const content = held.body?.content ?? '';
+    const isHtml = (held.body?.contentType ?? 'html').toLowerCase() === 'html';
+    const [from, to] = isHtml ? [escapeHtml(edit.from), escapeHtml(edit.to)] : [edit.from, edit.to];
+    return content.includes(from) ? { contentType: isHtml ? 'HTML' : 'Text', content: content.split(from).join(to) } : undefined;
   }
 
   return {
@@ -149,9 +165,10 @@ export function createGraphCalendar(options: GraphCalendarOptions): Calendar {
     async updateEvent(change) {
       validate(changeSchema, change, 'calendar change');
       if (change.subject !== undefined) assertOpaqueSubject(change.subject, 'event subject');
+      const edited = change.bodyEdit === undefined ? undefined : await editedBody(change.organiser, change.id, change.bodyEdit);
       const body = {
         ...(change.subject !== undefined && { subject: change.subject }),
-        ...(change.html !== undefined && { body: { contentType: 'HTML', content: change.html } }),
+        ...(edited !== undefined && { body: edited }),
         ...(change.start !== undefined && { start: utcDateTime(change.start) }),
         ...(change.end !== undefined && { end: utcDateTime(change.end) }),
         ...(change.attendees !== undefined && { attendees: graphAttendees(change.attendees) }),

@@ -73,9 +73,20 @@ export interface EventChange {
   readonly end?: Date;
   readonly attendees?: readonly Attendee[];
   readonly subject?: string;
-  readonly html?: string;
-  readonly text?: string;
+  /**
+   * A sentence of the invitation's body (plain text, as it was written) to replace with another,
+   * e.g. the meeting's time. The body is never replaced as a whole: Exchange keeps an online
+   * meeting's join details in it, and a body written over them turns the Teams meeting off
+   * (Graph's event update: "preserve the meeting blob"). A body that no longer holds `from`
+   * (edited in Outlook) is left as it is.
+   */
+  readonly bodyEdit?: BodyEdit;
   readonly location?: string;
+}
+
+export interface BodyEdit {
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface EventCancellation {
@@ -155,7 +166,7 @@ export const changeSchema = z
     end: dateTime.optional(),
     attendees: attendees.optional(),
     subject: z.string().optional(),
-    html: z.string().optional(),
+    bodyEdit: z.object({ from: z.string().trim().min(1, 'give the text to replace'), to: z.string() }).optional(),
   })
   .refine((c) => (c.start === undefined) === (c.end === undefined), { message: 'must be given with the start (both or neither)', path: ['end'] })
   .refine((c) => c.start === undefined || c.end === undefined || c.start < c.end, { message: 'must be after the start', path: ['end'] });

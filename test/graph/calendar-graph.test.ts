@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { InvalidInputError } from '../../domain/errors.js';
 import { createGraphCalendar, MAX_SCHEDULES_PER_CALL, TRANSACTION_PROPERTY_ID, type Calendar, type EventRequest } from '../../graph/calendar.js';
 import { createGraphClient, GraphRequestError, GraphUnavailableError } from '../../graph/client.js';
-import { FakeExchange } from './fake-calendar.js';
+import { FakeExchange, meetingBlob } from './fake-calendar.js';
 import { fakeCredential, useFakeGraph } from './fake-graph.js';
 
 const DAY = 86_400_000;
@@ -226,6 +226,31 @@ describe('graph/calendar in graph mode (a fake Exchange behind a fake Graph on l
       assert.deepEqual(event.attendees.map((a) => a.emailAddress.address), ['samira.haddad@northmoor.example', 'lorna.pike@northmoor.example']);
       const [samira] = await calendar.getSchedule({ schedules: ['samira.haddad@northmoor.example'], from: new Date('2027-01-11T00:00:00Z'), to: new Date('2027-01-25T00:00:00Z') });
       assert.deepEqual(samira!.busy.map((b) => b.start.toISOString()), ['2027-01-19T13:00:00.000Z'], 'busy at the new time only');
+    });
+
+    it('moving an online meeting replaces only the sentence of the body it names: the Teams join details stay, and so does the online meeting (Graph: preserve the meeting blob)', async () => {
+      const when = 'Tuesday 12 January 2027, 10:00 to 11:30 (UK time)';
+      const { id } = await calendar.createEvent({ ...booking, html: `<p>Review meeting NBC-2026-0042</p><p>${when}</p>` });
+      assert.ok(exchange.live()[0]!.body.content.includes(meetingBlob(id)), 'Exchange added the join details');
+      await calendar.updateEvent({
+        organiser: IRO, id, start: new Date('2027-01-19T13:00:00Z'), end: new Date('2027-01-19T14:30:00Z'),
+        bodyEdit: { from: when, to: 'Tuesday 19 January 2027, 13:00 to 14:30 (UK time)' },
+      });
+      const [read] = fake.graph.calls('GET', /\/events\/[^/]+$/);
+      assert.equal(read!.headers.prefer, 'outlook.body-content-type="html"');
+      const event = exchange.live()[0]!;
+      assert.equal(event.isOnlineMeeting, true, 'still a Teams meeting');
+      assert.equal(event.body.content, `<p>Review meeting NBC-2026-0042</p><p>Tuesday 19 January 2027, 13:00 to 14:30 (UK time)</p>${meetingBlob(id)}`);
+      // Edited in Outlook since (the sentence is gone): the body is left as it is, and the meeting still moves.
+      event.body = { contentType: 'html', content: `<p>Edited by hand.</p>${meetingBlob(id)}` };
+      await calendar.updateEvent({
+        organiser: IRO, id, start: new Date('2027-01-20T13:00:00Z'), end: new Date('2027-01-20T14:30:00Z'),
+        bodyEdit: { from: 'Tuesday 19 January 2027, 13:00 to 14:30 (UK time)', to: 'Wednesday 20 January 2027, 13:00 to 14:30 (UK time)' },
+      });
+      const last = fake.graph.calls('PATCH', /\/events\/[^/]+$/).at(-1)!;
+      assert.ok(!('body' in body(last)), 'no body sent');
+      assert.equal(exchange.live()[0]!.start.dateTime, '2027-01-20T13:00:00.000');
+      assert.equal(exchange.live()[0]!.isOnlineMeeting, true);
     });
 
     it('a 503 is retried, then succeeds', async () => {

@@ -5,7 +5,11 @@
  *                                              20 schedules or a period of 62 days or more
  *   POST  /users/{id}/events                   201 with the event (id, webLink, onlineMeeting)
  *   GET   /users/{id}/events?$filter=singleValueExtendedProperties/Any(ep: ep/id eq '..' and ep/value eq '..')
+ *   GET   /users/{id}/events/{id}              200 with the event ($select honoured for body)
  *   PATCH /users/{id}/events/{id}              200 with the event; transactionId cannot change
+ *
+ * As Exchange does, an online meeting's body gets a meeting blob (the join details) appended at
+ * creation, and a PATCH whose body leaves the blob out turns the online meeting off.
  *   POST  /users/{id}/events/{id}/cancel       202, no body; the event leaves the calendar
  *
  * It is stricter than Graph in one way: it does not honour `transactionId` itself, so a second
@@ -45,7 +49,7 @@ export interface BusyItem {
   status: 'busy' | 'tentative' | 'oof' | 'workingElsewhere' | 'free';
 }
 
-type Route = 'getSchedule' | 'create' | 'list' | 'update' | 'cancel';
+type Route = 'getSchedule' | 'create' | 'list' | 'get' | 'update' | 'cancel';
 /** An answer in place of the real one, or `afterApply: 'hang'`: do the work, then never answer. */
 export type Fault = FakeReply | { readonly afterApply: 'hang' };
 
@@ -71,6 +75,9 @@ function formatDateTime(at: Date, zone: string): DateTimeTimeZone {
 }
 
 const error = (status: number, code: string, message: string): FakeReply => ({ status, body: { error: { code, message } } });
+/** The join details Exchange appends to an online meeting's body. */
+export const meetingBlob = (id: string) =>
+  `<div style="width:100%"><span>________________________________________________________________________________</span><div><span>Microsoft Teams meeting</span></div><a href="https://teams.microsoft.com/l/meetup-join/${id}">Join the meeting now</a></div>`;
 const mailboxOf = (match: RegExpMatchArray) => decodeURIComponent(match[1]!).toLowerCase();
 const VIEW: Readonly<Record<BusyItem['status'], number>> = { free: 0, workingElsewhere: 0, tentative: 1, busy: 2, oof: 3 };
 
@@ -80,13 +87,14 @@ export class FakeExchange {
   readonly busy = new Map<string, BusyItem[]>();
   /** Addresses getSchedule cannot find (it answers with an error for them). */
   readonly unknown = new Set<string>();
-  private readonly faults: Record<Route, Fault[]> = { getSchedule: [], create: [], list: [], update: [], cancel: [] };
+  private readonly faults: Record<Route, Fault[]> = { getSchedule: [], create: [], list: [], get: [], update: [], cancel: [] };
   private created = 0;
 
   constructor(graph: FakeGraph) {
     graph.on('POST', /^\/users\/([^/]+)\/calendar\/getSchedule$/, (req) => this.guard('getSchedule', () => this.getSchedule(req)));
     graph.on('POST', /^\/users\/([^/]+)\/events$/, (req, m) => this.guard('create', () => this.create(req, m)));
     graph.on('GET', /^\/users\/([^/]+)\/events$/, (req, m) => this.guard('list', () => this.list(req, m)));
+    graph.on('GET', /^\/users\/([^/]+)\/events\/([^/]+)$/, (req, m) => this.guard('get', () => this.get(req, m)));
     graph.on('PATCH', /^\/users\/([^/]+)\/events\/([^/]+)$/, (req, m) => this.guard('update', () => this.update(req, m)));
     graph.on('POST', /^\/users\/([^/]+)\/events\/([^/]+)\/cancel$/, (req, m) => this.guard('cancel', () => this.cancel(req, m)));
   }
@@ -199,6 +207,7 @@ export class FakeExchange {
       createdDateTime: new Date(Date.UTC(2026, 0, 1) + this.created * 1000).toISOString(),
       cancelled: false,
     };
+    if (event.isOnlineMeeting) event.body = { contentType: 'html', content: `${event.body.content}${meetingBlob(event.id)}` };
     this.events.set(event.id, event);
     return { status: 201, body: this.view(event) };
   }
@@ -223,6 +232,8 @@ export class FakeExchange {
     if (!event || event.cancelled || event.organiser !== mailboxOf(match)) return error(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     const body = req.body as Partial<FakeEvent>;
     if ('transactionId' in body) return error(400, 'ErrorInvalidRequest', 'transactionId cannot be changed after the event is created');
+    // A body written without the join details turns the online meeting off.
+    if (body.body !== undefined && event.isOnlineMeeting && !body.body.content.includes(meetingBlob(event.id))) event.isOnlineMeeting = false;
     Object.assign(event, {
       ...(body.subject !== undefined && { subject: body.subject }),
       ...(body.body !== undefined && { body: body.body }),
@@ -234,7 +245,16 @@ export class FakeExchange {
     return { body: this.view(event) };
   }
 
-  private cancel(req: RecordedRequest, match: RegExpMatchArray): FakeReply {
+  private get(req: RecordedRequest, match: RegExpMatchArray): FakeReply {
+    const event = this.events.get(decodeURIComponent(match[2]!));
+    if (!event || event.cancelled || event.organiser !== mailboxOf(match)) return error(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    const view = this.view(event) as Record<string, unknown>;
+    const select = req.query.get('$select');
+    if (select === null) return { body: view };
+    return { body: Object.fromEntries([['id', view.id], ...select.split(',').map((k) => [k, view[k]])]) };
+  }
+
+    private cancel(req: RecordedRequest, match: RegExpMatchArray): FakeReply {
     const event = this.events.get(decodeURIComponent(match[2]!));
     if (!event || event.cancelled) return error(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     if (event.organiser !== mailboxOf(match)) return error(400, 'ErrorAccessDenied', "Your request can't be completed. You need to be an organizer to cancel a meeting.");

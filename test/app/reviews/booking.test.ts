@@ -6,7 +6,7 @@ import path from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { DEFAULT_BOOKING_SETTINGS, type BookingRefusal, type ReviewBookingSettings, type SlotsFound } from '../../../app/reviews/booking.js';
 import { createReviewFlows, type ReviewFlows } from '../../../app/reviews/flows.js';
-import { handleReviewCommand, loadReviewSeries, REVIEW_TOPIC, reviewCalendarDestination, reviewSeriesStreamId } from '../../../app/reviews/model.js';
+import { handleReviewCommand, loadReviewSeries, meetingWhen, REVIEW_TOPIC, reviewCalendarDestination, reviewSeriesStreamId } from '../../../app/reviews/model.js';
 import { createDeliveryWorker } from '../../../app/delivery/worker.js';
 import { calendarPayloadSchemas, EFFECT_KINDS, type EmailEffectPayload, type TeamsEffectPayload } from '../../../app/delivery/messages.js';
 import { createReviewBookingComposer } from '../../../app/reviews/booking-failed.js';
@@ -396,8 +396,11 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     const update = calendarPayloadSchemas.update.parse(effects[1]!.payload);
     assert.deepEqual([update.change.organiser, update.change.start, update.change.end], [c.officer.email, '2026-04-14T09:00:00.000Z', '2026-04-14T10:30:00.000Z']);
     assert.ok(!JSON.stringify(update).includes('court'), 'the reason stays in Resolve');
+    // Only the invitation's sentence saying when is replaced: the rest of the body holds the Teams join details.
+    assert.deepEqual(update.change.bodyEdit, { from: meetingWhen(new Date(first.start), new Date(first.end), 'Europe/London'), to: 'Tuesday 14 April 2026, 10:00 to 11:30 (UK time)' });
     await c.deliver();
     const files = c.meetingFiles();
+    assert.match(files[1]!, /DESCRIPTION:Review meeting [^\n]*\\nTuesday 14 April 2026\\, 10:00 to 11:30 \(UK time\)/);
     assert.equal(files.length, 2);
     const uid = (f: string) => /UID:(\S+)/.exec(f)![1];
     assert.equal(uid(files[1]!), uid(files[0]!));
