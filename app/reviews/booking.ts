@@ -478,18 +478,20 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
 
   /**
    * The chosen time is still free for every required attendee: their calendars again, and the
-   * meetings Resolve has booked for them in other series. A refusal names who is now busy.
+   * meetings Resolve has booked for them in other series. A refusal names who is now busy. `own`
+   * is the series' meeting being moved, which is not in the way of its own new time.
    */
-  async function stillFree(streamId: string, found: People, time: { start: number; end: number }): Promise<BookingRefusal | undefined> {
+  async function stillFree(streamId: string, found: People, time: { start: number; end: number }, own?: { readonly start: string; readonly end: string }): Promise<BookingRefusal | undefined> {
     const required = found.attendees.filter((a) => a.required);
     const from = new Date(time.start);
     const to = new Date(time.end);
     const availability = await schedules(required.map((a) => a.email), from, to);
     if (isRefusal(availability)) return availability;
     const overlaps = (b: { start: Date; end: Date }) => b.start.getTime() < time.end && b.end.getTime() > time.start;
+    const isOwn = (b: { start: Date; end: Date }) => own !== undefined && b.start.getTime() === Date.parse(own.start) && b.end.getTime() === Date.parse(own.end);
     const busy = new Set<string>();
     required.forEach((attendee, i) => {
-      if ((availability[i]?.busy ?? []).some((b) => BUSY_STATUSES.has(b.status) && overlaps(b))) busy.add(attendee.name);
+      if ((availability[i]?.busy ?? []).some((b) => BUSY_STATUSES.has(b.status) && overlaps(b) && !isOwn(b))) busy.add(attendee.name);
     });
     const ids = new Map<string, string>([[found.officer.id, normaliseEmail(found.officer.email)], [found.worker.id, normaliseEmail(found.worker.email)]]);
     for (const [email, times] of await resolveBookings(streamId, ids, from, to)) {
@@ -665,6 +667,13 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     const time = checkTime(request);
     // With nothing booked the domain says so (not-booked), whatever the time.
     if (isRefusal(time) && (booking !== null || time.code === 'invalid-time')) return time;
+    if (booking !== null && !isRefusal(time)) {
+      // As for a booking: the new time may have filled since the card was drawn.
+      const found = await people(state);
+      if (isRefusal(found)) return found;
+      const taken = await stillFree(loaded.streamId, found, time, booking);
+      if (taken !== undefined) return taken;
+    }
     const command: ReviewSeriesCommand = {
       type: 'rearrange', kind: state.kind, reference: state.reference, actor: actorId, reasonCode, reasonText,
       start: isRefusal(time) ? request.start : new Date(time.start).toISOString(), end: isRefusal(time) ? request.end : new Date(time.end).toISOString(),

@@ -410,6 +410,24 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.deepEqual(state!.rearrangements.map((r) => [r.reasonCode, r.reasonText, r.by]), [['social_worker_in_court', 'Needed in court on another case.', c.officer.id]]);
   });
 
+  it('OX-S01: a new time that has filled since it was offered is refused, naming who is busy, with nothing queued; the meeting being moved is not in the way of its own new time', async () => {
+    const c = await cast(secondReview);
+    const first = await booked(c);
+    await c.deliver();
+    const move = (start: string, end: string) => c.flows.rearrangeReview(c.admin.id, {
+      kind: 'looked-after', reference: c.reference, reasonCode: 'social_worker_in_court', reasonText: 'Needed in court on another case.', start, end,
+    });
+    c.busy(c.worker.email, ics([{ start: london('2026-04-14', '09:00'), end: london('2026-04-14', '12:00') }]));
+    const taken = refused(await move(london('2026-04-14', '10:00'), london('2026-04-14', '11:30')), 'slot-taken');
+    assert.match(taken.message, new RegExp(`no longer free for ${c.worker.displayName}`));
+    assert.deepEqual((await c.effects()).map((e) => e.kind), [EFFECT_KINDS.calendarCreate], 'nothing queued');
+    // Half an hour later the same day: it overlaps the meeting it replaces, which is in the officer's calendar now.
+    const later = new Date(Date.parse(first.start) + 30 * 60_000).toISOString();
+    const laterEnd = new Date(Date.parse(first.end) + 30 * 60_000).toISOString();
+    const moved = await move(later, laterEnd);
+    assert.ok(moved.ok && moved.outcome === 'rearranged', moved.ok ? '' : moved.message);
+  });
+
   it('§4.2, §7.3: "allow time for a new social worker to complete the care plan" is a reason on the list', async () => {
     assert.ok((REARRANGEMENT_REASONS as readonly string[]).includes('new_social_worker_care_plan'));
     const c = await cast(secondReview);
