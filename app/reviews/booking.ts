@@ -216,6 +216,9 @@ export interface CancelledReview extends SeriesKey {
   readonly version: number;
 }
 
+/** A series as the booked-meeting card shows it: no free/busy asked for. */
+export type ReviewDescription = Pick<SlotsFound, 'ok' | 'kind' | 'reference' | 'version' | 'due' | 'booked' | 'organiser' | 'attendees'>;
+
 export type SlotsOutcome = SlotsFound | BookingRefusal;
 export type BookOutcome = BookedReview | BookingRefusal;
 export type RearrangeOutcome = RearrangedReview | BookingRefusal;
@@ -249,6 +252,8 @@ export interface CancelRequest extends SeriesKey {
 
 export interface ReviewBooking {
   findSlots(request: SlotsRequest): Promise<SlotsOutcome>;
+  /** The series, its next review due, its meeting and who is invited, without asking anyone's calendar (for the card after a booking, move or cancel). */
+  describeReview(request: SeriesKey): Promise<ReviewDescription | BookingRefusal>;
   bookReview(actorId: string, request: BookRequest): Promise<BookOutcome>;
   rearrangeReview(actorId: string, request: RearrangeRequest): Promise<RearrangeOutcome>;
   cancelReview(actorId: string, request: CancelRequest): Promise<CancelOutcome>;
@@ -564,6 +569,19 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     };
   }
 
+  async function describeReview(request: SeriesKey): Promise<ReviewDescription | BookingRefusal> {
+    const loaded = await load(request);
+    if (isRefusal(loaded)) return loaded;
+    const { state, due } = loaded;
+    const found = await people(state);
+    if (isRefusal(found)) return found;
+    return {
+      ok: true, kind: state.kind, reference: state.reference, version: state.version, due: dueInfo(due),
+      booked: state.booking === null ? null : { start: state.booking.start, end: state.booking.end, organiser: state.booking.organiser, confirmed: state.booking.graphEventId !== null },
+      organiser: found.organiser, attendees: found.attendees,
+    };
+  }
+
   /** The time chosen is still one Resolve would offer: ahead of now, on a working day, in working hours. */
   function checkTime(request: { start: string; end: string }): { start: number; end: number } | BookingRefusal {
     const start = instantOf(request.start);
@@ -719,5 +737,5 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     return { ok: true, outcome: 'cancelled', kind: state.kind, reference: state.reference, start: cancelled.start, end: cancelled.end, version: outcome.version };
   }
 
-  return { findSlots, bookReview, rearrangeReview, cancelReview, mayBook, mayActOn };
+  return { findSlots, describeReview, bookReview, rearrangeReview, cancelReview, mayBook, mayActOn };
 }

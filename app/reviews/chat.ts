@@ -18,7 +18,7 @@ import { OFFICER_ROLES } from '../../graph/directory/types.js';
 import type { Clock } from '../../store/clock.js';
 import type { Logger } from '../log.js';
 import type { Reply } from '../replies.js';
-import type { BookingRefusal, SlotsFound } from './booking.js';
+import type { BookingRefusal, ReviewDescription, SlotsFound } from './booking.js';
 import type { ReviewFlows } from './flows.js';
 import { handleReviewCommand, type ReviewStoreOptions } from './model.js';
 import { markReviewTaskDone } from './tasks.js';
@@ -107,9 +107,10 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
    * if the look fails (the calendar service down), the card is drawn with what is known, never an
    * error that would claim nothing was changed.
    */
-  async function slotsFor(actorId: string, key: { reference: string; kind: ReviewKind }): Promise<SlotsFound | BookingRefusal> {
+  /** The series for the card after a booking, move or cancel: what is due, the calendar and who is invited (no free/busy). */
+  async function describe(actorId: string, key: { reference: string; kind: ReviewKind }): Promise<ReviewDescription | BookingRefusal> {
     try {
-      return await flows.findSlots(actorId, key);
+      return await flows.describeReview(actorId, key);
     } catch (error) {
       logger.warn('review.card_lookup_failed', { reference: key.reference, kind: key.kind, error: error instanceof Error ? error.name : 'unknown' });
       return { ok: false, code: 'calendar-unavailable', message: 'The meeting is saved; its details could not be read back just now.' };
@@ -159,7 +160,7 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
         const { reference, kind, start, end, version } = action.data;
         const booked = await flows.bookReview(actorId, { reference, kind, start, end, ...(version !== undefined && { expectedVersion: version }) });
         if (!booked.ok) return refusal(booked);
-        const info = await slotsFor(actorId, { reference, kind });
+        const info = await describe(actorId, { reference, kind });
         const note = booked.outcome === 'already-booked' ? 'This time was booked already: nothing was changed.' : 'Booked.';
         const review = info.ok ? info.due : undefined;
         return {
@@ -171,7 +172,7 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
         const { reference, kind, start, end, rearrangeReason, rearrangeText } = action.data;
         const moved = await flows.rearrangeReview(actorId, { reference, kind, start, end, reasonCode: rearrangeReason, reasonText: rearrangeText });
         if (!moved.ok) return refusal(moved);
-        const info = await slotsFor(actorId, { reference, kind });
+        const info = await describe(actorId, { reference, kind });
         const organiser = info.ok ? info.organiser : '';
         const attendees = info.ok ? info.attendees.map((a) => a.name) : [];
         const note = moved.outcome === 'unchanged' ? 'It was moved to this time already: nothing was changed.' : `Moved, because: ${REARRANGEMENT_REASON_LABELS[moved.reasonCode]}. Everyone invited gets the new time.`;
@@ -185,7 +186,7 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
         // The invitees are told the fixed, neutral notice for the reason chosen, nothing typed (DESIGN Privacy).
         const cancelled = await flows.cancelReview(actorId, { reference, kind, comment: CANCELLATION_NOTICES[cancelReason] });
         if (!cancelled.ok) return refusal(cancelled);
-        const info = await slotsFor(actorId, { reference, kind });
+        const info = await describe(actorId, { reference, kind });
         return {
           card: reviewBookedCard(bookedView({ reference, kind }, { start: cancelled.start, end: cancelled.end, organiser: info.ok ? info.organiser : '', attendees: [] }, 'cancelled',
             info.ok ? info.due.due : '', info.ok ? info.due.review : 'subsequent', cancelled.outcome === 'already-cancelled' ? 'It was cancelled already: nothing was changed.' : undefined)),

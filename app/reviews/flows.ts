@@ -12,7 +12,7 @@ import type { CalendarEventLookup } from '../delivery/transports.js';
 import {
   createReviewBooking,
   type BookingRefusal, type BookOutcome, type BookRequest, type CancelOutcome, type CancelRequest, type RearrangeOutcome,
-  type RearrangeRequest, type ReviewBookingOptions, type SlotsOutcome, type SlotsRequest,
+  type RearrangeRequest, type ReviewBookingOptions, type ReviewDescription, type SeriesKey, type SlotsOutcome, type SlotsRequest,
 } from './booking.js';
 import { reviewCalendarEvents, reviewDeliveryRecorder, reviewFailureRecorder } from './calendar-delivery.js';
 import { dueReviews, type DueReview } from './due.js';
@@ -34,6 +34,8 @@ export interface ReviewFlows {
   due(actorId: string, query?: { readonly withinDays?: number }): Promise<DueOutcome>;
   /** The best times for the series' next review (or for moving it), for someone who may book. */
   findSlots(actorId: string, request: SlotsRequest): Promise<SlotsOutcome>;
+  /** The series as the booked-meeting card shows it, without asking anyone's calendar. */
+  describeReview(actorId: string, request: SeriesKey): Promise<ReviewDescription | BookingRefusal>;
   bookReview(actorId: string, request: BookRequest): Promise<BookOutcome>;
   rearrangeReview(actorId: string, request: RearrangeRequest): Promise<RearrangeOutcome>;
   cancelReview(actorId: string, request: CancelRequest): Promise<CancelOutcome>;
@@ -79,9 +81,14 @@ export function createReviewFlows(options: ReviewFlowOptions): ReviewFlows {
     return (await booking.mayActOn(actorId, request)) ?? booking.findSlots(request);
   }
 
+  async function describeReview(actorId: string, request: SeriesKey): Promise<ReviewDescription | BookingRefusal> {
+    return (await booking.mayActOn(actorId, request)) ?? booking.describeReview(request);
+  }
+
   return {
     due,
     findSlots,
+    describeReview,
     bookReview: booking.bookReview,
     rearrangeReview: booking.rearrangeReview,
     cancelReview: booking.cancelReview,

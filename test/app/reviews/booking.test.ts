@@ -428,6 +428,21 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.ok(moved.ok && moved.outcome === 'rearranged', moved.ok ? '' : moved.message);
   });
 
+  it('the card after a booking is drawn from the series alone: describing it asks nobody\'s calendar, and an outsider is refused', async () => {
+    let asked = 0;
+    const files = createFileCalendar({ dir: mkdtempSync(path.join(tmpdir(), 'resolve-describe-')), now: () => clock.now() });
+    const counting: Calendar = { ...files, getSchedule: async (query) => ((asked += 1), files.getSchedule(query)) };
+    const c = await cast(secondReview, { freeBusy: counting });
+    const first = await booked(c);
+    const before = asked;
+    const described = await c.flows.describeReview(c.admin.id, { kind: 'looked-after', reference: c.reference });
+    assert.ok(described.ok, described.ok ? '' : described.message);
+    assert.equal(asked, before, 'no free/busy asked for');
+    assert.deepEqual([described.due.due, described.booked?.start, described.booked?.end, described.organiser], ['2026-05-01', first.start, first.end, c.officer.email]);
+    assert.deepEqual(described.attendees.map((a) => [a.email, a.required]), [[c.officer.email, true], [c.worker.email, true], [c.invitee, false]]);
+    refused(await c.flows.describeReview(c.outsider.id, { kind: 'looked-after', reference: c.reference }), 'not-allowed');
+  });
+
   it('§4.2, §7.3: "allow time for a new social worker to complete the care plan" is a reason on the list', async () => {
     assert.ok((REARRANGEMENT_REASONS as readonly string[]).includes('new_social_worker_care_plan'));
     const c = await cast(secondReview);
