@@ -133,11 +133,19 @@ export const CARD_VISIBLE_EVENTS: ReadonlySet<CaseEvent['type']> = new Set([
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
+/*
+ * The state's objects are built with the keys a fold adds first and the copied object spread
+ * after them. V8 (Node 20) makes `{ ...copied, newKey }` slowly, about 1.5 µs a key added after
+ * the spread, where `{ newKey, ...copied }` or overriding a key already there costs nanoseconds:
+ * folding a raised case took 70 µs the other way. The copied objects never hold the keys put
+ * before them (the types say so), so the order changes nothing but the speed.
+ */
 function visit(entry: StageEntry, at: string, by: string, bypass: BypassRecord | null): StageVisit {
-  // Streams written before action confirmers were recorded have none.
   return {
-    ...entry, actionConfirmers: entry.actionConfirmers ?? [], managers: entry.managers ?? {}, limitWatchers: entry.limitWatchers ?? [],
     enteredAt: at, enteredBy: by, bypass, response: null, chases: 0, autoChases: 0, chaseSlot: 0, lastChasedAt: null, leftAt: null,
+    ...entry,
+    // Streams written before action confirmers, managers and limit watchers were recorded have none.
+    actionConfirmers: entry.actionConfirmers ?? [], managers: entry.managers ?? {}, limitWatchers: entry.limitWatchers ?? [],
   };
 }
 
@@ -145,9 +153,6 @@ function raised(event: CaseRaised): CaseState {
   const notification = event.kind === 'notification';
   const { type: _type, caseId, at: _at, actor: _actor, stage: _stage, bypass: _bypass, overallLimitAt: _limit, cafcassPromptAt: _prompt, ...facts } = event;
   return {
-    ...facts,
-    // Streams written before the allocated worker was recorded in the raise have none.
-    allocatedWorkerId: event.allocatedWorkerId ?? null,
     caseId,
     raisedBy: event.actor,
     raisedAt: event.at,
@@ -170,6 +175,10 @@ function raised(event: CaseRaised): CaseState {
     version: 1,
     revision: 1,
     updatedAt: event.at,
+    // The raise's facts after the keys above (see visit).
+    ...facts,
+    // Streams written before the allocated worker was recorded in the raise have none.
+    allocatedWorkerId: event.allocatedWorkerId ?? null,
   };
 }
 
