@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openCasesFor } from '../app/cases/summary.js';
-import { IN_MEMORY, openDatabase, type Db, type Queryable } from '../store/db.js';
+import { IN_MEMORY, openDatabase, statementText, type Db, type Queryable, type Statement as Sql } from '../store/db.js';
 import { claimCall, claimQuery, listEffects } from '../store/outbox.js';
 import { dropBenchSchema, percentile, type BenchSettings } from './settings.js';
 
@@ -38,8 +38,8 @@ interface Statement {
 function recorder(): Queryable & { readonly last: () => Statement } {
   let last: Statement | undefined;
   return {
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      last = { sql, params };
+    async query<R>(sql: Sql, params: readonly unknown[] = []): Promise<R[]> {
+      last = { sql: statementText(sql), params };
       return [];
     },
     async exec() {},

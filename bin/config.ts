@@ -26,7 +26,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type DatabaseConfig =
   /** `thread`: PGlite runs in a worker thread, so its statements do not hold up requests (PGLITE_THREAD). */
   | { readonly kind: 'pglite'; readonly dataDir: string; readonly thread?: boolean }
-  | { readonly kind: 'postgres'; readonly url: string };
+  /** `namedStatements`: a command's read and write are kept prepared on each connection (DATABASE_NAMED_STATEMENTS). */
+  | { readonly kind: 'postgres'; readonly url: string; readonly namedStatements?: boolean };
 
 /** Who a review meeting is booked as: the series' reviewing officer (IRO, FIRO, FRO), or a shared reviews mailbox. */
 export type ReviewOrganiser = { readonly kind: 'officer' } | { readonly kind: 'mailbox'; readonly email: string };
@@ -187,6 +188,17 @@ const envSchema = z.object({
       .trim()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL; leave it unset to use the embedded PGlite database in DATA_DIR')
       .optional(),
+  ),
+  DATABASE_NAMED_STATEMENTS: z.preprocess(
+    (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+    z
+      .enum(['true', 'false', '1', '0'], {
+        errorMap: () => ({
+          message: 'must be true or false (or 1 or 0): true keeps a command\'s two statements prepared on each PostgreSQL connection; set false behind PgBouncer in transaction mode older than 1.21 or with max_prepared_statements = 0; default true',
+        }),
+      })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
   ),
   PGLITE_THREAD: z.preprocess(
     (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
@@ -533,7 +545,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AppConfig> {
     port: e.PORT,
     host,
     dataDir,
-    database: e.DATABASE_URL !== undefined ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite'), thread: e.PGLITE_THREAD },
+    database: e.DATABASE_URL !== undefined ? { kind: 'postgres', url: e.DATABASE_URL, namedStatements: e.DATABASE_NAMED_STATEMENTS } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite'), thread: e.PGLITE_THREAD },
     bot: {
       ...(appId !== undefined && { appId, appType: 'SingleTenant' as const, tenantId: e.MicrosoftAppTenantId }),
       credential,

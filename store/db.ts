@@ -25,8 +25,12 @@ export type DatabaseOptions =
    * event loop; default false: in this thread, as tests want it.
    */
   | { readonly kind: 'pglite'; readonly dataDir: string; readonly thread?: boolean }
-  /** `schema` confines every table to one schema (created when missing); default `public`. */
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
+  /**
+   * `schema` confines every table to one schema (created when missing); default `public`.
+   * `namedStatements` (default true) sends a `NamedStatement` by its name, kept prepared on each
+   * connection; false sends its text, for a pooler that cannot keep prepared statements.
+   */
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number; readonly namedStatements?: boolean };
 
 export const IN_MEMORY = 'memory://';
 
@@ -41,15 +45,16 @@ export const CONNECT_TIMEOUT_MS = 1_500;
  */
 const IDLE_CONNECTION_MS = 60_000;
 
-/** The query config the pg driver takes: by name for a statement kept prepared. */
-function pgQuery(statement: Statement, params: readonly unknown[] | undefined): pg.QueryConfig {
+/** The query config the pg driver takes: by name for a statement kept prepared, unless `named` is false. */
+function pgQuery(statement: Statement, params: readonly unknown[] | undefined, named: boolean): pg.QueryConfig {
   const values = params as unknown[] | undefined;
-  return typeof statement === 'string' ? { text: statement, values } : { name: statement.name, text: statement.text, values };
+  return typeof statement === 'string' || !named ? { text: statementText(statement), values } : { name: statement.name, text: statement.text, values };
 }
 
 /** Something SQL can run on: the database itself or an open transaction. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: Statement, params?: readonly unknown[]): Promise<R[]>;
+  // A property, not a method, so that a wrapper taking only SQL text does not type-check as a Queryable.
+  query: <R = Record<string, unknown>>(sql: Statement, params?: readonly unknown[]) => Promise<R[]>;
   /** Runs one or more statements without parameters (migrations, test set-up). */
   exec(sql: string): Promise<void>;
 }
@@ -101,6 +106,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): Promise<Db> {
   const schema = options.schema ?? 'public';
+  const named = options.namedStatements ?? true;
   if (!SCHEMA_NAME.test(schema)) {
     throw new Error(`The schema name "${schema}" is not allowed: use lower-case letters, digits and underscores, starting with a letter.`);
   }
@@ -136,7 +142,7 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
     inTransaction: false,
     // pool.query releases its client with the error, so a client whose connection broke is discarded.
     async query<R>(sql: Statement, params?: readonly unknown[]) {
-      return (await pool.query(pgQuery(sql, params))).rows as R[];
+      return (await pool.query(pgQuery(sql, params, named))).rows as R[];
     },
     async exec(sql: string) {
       await pool.query(sql);
@@ -155,7 +161,7 @@ async function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres'
         const tx: Tx = {
           inTransaction: true,
           async query<R>(sql: Statement, params?: readonly unknown[]) {
-            return (await client.query(pgQuery(sql, params))).rows as R[];
+            return (await client.query(pgQuery(sql, params, named))).rows as R[];
           },
           async exec(sql: string) {
             await client.query(sql);

@@ -52,7 +52,7 @@ describe('bin/config loadConfig', () => {
     assert.equal(c.mode, 'azure');
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.port, 8080);
-    assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
+    assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', namedStatements: true });
     assert.equal(c.graph.mode, 'graph');
     assert.equal(c.graph.mailSender, 'resolve@northmoor.example');
     assert.equal(c.graph.teamsAppId, TEAMS_APP);
@@ -98,6 +98,16 @@ describe('bin/config loadConfig', () => {
     assert.deepEqual([undefined, '', 'true', '1', ' TRUE '].map(threaded), [true, true, true, true, true]);
     assert.deepEqual(['false', '0', 'False'].map(threaded), [false, false, false]);
     assert.match(problemsOf({ PGLITE_THREAD: 'yes' }).get('PGLITE_THREAD')!, /must be true or false \(or 1 or 0\)/);
+  });
+
+  it('DATABASE_NAMED_STATEMENTS keeps a command\'s statements prepared on a PostgreSQL server unless it is false or 0 (a pooler that cannot keep them); any other value is named', () => {
+    const named = (value: string | undefined) => {
+      const { database } = loadConfig({ DATABASE_URL: 'postgres://resolve@db.northmoor.example:5432/resolve', ...(value !== undefined && { DATABASE_NAMED_STATEMENTS: value }) });
+      return database.kind === 'postgres' ? database.namedStatements : undefined;
+    };
+    assert.deepEqual([undefined, '', 'true', '1'].map(named), [true, true, true, true]);
+    assert.deepEqual(['false', '0', ' FALSE '].map(named), [false, false, false]);
+    assert.match(problemsOf({ DATABASE_NAMED_STATEMENTS: 'sometimes' }).get('DATABASE_NAMED_STATEMENTS')!, /must be true or false.*PgBouncer/);
   });
 
   it('AUTHORITY names a shipped ladder, written with a hyphen or an underscore; an unknown one lists the known ladders', () => {

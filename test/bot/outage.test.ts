@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { DATABASE_UNAVAILABLE_TEXT } from '../../cards/index.js';
-import { IN_MEMORY, openDatabase, type Db, type Tx } from '../../store/db.js';
+import { IN_MEMORY, openDatabase, type Db, type Statement, type Tx } from '../../store/db.js';
 import { verifyChain } from '../../store/events.js';
 import { startThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from '../store/throwaway-postgres.js';
 import { actionsIn, invokeCard } from './card-queries.js';
@@ -49,7 +49,7 @@ function pgliteOutage(): Outage {
     async open() {
       const db = await openDatabase({ kind: 'pglite', dataDir: IN_MEMORY });
       const guard = (q: Pick<Db, 'query' | 'exec'>) => ({
-        query: async <R>(sql: string, params?: readonly unknown[]) => (refuse(), q.query<R>(sql, params)),
+        query: async <R>(sql: Statement, params?: readonly unknown[]) => (refuse(), q.query<R>(sql, params)),
         exec: async (sql: string) => (refuse(), q.exec(sql)),
       });
       return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../store/db.js';
+import { statementText, type Db, type Statement } from '../../store/db.js';
 import { appendToLockedStream, appendToStream, ConcurrencyConflict, GENESIS_HASH, lockStream, readStream, verifyChain, type StoredEvent } from '../../store/events.js';
 import { canonicalJson } from '../../store/canonical-json.js';
 import { describeOnEngines } from './engines.js';
@@ -145,7 +145,7 @@ describeOnEngines('store: audit chain verification against a superuser tampering
   it('an empty store verifies with the genesis hash', async () => {
     const empty = await verifyChain({
       inTransaction: true,
-      query: async <R>(sql: string) => (sql.includes('audit_head') ? [{ seq: 0, hash: GENESIS_HASH }] : []) as R[],
+      query: async <R>(sql: Statement) => (statementText(sql).includes('audit_head') ? [{ seq: 0, hash: GENESIS_HASH }] : []) as R[],
       exec: async () => undefined,
     });
     assert.deepEqual(empty, { ok: true, head: GENESIS_HASH, count: 0 });

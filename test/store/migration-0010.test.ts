@@ -13,7 +13,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openCasesFor, type CaseSummaryInput } from '../../app/cases/summary.js';
-import { openDatabase, type Db, type DatabaseOptions, type Queryable } from '../../store/db.js';
+import { openDatabase, statementText, type Db, type DatabaseOptions, type Queryable, type Statement as Sql } from '../../store/db.js';
 import { loadMigrations } from '../../store/migrate.js';
 import { createOutboxDeliverer, enqueueEffects, listEffects } from '../../store/outbox.js';
 import { TestClock } from '../../store/clock.js';
@@ -40,7 +40,7 @@ async function databaseAt0009(engine: Engine): Promise<OldDatabase> {
     const lite = new PGlite(dataDir);
     await lite.waitReady;
     const q: Queryable = {
-      query: async <R>(sql: string, params?: readonly unknown[]) => (await lite.query<R>(sql, params as unknown[] | undefined)).rows,
+      query: async <R>(sql: Sql, params?: readonly unknown[]) => (await lite.query<R>(statementText(sql), params as unknown[] | undefined)).rows,
       exec: async (sql) => void (await lite.exec(sql)),
     };
     await q.exec(record);
@@ -56,7 +56,7 @@ async function databaseAt0009(engine: Engine): Promise<OldDatabase> {
   await client.query(`CREATE SCHEMA ${schema}`);
   await client.query(`SET search_path TO ${schema}`);
   const q: Queryable = {
-    query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+    query: async <R>(sql: Sql, params?: readonly unknown[]) => (await client.query(statementText(sql), params as unknown[] | undefined)).rows as R[],
     exec: async (sql) => void (await client.query(sql)),
   };
   await q.exec(record);

@@ -282,6 +282,21 @@ describe('store: a command\'s read and write are kept prepared on each server co
     assert.equal((await readStream(db!, caseId)).version, 2);
   });
 
+  it('with namedStatements false (a pooler that cannot keep prepared statements) sends the text and prepares nothing', async () => {
+    const { openDatabase } = await import('../../store/db.js');
+    const unnamed = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 1, namedStatements: false });
+    try {
+      const clock = new TestClock('2026-04-06T08:00:00.000Z');
+      const caseId = `case-${randomUUID()}`;
+      const outcome = await handleCommand(unnamed, reminderModel(caseId), caseId, { type: 'open', actor, dueAt: '2026-04-13T16:00:00.000Z' }, { clock });
+      assert.ok(outcome.ok);
+      assert.deepEqual(await unnamed.query('SELECT name FROM pg_prepared_statements'), []);
+      assert.equal((await readStream(unnamed, caseId)).version, 1);
+    } finally {
+      await unnamed.close();
+    }
+  });
+
   it('still refuses a write on a stream that moved on, and goes on working after a function it calls is replaced', async () => {
     const clock = new TestClock('2026-04-06T08:00:00.000Z');
     const caseId = `case-${randomUUID()}`;

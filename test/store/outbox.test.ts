@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TestClock } from '../../store/clock.js';
 import { createOutboxDeliverer, enqueueEffects, findEffect, type DeliveryFailure, type DeliveryResult, type OutboxDeliverer, type OutboxRecord, type Transport } from '../../store/outbox.js';
-import { openDatabase, type Db, type Tx } from '../../store/db.js';
+import { openDatabase, statementText, type Db, type Statement, type Tx } from '../../store/db.js';
 import { Pacer } from '../../store/pacer.js';
 import { describeOnEngines } from './engines.js';
 
@@ -377,7 +377,7 @@ describeOnEngines('store: outbox delivery, destinations side by side', (ctx) => 
     let failNext = false;
     const flaky: Db = {
       ...ctx.db,
-      query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      query<R>(sql: Statement, params?: readonly unknown[]): Promise<R[]> {
         if (!failNext) return ctx.db.query<R>(sql, params);
         failNext = false;
         return Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
@@ -577,8 +577,8 @@ describeOnEngines('store: outbox delivery, the loop and each destination in orde
     let recording = false;
     const stuck: Db = {
       ...ctx.db,
-      query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-        if (!sql.includes("status = 'delivered'")) return ctx.db.query<R>(sql, params);
+      query<R>(sql: Statement, params?: readonly unknown[]): Promise<R[]> {
+        if (!statementText(sql).includes("status = 'delivered'")) return ctx.db.query<R>(sql, params);
         recording = true;
         return new Promise<R[]>(() => undefined);
       },

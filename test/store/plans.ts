@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TestClock } from '../../store/clock.js';
-import type { Db, Queryable } from '../../store/db.js';
+import { statementText, type Db, type Queryable, type Statement as Sql } from '../../store/db.js';
 import { claimQuery, createOutboxDeliverer } from '../../store/outbox.js';
 
 export interface Statement {
@@ -17,8 +17,8 @@ export function recorder(): Queryable & { readonly sent: Statement[] } {
   const sent: Statement[] = [];
   return {
     sent,
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      sent.push({ sql, params });
+    async query<R>(sql: Sql, params: readonly unknown[] = []): Promise<R[]> {
+      sent.push({ sql: statementText(sql), params });
       return [];
     },
     async exec(sql: string) {
