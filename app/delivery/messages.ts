@@ -89,7 +89,7 @@ export const calendarPayloadSchemas = {
       organiser: z.string().min(3), start: instant.optional(), end: instant.optional(), attendees: attendees.optional(),
       // A change queued before bodyEdit replaced html and text carried a whole new body: it is dropped (a body written over
       // an online meeting's join details turns the Teams meeting off), and the meeting still moves.
-      subject: z.string().optional(), bodyEdit: z.object({ from: z.string().min(1), to: z.string() }).optional(), location: z.string().optional(),
+      subject: z.string().optional(), bodyEdit: z.object({ from: z.array(z.string().min(1)).min(1), to: z.string() }).optional(), location: z.string().optional(),
     }),
   }),
   cancel: z.object({

@@ -177,9 +177,12 @@ export function createDeliveryTransport(options: DeliveryOptions): Transport {
     const id = await eventIdFor(effect, topic, stream);
     if (typeof id !== 'string') return id;
     const { start, end, ...rest } = change;
-    return calendarCall(effect, async (calendar) => (await calendar.updateEvent({
-      ...rest, id, ...(start !== undefined && { start: new Date(start) }), ...(end !== undefined && { end: new Date(end) }),
-    })).id);
+    return calendarCall(effect, async (calendar) => {
+      const updated = await calendar.updateEvent({ ...rest, id, ...(start !== undefined && { start: new Date(start) }), ...(end !== undefined && { end: new Date(end) }) });
+      // Moved, but its invitation still says the old time somewhere Resolve cannot find (edited in Outlook).
+      if (updated.bodyLeftAsItWas === true) logger.warn('delivery.calendar_body_left', { effectId: effect.id, destination: effect.destination });
+      return updated.id;
+    });
   }
 
   async function calendarCancel(effect: OutboxRecord): Promise<DeliveryResult> {

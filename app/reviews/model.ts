@@ -23,7 +23,7 @@ import {
   type ReviewSeriesEvent,
   type ReviewSeriesState,
 } from '../../domain/reviews/index.js';
-import { assertOpaqueSubject } from '../../graph/privacy.js';
+import { opaqueSubjectOr } from '../../graph/privacy.js';
 import type { Clock } from '../../store/clock.js';
 import { handleCommand, type CommandOutcome, type StreamChange, type StreamModel } from '../../store/command.js';
 import type { Db, Queryable } from '../../store/db.js';
@@ -70,13 +70,7 @@ const SUBJECT = 'Review meeting';
 
 /** "Review meeting LCS-104233"; a reference that looks like a date or a postcode stays out of the subject (graph/privacy.ts) and is in the body only. */
 export function reviewMeetingSubject(reference: string): string {
-  const subject = `${SUBJECT} ${reference}`;
-  try {
-    assertOpaqueSubject(subject, 'event subject');
-    return subject;
-  } catch {
-    return SUBJECT;
-  }
+  return opaqueSubjectOr(`${SUBJECT} ${reference}`, SUBJECT);
 }
 
 /** The meeting's date and time in the authority's zone, e.g. "Monday 30 March 2026, 10:00 to 11:30 (UK time)". */
@@ -134,10 +128,10 @@ export function reviewCalendarEffects(change: StreamChange<ReviewSeriesState, Re
     } else if (event.type === 'ReviewRearranged' && state.booking !== null && before !== undefined && before.booking !== null) {
       const { booking } = state;
       // The invitation's sentence saying when, and only it: the rest of the body holds the Teams meeting's join details.
-      const bodyEdit = {
-        from: meetingWhen(new Date(before.booking.start), new Date(before.booking.end), ctx.calendar.timeZone),
-        to: meetingWhen(new Date(booking.start), new Date(booking.end), ctx.calendar.timeZone),
-      };
+      // The time before this move first; then the earlier ones, should an earlier move's change not have reached the body.
+      const when = (t: { readonly start: string; readonly end: string }) => meetingWhen(new Date(t.start), new Date(t.end), ctx.calendar.timeZone);
+      const earlier = before.rearrangements.flatMap((r) => [r.to, r.from]).reverse();
+      const bodyEdit = { from: [...new Set([before.booking, ...earlier].map(when))], to: when(booking) };
       const payload: ReviewCalendarUpdate = {
         topic: REVIEW_TOPIC, stream: change.streamId, booking: booking.transactionId,
         change: { organiser: booking.organiser, start: booking.start, end: booking.end, bodyEdit },

@@ -136,9 +136,9 @@ export function createFileCalendar(options: FileCalendarOptions): Calendar {
   }
 
   function changed(meeting: IcsMeeting, change: EventChange): IcsMeeting {
-    const { bodyEdit } = change;
     // As in Outlook, only the sentence named is replaced; a description without it stays as it is.
-    const description = bodyEdit !== undefined && meeting.description.includes(bodyEdit.from) ? meeting.description.split(bodyEdit.from).join(bodyEdit.to) : undefined;
+    const from = change.bodyEdit?.from.find((candidate) => meeting.description.includes(candidate));
+    const description = from === undefined ? undefined : meeting.description.split(from).join(change.bodyEdit!.to);
     return {
       ...meeting,
       method: 'REQUEST',

@@ -100,8 +100,9 @@ export function createGraphCalendar(options: GraphCalendarOptions): Calendar {
     );
     const content = held.body?.content ?? '';
     const isHtml = (held.body?.contentType ?? 'html').toLowerCase() === 'html';
-    const [from, to] = isHtml ? [escapeHtml(edit.from), escapeHtml(edit.to)] : [edit.from, edit.to];
-    return content.includes(from) ? { contentType: isHtml ? 'HTML' : 'Text', content: content.split(from).join(to) } : undefined;
+    const as = (text: string) => (isHtml ? escapeHtml(text) : text);
+    const from = edit.from.map(as).find((candidate) => content.includes(candidate));
+    return from === undefined ? undefined : { contentType: isHtml ? 'HTML' : 'Text', content: content.split(from).join(as(edit.to)) };
   }
 
   return {
@@ -175,7 +176,10 @@ export function createGraphCalendar(options: GraphCalendarOptions): Calendar {
         ...(change.location !== undefined && { location: { displayName: change.location } }),
       };
       const updated = await callGraph('moving a calendar event', () => client.api(event(change.organiser, change.id)).patch(body) as Promise<GraphEvent>);
-      return { id: updated.id, via: 'graph', ...(updated.webLink !== undefined && { webLink: updated.webLink }) };
+      return {
+        id: updated.id, via: 'graph', ...(updated.webLink !== undefined && { webLink: updated.webLink }),
+        ...(change.bodyEdit !== undefined && edited === undefined && { bodyLeftAsItWas: true as const }),
+      };
     },
 
     async cancelEvent(cancellation) {

@@ -75,6 +75,7 @@ export interface EventChange {
   readonly subject?: string;
   /**
    * A sentence of the invitation's body (plain text, as it was written) to replace with another,
+   * the first of `from` that the body holds,
    * e.g. the meeting's time. The body is never replaced as a whole: Exchange keeps an online
    * meeting's join details in it, and a body written over them turns the Teams meeting off
    * (Graph's event update: "preserve the meeting blob"). A body that no longer holds `from`
@@ -85,7 +86,8 @@ export interface EventChange {
 }
 
 export interface BodyEdit {
-  readonly from: string;
+  /** The sentence as it may stand in the body now, most likely first (the time before the move, then earlier ones). */
+  readonly from: readonly string[];
   readonly to: string;
 }
 
@@ -112,6 +114,8 @@ export interface UpdatedEvent {
   readonly webLink?: string;
   /** Local mode: the `.ics` file for this change; absent when the meeting already stood so (nothing written). */
   readonly file?: string;
+  /** A `bodyEdit` found none of its sentences in the body (edited in Outlook): the body was left as it was. */
+  readonly bodyLeftAsItWas?: true;
 }
 
 export interface CancelledEvent {
@@ -166,7 +170,7 @@ export const changeSchema = z
     end: dateTime.optional(),
     attendees: attendees.optional(),
     subject: z.string().optional(),
-    bodyEdit: z.object({ from: z.string().trim().min(1, 'give the text to replace'), to: z.string() }).optional(),
+    bodyEdit: z.object({ from: z.array(z.string().trim().min(1, 'give the text to replace')).min(1, 'give the text to replace'), to: z.string() }).optional(),
   })
   .refine((c) => (c.start === undefined) === (c.end === undefined), { message: 'must be given with the start (both or neither)', path: ['end'] })
   .refine((c) => c.start === undefined || c.end === undefined || c.start < c.end, { message: 'must be after the start', path: ['end'] });

@@ -234,7 +234,8 @@ describe('graph/calendar in graph mode (a fake Exchange behind a fake Graph on l
       assert.ok(exchange.live()[0]!.body.content.includes(meetingBlob(id)), 'Exchange added the join details');
       await calendar.updateEvent({
         organiser: IRO, id, start: new Date('2027-01-19T13:00:00Z'), end: new Date('2027-01-19T14:30:00Z'),
-        bodyEdit: { from: when, to: 'Tuesday 19 January 2027, 13:00 to 14:30 (UK time)' },
+        // The first sentence given is not in the body (an earlier move's change never reached it): the next one is.
+        bodyEdit: { from: ['Monday 11 January 2027, 10:00 to 11:30 (UK time)', when], to: 'Tuesday 19 January 2027, 13:00 to 14:30 (UK time)' },
       });
       const [read] = fake.graph.calls('GET', /\/events\/[^/]+$/);
       assert.equal(read!.headers.prefer, 'outlook.body-content-type="html"');
@@ -243,10 +244,11 @@ describe('graph/calendar in graph mode (a fake Exchange behind a fake Graph on l
       assert.equal(event.body.content, `<p>Review meeting NBC-2026-0042</p><p>Tuesday 19 January 2027, 13:00 to 14:30 (UK time)</p>${meetingBlob(id)}`);
       // Edited in Outlook since (the sentence is gone): the body is left as it is, and the meeting still moves.
       event.body = { contentType: 'html', content: `<p>Edited by hand.</p>${meetingBlob(id)}` };
-      await calendar.updateEvent({
+      const kept = await calendar.updateEvent({
         organiser: IRO, id, start: new Date('2027-01-20T13:00:00Z'), end: new Date('2027-01-20T14:30:00Z'),
-        bodyEdit: { from: 'Tuesday 19 January 2027, 13:00 to 14:30 (UK time)', to: 'Wednesday 20 January 2027, 13:00 to 14:30 (UK time)' },
+        bodyEdit: { from: ['Tuesday 19 January 2027, 13:00 to 14:30 (UK time)'], to: 'Wednesday 20 January 2027, 13:00 to 14:30 (UK time)' },
       });
+      assert.equal(kept.bodyLeftAsItWas, true, 'says the body was left as it was');
       const last = fake.graph.calls('PATCH', /\/events\/[^/]+$/).at(-1)!;
       assert.ok(!('body' in body(last)), 'no body sent');
       assert.equal(exchange.live()[0]!.start.dateTime, '2027-01-20T13:00:00.000');
