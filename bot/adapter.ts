@@ -70,7 +70,9 @@ export class ResolveAdapter extends TeamsAdapter {
       const client = make(claims);
       if (this.userTokenClients.size >= CONNECTORS_KEPT) this.userTokenClients.clear();
       this.userTokenClients.set(key, client);
-      client.catch(() => this.userTokenClients.delete(key));
+      client.catch(() => {
+        if (this.userTokenClients.get(key) === client) this.userTokenClients.delete(key);
+      });
       return client;
     };
   }
@@ -90,8 +92,10 @@ export class ResolveAdapter extends TeamsAdapter {
         const client = made.create(serviceUrl, audience);
         if (this.connectors.size >= CONNECTORS_KEPT) this.connectors.clear();
         this.connectors.set(key, client);
-        // A client that could not be made is not kept: the next turn tries again.
-        client.catch(() => this.connectors.delete(key));
+        // A client that could not be made is not kept: the next turn tries again (unless another was kept since).
+        client.catch(() => {
+          if (this.connectors.get(key) === client) this.connectors.delete(key);
+        });
         return client;
       },
     };

@@ -26,3 +26,13 @@ export function assertOpaqueSubject(subject: string, field = 'subject'): void {
     );
   }
 }
+
+/** `subject` when it passes `assertOpaqueSubject`; otherwise `fallback` (which leaves the reference to the body). */
+export function opaqueSubjectOr(subject: string, fallback: string): string {
+  try {
+    assertOpaqueSubject(subject);
+    return subject;
+  } catch {
+    return fallback;
+  }
+}

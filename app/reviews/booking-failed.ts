@@ -3,15 +3,16 @@
  * by the delivery's failure hook, calendar-delivery.ts): a Teams card with "Find a time", and an
  * email, so that a review believed booked is not left unbooked until its statutory date passes.
  *
- * The messages are queued with the BookingFailed event, in its transaction. The card is drawn
- * from the series as it stands when it is delivered: nothing is sent once the review has been
- * booked again, held or ceased since. Subjects, previews and texts carry the opaque reference only.
+ * The messages are queued with the BookingFailed event, in its transaction, and go out in the
+ * delivery pass after it. The Teams card is drawn from the series as it stands when it is
+ * delivered: none is sent once the review has been booked again, held or ceased since. The email
+ * is written when queued. Subjects, previews and texts carry the opaque reference only.
  */
 import { z } from 'zod';
 import { reviewBookingFailedCard, reviewBookingFailedCardPreview, type ReviewBookingFailedView } from '../../cards/index.js';
 import { formatSlot } from '../../cards/review-cards.js';
 import { REVIEW_KINDS, reviewSeriesDue, type FailedBooking, type ReviewKind, type ReviewSeriesEvent, type ReviewSeriesState } from '../../domain/reviews/index.js';
-import { MAX_SUBJECT_LENGTH } from '../../graph/privacy.js';
+import { MAX_SUBJECT_LENGTH, opaqueSubjectOr } from '../../graph/privacy.js';
 import type { StreamChange } from '../../store/command.js';
 import type { Queryable } from '../../store/db.js';
 import type { OutboxEffect } from '../../store/outbox.js';
@@ -41,7 +42,7 @@ export function parseReviewBookingFailedPayload(payload: unknown): ReviewBooking
 }
 
 
-/** The message's one line, also the email's subject: the opaque reference only. */
+/** The message's one line: the opaque reference only. */
 export function bookingFailedLine(reference: string): string {
   const line = `Resolve: review ${reference} is not booked: Outlook did not make the meeting`;
   return line.length <= MAX_SUBJECT_LENGTH ? line : `Resolve: review ${reference} is not booked`;
@@ -49,10 +50,12 @@ export function bookingFailedLine(reference: string): string {
 
 export function bookingFailedEmail(reference: string, failed: Pick<FailedBooking, 'start' | 'end'>): EmailContent {
   const line = bookingFailedLine(reference);
+  // A reference that looks like a date or a postcode stays out of the subject (graph/privacy.ts), in the body only.
+  const subject = opaqueSubjectOr(line, 'Resolve: a review is not booked: Outlook did not make the meeting');
   const when = `It was booked for ${formatSlot(new Date(failed.start), new Date(failed.end))}. Nobody was invited.`;
   const look = 'Open Resolve in Microsoft Teams, type "due" and choose a time to book it again.';
   return {
-    subject: line,
+    subject,
     html: `<p>${escapeHtml(line)}.</p><p>${escapeHtml(when)}</p><p>${escapeHtml(look)}</p>`,
     text: `${line}.\n\n${when}\n\n${look}\n`,
   };

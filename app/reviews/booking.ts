@@ -33,7 +33,7 @@ import {
   DEFAULT_MEETING_MINUTES, DEFAULT_WORKING_HOURS, findReviewSlots,
   type BusyTime, type SlotAttendee, type SlotOrder, type SlotSearch, type WorkingHours,
 } from '../../domain/reviews/slots.js';
-import type { Availability, Calendar, FreeBusyStatus } from '../../graph/calendar.js';
+import type { Availability, BusyInterval, Calendar, FreeBusyStatus } from '../../graph/calendar.js';
 import { GraphRequestError, GraphUnavailableError } from '../../graph/client.js';
 import type { Directory, Person } from '../../graph/directory/index.js';
 import { OFFICER_ROLES } from '../../graph/directory/types.js';
@@ -284,6 +284,21 @@ const isRefusal = (x: unknown): x is BookingRefusal => (x as { ok?: unknown } | 
 /** Free/busy statuses that keep a person from a meeting. `workingElsewhere` is working, so free for a Teams meeting. */
 const BUSY_STATUSES: ReadonlySet<FreeBusyStatus> = new Set<FreeBusyStatus>(['busy', 'tentative', 'oof', 'unknown']);
 
+/**
+ * A person's busy times without the series' own meeting, which is not in the way of moving it:
+ * only once the calendar has made it, only for someone it invites (or its organiser), and only
+ * one busy time at exactly its start and end. Free/busy gives times, not meetings, and merges
+ * identical ones, so a meeting of the person's own at exactly those times cannot be told from it.
+ */
+function withoutOwnMeeting(busy: readonly BusyInterval[], email: string, booking: ReviewSeriesState['booking']): readonly BusyInterval[] {
+  if (booking === null || booking.graphEventId === null) return busy;
+  const invited = [booking.organiser, ...booking.attendees].some((a) => normaliseEmail(a) === normaliseEmail(email));
+  if (!invited) return busy;
+  const [start, end] = [Date.parse(booking.start), Date.parse(booking.end)];
+  const own = busy.findIndex((b) => b.start.getTime() === start && b.end.getTime() === end);
+  return own === -1 ? busy : busy.filter((_, i) => i !== own);
+}
+
 const seriesWords = (key: SeriesKey) => (key.kind === 'looked-after' ? `the child's review series ${key.reference}` : `the foster carer's review series ${key.reference}`);
 const officerWord = (kind: ReviewKind) => (kind === 'looked-after' ? 'IRO' : 'fostering reviewing officer (FIRO or FRO)');
 const workerWord = (kind: ReviewKind) => (kind === 'looked-after' ? 'social worker' : 'supervising social worker');
@@ -486,17 +501,16 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
    * meetings Resolve has booked for them in other series. A refusal names who is now busy. `own`
    * is the series' meeting being moved, which is not in the way of its own new time.
    */
-  async function stillFree(streamId: string, found: People, time: { start: number; end: number }, own?: { readonly start: string; readonly end: string }): Promise<BookingRefusal | undefined> {
+  async function stillFree(streamId: string, found: People, time: { start: number; end: number }, own: ReviewSeriesState['booking'] = null): Promise<BookingRefusal | undefined> {
     const required = found.attendees.filter((a) => a.required);
     const from = new Date(time.start);
     const to = new Date(time.end);
     const availability = await schedules(required.map((a) => a.email), from, to);
     if (isRefusal(availability)) return availability;
     const overlaps = (b: { start: Date; end: Date }) => b.start.getTime() < time.end && b.end.getTime() > time.start;
-    const isOwn = (b: { start: Date; end: Date }) => own !== undefined && b.start.getTime() === Date.parse(own.start) && b.end.getTime() === Date.parse(own.end);
     const busy = new Set<string>();
     required.forEach((attendee, i) => {
-      if ((availability[i]?.busy ?? []).some((b) => BUSY_STATUSES.has(b.status) && overlaps(b) && !isOwn(b))) busy.add(attendee.name);
+      if (withoutOwnMeeting(availability[i]?.busy ?? [], attendee.email, own).some((b) => BUSY_STATUSES.has(b.status) && overlaps(b))) busy.add(attendee.name);
     });
     const ids = new Map<string, string>([[found.officer.id, normaliseEmail(found.officer.email)], [found.worker.id, normaliseEmail(found.worker.email)]]);
     for (const [email, times] of await resolveBookings(streamId, ids, from, to)) {
@@ -529,15 +543,11 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     if (from < to) {
       const availability = await schedules(asked.map((a) => a.email), from, to);
       if (isRefusal(availability)) return availability;
-      // The series' own meeting is not in the way of moving it.
-      const own = state.booking === null ? undefined : [Date.parse(state.booking.start), Date.parse(state.booking.end)];
       asked.forEach((attendee, i) => {
         const answer = availability[i];
         if (answer === undefined || answer.error !== undefined) unknown.push(attendee);
-        for (const b of answer?.busy ?? []) {
-          if (!BUSY_STATUSES.has(b.status)) continue;
-          if (own !== undefined && b.start.getTime() === own[0] && b.end.getTime() === own[1]) continue;
-          busy.get(attendee.email)!.push({ start: b.start, end: b.end });
+        for (const b of withoutOwnMeeting(answer?.busy ?? [], attendee.email, state.booking)) {
+          if (BUSY_STATUSES.has(b.status)) busy.get(attendee.email)!.push({ start: b.start, end: b.end });
         }
       });
       const ids = new Map<string, string>([[found.officer.id, normaliseEmail(found.officer.email)], [found.worker.id, normaliseEmail(found.worker.email)]]);

@@ -34,7 +34,7 @@ import {
 } from '../../domain/reviews/index.js';
 import type { Directory } from '../../graph/directory/index.js';
 import { CASE_WORKER_ROLES, OFFICER_ROLES } from '../../graph/directory/types.js';
-import { MAX_SUBJECT_LENGTH } from '../../graph/privacy.js';
+import { MAX_SUBJECT_LENGTH, opaqueSubjectOr } from '../../graph/privacy.js';
 import type { Clock } from '../../store/clock.js';
 import { handleCommand, handleCommandIn, type StreamChange, type StreamModel } from '../../store/command.js';
 import type { Db, Queryable } from '../../store/db.js';
@@ -117,7 +117,8 @@ const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
  */
 export function reviewTaskEmail(reference: string, task: Pick<ReviewTask, 'rule' | 'label' | 'short' | 'dueAt' | 'reviewDate' | 'phase'>, purpose: Purpose): EmailContent {
   const line = reviewTaskMessageLine(reference, task, purpose);
-  const subject = line.length <= MAX_SUBJECT_LENGTH ? line : `Resolve: review ${reference}: ${WHY[purpose]}`;
+  // A reference that looks like a date or a postcode stays out of the subject (graph/privacy.ts), in the body only.
+  const subject = opaqueSubjectOr(line.length <= MAX_SUBJECT_LENGTH ? line : `Resolve: review ${reference}: ${WHY[purpose]}`, `Resolve: review task: ${WHY[purpose]}`);
   const due = formatDeadline(new Date(task.dueAt));
   const review = `${task.phase === 'preparation' ? 'The review meeting is booked for' : 'The review was held on'} ${formatIsoDate(task.reviewDate)}.`;
   const what = purpose === 'deemed-agreed'

@@ -50,4 +50,17 @@ describe('bot: one UserTokenClient per bot, shared by turns (issue 11)', () => {
     assert.equal(first, second);
     assert.equal(first, third);
   });
+
+  it('keeps the user token client per bot app id: the same one for this bot, none kept for an app id it is not', async () => {
+    const appId = '00000000-0000-4000-8000-00000000000a';
+    const adapter = createAdapter({ appId, tenantId: '7d1f3c2a-0b4e-4f6a-9c8d-2e5b1a0f9c31', credential: { kind: 'secret', password: 'not-a-real-secret' } });
+    const auth = (adapter as unknown as { botFrameworkAuthentication: { createUserTokenClient(claims: unknown): Promise<unknown> } }).botFrameworkAuthentication;
+    const claims = (aud: string) => ({ getClaimValue: (type: string) => (type === 'aud' ? aud : null), claims: [{ type: 'aud', value: aud }], isAuthenticated: true });
+    const first = await auth.createUserTokenClient(claims(appId));
+    assert.equal(await auth.createUserTokenClient(claims(appId)), first);
+    // Another app id is refused by botbuilder's credential factory, every time (a failure is not kept), and the bot's own client stays.
+    await assert.rejects(auth.createUserTokenClient(claims('00000000-0000-4000-8000-00000000000b')), /Invalid appId/);
+    await assert.rejects(auth.createUserTokenClient(claims('00000000-0000-4000-8000-00000000000b')), /Invalid appId/);
+    assert.equal(await auth.createUserTokenClient(claims(appId)), first);
+  });
 });
