@@ -28,6 +28,8 @@ export interface ReviewDueItemView extends ReviewKeyView {
   /** The statutory date has passed with no review held. */
   readonly overdue: boolean;
   readonly booked?: { readonly start: Date; readonly end: Date };
+  /** Outlook did not make the last booking's meeting. */
+  readonly bookingFailed?: boolean;
 }
 
 export interface ReviewsDueView {
@@ -130,8 +132,9 @@ function dueItem(item: ReviewDueItemView, canBook: boolean): CardElement {
       ['Statutory date', formatIsoDate(item.due)],
       ['Latest meeting date', formatIsoDate(item.latestMeetingDate)],
       ['Rule', item.rule],
-      ['Booked', item.booked === undefined ? 'Not yet' : formatSlot(item.booked.start, item.booked.end)],
+      ['Booked', item.booked !== undefined ? formatSlot(item.booked.start, item.booked.end) : item.bookingFailed === true ? 'No: Outlook did not make the last booking' : 'Not yet'],
     ]),
+    item.booked === undefined && item.bookingFailed === true && text('Outlook did not make the meeting last booked, and nobody was invited: choose a time to book it again.', { color: 'Attention', size: 'Small' }),
     canBook && item.booked === undefined && {
       type: 'ActionSet', actions: [execute('Find times', REVIEW_VERBS.reviewSlots, keyData(item), { style: 'positive', associatedInputs: 'none' })],
     },

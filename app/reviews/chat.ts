@@ -70,6 +70,7 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
       reference: r.reference, kind: r.kind, reviewLabel: reviewLabel(r.review), due: r.due, latestMeetingDate: r.latestMeetingDate, rule: r.rule,
       overdue: r.due < today,
       ...(r.booked !== null && { booked: { start: new Date(r.booked.start), end: new Date(r.booked.end) } }),
+      ...(r.bookingFailed && { bookingFailed: true }),
     }));
     const canBook = (await flows.mayBook(actorId)) === undefined;
     return { card: reviewsDueCard({ items, withinDays, more: Math.max(0, outcome.reviews.length - DUE_SHOWN), canBook }) };

@@ -23,6 +23,8 @@ export interface ReviewDueRow {
   readonly worker: string | null;
   readonly bookedStart: string | null;
   readonly bookedEnd: string | null;
+  /** Outlook did not make the last booking's meeting, and nothing has been booked since (migration 0018). */
+  readonly bookingFailed: boolean;
   readonly version: number;
   readonly updatedAt: string;
 }
@@ -41,6 +43,8 @@ export interface DueReview {
   readonly officer: string | null;
   readonly worker: string | null;
   readonly booked: { readonly start: string; readonly end: string } | null;
+  /** Outlook did not make the last booking's meeting: the review needs booking again. */
+  readonly bookingFailed: boolean;
 }
 
 export interface DueQuery {
@@ -69,6 +73,7 @@ interface Row {
   worker: string | null;
   booked_start: Date | string | null;
   booked_end: Date | string | null;
+  booking_failed: boolean;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -97,7 +102,7 @@ export async function dueReviews(q: Queryable, query: DueQuery): Promise<DueRevi
   }
   const rows = await q.query<Row>(
     `SELECT kind, reference, review, to_char(due, 'YYYY-MM-DD') AS due, to_char(latest_meeting_date, 'YYYY-MM-DD') AS latest_meeting_date,
-            rule, officer, worker, booked_start, booked_end
+            rule, officer, worker, booked_start, booked_end, booking_failed
        FROM review_due WHERE ${where.join(' AND ')}
       ORDER BY due, latest_meeting_date, reference, kind`,
     params,
@@ -112,5 +117,6 @@ export async function dueReviews(q: Queryable, query: DueQuery): Promise<DueRevi
     officer: r.officer,
     worker: r.worker,
     booked: r.booked_start === null || r.booked_end === null ? null : { start: iso(r.booked_start), end: iso(r.booked_end) },
+    bookingFailed: r.booking_failed === true,
   }));
 }

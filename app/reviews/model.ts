@@ -172,6 +172,7 @@ export function reviewDueRowOf(streamId: string, state: ReviewSeriesState, ctx: 
     worker: state.worker,
     bookedStart: state.booking?.start ?? null,
     bookedEnd: state.booking?.end ?? null,
+    bookingFailed: state.bookingFailed !== null,
     version: state.version,
     updatedAt: state.updatedAt,
   };

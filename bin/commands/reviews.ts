@@ -155,7 +155,7 @@ function slotLines(found: SlotsFound): string[] {
 function dueTable(reviews: readonly DueReview[]): string {
   const rows = [
     ['reference', 'kind', 'review', 'due', 'latest meeting', 'rule', 'booked (London time)'],
-    ...reviews.map((r) => [r.reference, r.kind, r.review, r.due, r.latestMeetingDate, r.rule, bookedText(r.booked)]),
+    ...reviews.map((r) => [r.reference, r.kind, r.review, r.due, r.latestMeetingDate, r.rule, r.booked === null && r.bookingFailed ? 'no: Outlook did not make the last booking' : bookedText(r.booked)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
@@ -219,7 +219,7 @@ export function createReviewsCommand(options: ReviewsCommandOptions): Command {
     const reviews = await withDatabase(options.open, (db) => dueReviews(db, { now: clock.now(), ...(withinDays !== undefined && { withinDays }) }));
     if (values.json) {
       writeJson(io, reviews.map((r) => ({
-        reference: r.reference, kind: r.kind, review: r.review, due: r.due, latestMeetingDate: r.latestMeetingDate, rule: r.rule, booked: r.booked,
+        reference: r.reference, kind: r.kind, review: r.review, due: r.due, latestMeetingDate: r.latestMeetingDate, rule: r.rule, booked: r.booked, bookingFailed: r.bookingFailed,
       })));
     } else if (reviews.length === 0) {
       io.out(withinDays === undefined ? 'no reviews are due: the register holds no open review series' : `no reviews are due within ${withinDays} day${withinDays === 1 ? '' : 's'}`);

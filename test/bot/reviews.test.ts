@@ -208,6 +208,10 @@ describe('bot: a review meeting Outlook refuses to make (an administrator in cha
     assert.equal(mail?.subject, 'Resolve: review LCS-104900 is not booked: Outlook did not make the meeting');
     assert.match(mail!.text ?? '', /Nobody was invited/);
 
+    // "due" says it too, where the administrator looks each morning.
+    const dueNow = () => bot.invoke(ADMIN, 'reviewsDue', {}).then((r) => JSON.stringify(invokeCard(r.body)));
+    assert.match(await dueNow(), /LCS-104900[^]*No: Outlook did not make the last booking[^]*choose a time to book it again/);
+
     const after = invokeCard((await bot.invoke(ADMIN, 'reviewSlots', findATime!.data as JsonObject)).body);
     assert.match(JSON.stringify(after), /Outlook did not make the meeting for the last booking, so this review is not booked: choose a time to book it again\./);
     refusing = false;
@@ -216,5 +220,6 @@ describe('bot: a review meeting Outlook refuses to make (an administrator in cha
     await bot.deliver();
     assert.equal((await meetings(bot)).length, 1, 'booked again: the meeting is in the calendar');
     assert.doesNotMatch(JSON.stringify(await offers()), /did not make the meeting/);
+    assert.doesNotMatch(await dueNow(), /did not make/);
   });
 });

@@ -672,8 +672,16 @@ describeOnEngines('app/reviews/booking: booking review meetings in Outlook', (ct
     assert.match(drawn, /Outlook did not make the meeting, so this review is not booked/);
     assert.match(drawn, /"verb":"reviewSlots","data":\{"reference":"[^"]+","kind":"looked-after"\}/);
     assert.match(drawn, /Statutory date","value":"Friday 1 May 2026"/);
+    // The reviews falling due say so too (migration 0018), until it is booked again.
+    const listed = async () => {
+      const due = await c.flows.due(c.admin.id);
+      assert.ok(due.ok);
+      return due.reviews.find((r) => r.reference === c.reference);
+    };
+    assert.deepEqual([(await listed())?.bookingFailed, (await listed())?.booked], [true, null]);
     outlook.refuse = false;
     await booked(c);
+    assert.equal((await listed())?.bookingFailed, false);
     assert.equal(await compose(card!, card!.payload as TeamsEffectPayload), undefined, 'booked again before the card went out: nothing to tell');
   });
 
