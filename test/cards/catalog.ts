@@ -35,6 +35,7 @@ export function allCards(): Drawn[] {
     ...each('reviews due card', f.reviewsDueViews, cards.reviewsDueCard, cards.reviewsDueCardPreview),
     ...each('review slots card', f.reviewSlotsViews, cards.reviewSlotsCard, cards.reviewSlotsCardPreview),
     ...each('review booked card', f.reviewBookedViews, cards.reviewBookedCard, cards.reviewBookedCardPreview),
+    ...each('review booking failed card', f.reviewBookingFailedViews, cards.reviewBookingFailedCard, cards.reviewBookingFailedCardPreview),
     ...each('review register form', f.reviewRecordViews, cards.reviewRecordForm, () => cards.reviewRecordFormPreview()),
     ...each('briefing card', f.briefingViews, cards.briefingCard, cards.briefingCardPreview),
     ...each('briefing card', f.briefingNoticeViews, cards.briefingCard, cards.briefingCardPreview),

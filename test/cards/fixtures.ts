@@ -3,7 +3,7 @@
  * empty lists and the extremes (longest texts, more than 60 viewers). Every person is invented.
  */
 import type {
-  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView, NoticeCardView, ReviewBookedView, ReviewRecordFormView, ReviewSlotsView, ReviewsDueView,
+  ActionCardView, BriefingCardView, CaseDetailView, CaseEventView, CaseHeaderView, CaseView, ChaserCardView, NoticeCardView, ReviewBookedView, ReviewBookingFailedView, ReviewRecordFormView, ReviewSlotsView, ReviewsDueView,
   MyCasesView, OutcomeView, PersonView, RaiseFormView, RaisePolicyOption, ReadOnlyCardView, StatusCardView, WelcomeView,
 } from '../../cards/index.js';
 import type { ReviewTaskCardView } from '../../cards/review-task-card.js';
@@ -343,6 +343,7 @@ export const reviewsDueViews: Record<string, ReviewsDueView> = {
       { ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', latestMeetingDate: '2026-12-14', rule: 'OX-R02', overdue: false },
       { reference: 'LCS-104901', kind: 'foster-carer', reviewLabel: 'Annual review', due: '2026-12-01', latestMeetingDate: '2026-12-01', rule: 'FC-R01', overdue: true },
       { reference: 'LCS-104902', kind: 'looked-after', reviewLabel: 'Second review', due: '2027-02-10', latestMeetingDate: '2027-02-10', rule: 'OX-R04', overdue: false, booked: { start: new Date('2027-02-03T10:00:00Z'), end: new Date('2027-02-03T11:30:00Z') } },
+      { reference: 'LCS-104903', kind: 'looked-after', reviewLabel: 'Initial review', due: '2027-01-11', latestMeetingDate: '2027-01-11', rule: 'OX-R02', overdue: false, bookingFailed: true },
     ],
   },
 };
@@ -382,6 +383,11 @@ export const reviewBookedViews: Record<string, ReviewBookedView> = {
     ...reviewKey, reviewLabel: 'Initial review', due: '2026-12-14', start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'),
     organiser: 'priya.okonjo@northmoor.example', attendees: [], status: 'cancelled', reasons: REASONS, cancelReasons: [],
   },
+};
+
+export const reviewBookingFailedViews: Record<string, ReviewBookingFailedView> = {
+  due: { ...reviewKey, start: new Date('2026-11-25T09:00:00Z'), end: new Date('2026-11-25T10:30:00Z'), due: '2026-12-14', reason: 'calendar refused: GraphRequestError' },
+  noStatutoryDate: { reference: 'LCS-104904', kind: 'foster-carer', start: new Date('2027-03-02T10:00:00Z'), end: new Date('2027-03-02T11:30:00Z'), reason: 'calendar refused: InvalidInputError' },
 };
 
 export const reviewRecordViews: Record<string, ReviewRecordFormView> = {

@@ -43,7 +43,7 @@ describe('cards: previews carry the opaque case reference and stage only (DESIGN
   it('a review card preview names the review by its case-system reference only, or is a fixed phrase', () => {
     const previews = allCards().filter(({ name }) => /^review|reviews due/.test(name) && !name.startsWith('review task')).map((d) => d.preview);
     assert.ok(previews.length >= 6);
-    for (const p of previews) assert.match(p, /^(No time found for review|Times for review|Review) LCS-\d+( booked| cancelled)?$|^(No reviews|\d+ reviews?) due in the next \d+ days$|^Add to the review register$/, p);
+    for (const p of previews) assert.match(p, /^(No time found for review|Times for review|Review) LCS-\d+( booked| cancelled| is not booked)?$|^(No reviews|\d+ reviews?) due in the next \d+ days$|^Add to the review register$/, p);
   });
 
   it('a report card preview is the report\'s title and period, and no card of a report holds a reference', () => {

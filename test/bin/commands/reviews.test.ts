@@ -98,11 +98,11 @@ describeOnEngines('bin/commands: resolve reviews import and resolve reviews due'
   it('OX-R02..OX-R05, FC-R01: due --json is every review due, soonest first, with exactly its reference, kind, review, dates, rule and booking', async () => {
     const due = await dueJson();
     assert.deepEqual(due, [
-      { reference: 'LCS-104877', kind: 'looked-after', review: 'initial', due: '2026-03-16', latestMeetingDate: '2026-03-16', rule: 'OX-R02', booked: null },
-      { reference: 'LCS-104519', kind: 'looked-after', review: 'placement-change', due: '2026-03-30', latestMeetingDate: '2026-03-30', rule: 'OX-R03', booked: null },
-      { reference: 'LCS-104233', kind: 'looked-after', review: 'second', due: '2026-05-01', latestMeetingDate: '2026-05-01', rule: 'OX-R04', booked: null },
-      { reference: 'FC-20331', kind: 'foster-carer', review: 'first', due: '2026-06-12', latestMeetingDate: '2026-06-12', rule: 'FC-R01', booked: null },
-      { reference: 'FC-20418', kind: 'foster-carer', review: 'annual', due: '2026-10-20', latestMeetingDate: '2026-10-20', rule: 'FC-R02', booked: null },
+      { reference: 'LCS-104877', kind: 'looked-after', review: 'initial', due: '2026-03-16', latestMeetingDate: '2026-03-16', rule: 'OX-R02', booked: null, bookingFailed: false },
+      { reference: 'LCS-104519', kind: 'looked-after', review: 'placement-change', due: '2026-03-30', latestMeetingDate: '2026-03-30', rule: 'OX-R03', booked: null, bookingFailed: false },
+      { reference: 'LCS-104233', kind: 'looked-after', review: 'second', due: '2026-05-01', latestMeetingDate: '2026-05-01', rule: 'OX-R04', booked: null, bookingFailed: false },
+      { reference: 'FC-20331', kind: 'foster-carer', review: 'first', due: '2026-06-12', latestMeetingDate: '2026-06-12', rule: 'FC-R01', booked: null, bookingFailed: false },
+      { reference: 'FC-20418', kind: 'foster-carer', review: 'annual', due: '2026-10-20', latestMeetingDate: '2026-10-20', rule: 'FC-R02', booked: null, bookingFailed: false },
     ]);
   });
 
