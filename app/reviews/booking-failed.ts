@@ -41,7 +41,6 @@ export function parseReviewBookingFailedPayload(payload: unknown): ReviewBooking
   return parsed.success ? parsed.data : undefined;
 }
 
-
 /** The message's one line: the opaque reference only. */
 export function bookingFailedLine(reference: string): string {
   const line = `Resolve: review ${reference} is not booked: Outlook did not make the meeting`;
@@ -67,9 +66,8 @@ export function bookingFailedEmail(reference: string, failed: Pick<FailedBooking
  * nothing twice.
  */
 export function reviewBookingFailedEffects(change: StreamChange<ReviewSeriesState, ReviewSeriesEvent>, ctx: Pick<ReviewStoreContext, 'tenant'>): OutboxEffect[] {
-  if (!change.events.some((e) => e.type === 'BookingFailed')) return [];
   const failed = change.after.bookingFailed;
-  // The event undid no booking (another booking is current): nobody needs telling.
+  // No BookingFailed here, or one that undid no booking (another booking is current): nobody needs telling.
   if (failed === null || !change.events.some((e) => e.type === 'BookingFailed' && e.transactionId === failed.transactionId)) return [];
   const { kind, reference } = change.after;
   const recipient = failed.bookedBy;

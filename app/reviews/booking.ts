@@ -299,6 +299,10 @@ function withoutOwnMeeting(busy: readonly BusyInterval[], email: string, booking
   return own === -1 ? busy : busy.filter((_, i) => i !== own);
 }
 
+/** The meeting as booked now, or null. */
+const bookedMeeting = ({ booking }: ReviewSeriesState): BookedMeeting | null =>
+  booking === null ? null : { start: booking.start, end: booking.end, organiser: booking.organiser, confirmed: booking.graphEventId !== null };
+
 const seriesWords = (key: SeriesKey) => (key.kind === 'looked-after' ? `the child's review series ${key.reference}` : `the foster carer's review series ${key.reference}`);
 const officerWord = (kind: ReviewKind) => (kind === 'looked-after' ? 'IRO' : 'fostering reviewing officer (FIRO or FRO)');
 const workerWord = (kind: ReviewKind) => (kind === 'looked-after' ? 'social worker' : 'supervising social worker');
@@ -567,7 +571,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
       version: state.version,
       due: dueInfo(due),
       window,
-      booked: state.booking === null ? null : { start: state.booking.start, end: state.booking.end, organiser: state.booking.organiser, confirmed: state.booking.graphEventId !== null },
+      booked: bookedMeeting(state),
       organiser: found.organiser,
       meetingMinutes: settings.meetingMinutes,
       attendees: found.attendees,
@@ -587,7 +591,7 @@ export function createReviewBooking(options: ReviewBookingOptions): ReviewBookin
     if (isRefusal(found)) return found;
     return {
       ok: true, kind: state.kind, reference: state.reference, version: state.version, due: dueInfo(due),
-      booked: state.booking === null ? null : { start: state.booking.start, end: state.booking.end, organiser: state.booking.organiser, confirmed: state.booking.graphEventId !== null },
+      booked: bookedMeeting(state),
       organiser: found.organiser, attendees: found.attendees,
     };
   }

@@ -13,7 +13,6 @@ import type { Queryable, Tx } from '../../store/db.js';
 import { findEffect, type DeliveryFailure, type OutboxRecord } from '../../store/outbox.js';
 import { loadReviewStream, REVIEW_TOPIC, reviewSeriesModel, type ReviewStoreContext } from './model.js';
 
-
 /** Who the delivery hooks record as the actor of `confirm-booking` and `booking-failed`. */
 export const CALENDAR_DELIVERY_ACTOR = 'calendar-delivery';
 
@@ -89,12 +88,6 @@ export function reviewFailureRecorder(ctx: ReviewStoreContext, clock: Clock): (t
   };
 }
 
-/**
- * For the transports' `calendarEvents[REVIEW_TOPIC]`: the calendar event a review effect is for.
- * The series' confirmed event while the effect is about its current booking; for a booking since
- * replaced (cancelled before its create was recorded), the event id its create's receipt names.
- * Undefined while the create has not been delivered yet: the transport tries again later.
- */
 /** The Graph event id recorded for the booking with this transaction id: the first BookingConfirmed after it was booked. */
 function confirmedEventOf(events: readonly ReviewSeriesEvent[], transactionId: string): string | undefined {
   let booked = false;
@@ -105,6 +98,12 @@ function confirmedEventOf(events: readonly ReviewSeriesEvent[], transactionId: s
   return undefined;
 }
 
+/**
+ * For the transports' `calendarEvents[REVIEW_TOPIC]`: the calendar event a review effect is for.
+ * The series' confirmed event while the effect is about its current booking; for a booking since
+ * replaced (cancelled before its create was recorded), the event id its create's receipt names.
+ * Undefined while the create has not been delivered yet: the transport tries again later.
+ */
 export function reviewCalendarEvents(db: Queryable): (stream: string, effect: OutboxRecord) => Promise<CalendarEventLookup> {
   return async (stream, effect) => {
     const booking = reviewPayload(effect.payload)?.booking;

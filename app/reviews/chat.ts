@@ -104,11 +104,10 @@ export function createReviewChat(options: ReviewChatOptions): ReviewChatFlows {
   }
 
   /**
-   * The due facts a booked card shows, from a fresh look at the series. The change is saved by then:
-   * if the look fails (the calendar service down), the card is drawn with what is known, never an
-   * error that would claim nothing was changed.
+   * The due facts, calendar and invitees a booked card shows, from the series (no free/busy). The
+   * change is saved by then: if the look fails (the directory unreachable), the card is drawn with
+   * what is known, never an error that would claim nothing was changed.
    */
-  /** The series for the card after a booking, move or cancel: what is due, the calendar and who is invited (no free/busy). */
   async function describe(actorId: string, key: { reference: string; kind: ReviewKind }): Promise<ReviewDescription | BookingRefusal> {
     try {
       return await flows.describeReview(actorId, key);

@@ -20,6 +20,7 @@ import { outboxFileName } from '../mail.js';
 import { assertOpaqueSubject } from '../privacy.js';
 import { busyFromIcs, composeIcs, plainText, readMeeting, type IcsMeeting } from './ics.js';
 import {
+  applyBodyEdit,
   cancellationSchema,
   changeSchema,
   eventSchema,
@@ -137,8 +138,7 @@ export function createFileCalendar(options: FileCalendarOptions): Calendar {
 
   function changed(meeting: IcsMeeting, change: EventChange): IcsMeeting {
     // As in Outlook, only the sentence named is replaced; a description without it stays as it is.
-    const from = change.bodyEdit?.from.find((candidate) => meeting.description.includes(candidate));
-    const description = from === undefined ? undefined : meeting.description.split(from).join(change.bodyEdit!.to);
+    const description = change.bodyEdit === undefined ? undefined : applyBodyEdit(meeting.description, change.bodyEdit);
     return {
       ...meeting,
       method: 'REQUEST',

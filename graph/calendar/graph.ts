@@ -21,6 +21,7 @@ import { escapeHtml } from '../html.js';
 import { assertOpaqueSubject } from '../privacy.js';
 import { instantOf, utcDateTime, type DateTimeTimeZone } from '../time.js';
 import {
+  applyBodyEdit,
   cancellationSchema,
   changeSchema,
   eventSchema,
@@ -100,9 +101,8 @@ export function createGraphCalendar(options: GraphCalendarOptions): Calendar {
     );
     const content = held.body?.content ?? '';
     const isHtml = (held.body?.contentType ?? 'html').toLowerCase() === 'html';
-    const as = (text: string) => (isHtml ? escapeHtml(text) : text);
-    const from = edit.from.map(as).find((candidate) => content.includes(candidate));
-    return from === undefined ? undefined : { contentType: isHtml ? 'HTML' : 'Text', content: content.split(from).join(as(edit.to)) };
+    const edited = applyBodyEdit(content, edit, isHtml ? escapeHtml : undefined);
+    return edited === undefined ? undefined : { contentType: isHtml ? 'HTML' : 'Text', content: edited };
   }
 
   return {

@@ -91,6 +91,12 @@ export interface BodyEdit {
   readonly to: string;
 }
 
+/** `body` with the first of `edit.from` it holds replaced by `edit.to` (each passed through `encode`); undefined when it holds none. */
+export function applyBodyEdit(body: string, edit: BodyEdit, encode: (text: string) => string = (text) => text): string | undefined {
+  const from = edit.from.map(encode).find((candidate) => body.includes(candidate));
+  return from === undefined ? undefined : body.split(from).join(encode(edit.to));
+}
+
 export interface EventCancellation {
   readonly organiser: string;
   readonly id: string;
